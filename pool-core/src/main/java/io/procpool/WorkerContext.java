@@ -1,0 +1,41 @@
+package io.procpool;
+
+import java.util.Map;
+import org.slf4j.Logger;
+
+/**
+ * What a consumer can see and do inside its worker process. One per worker; every method is
+ * safe to call from any thread of that worker.
+ */
+public interface WorkerContext {
+
+    /** The worker's slot, 0..N-1: stable across restarts of that slot. */
+    int slot();
+
+    /** This worker process's pid. */
+    long pid();
+
+    /** The pool's resolved configuration, flattened to dotted keys ({@code source.type}). */
+    Map<String, String> config();
+
+    /** True once the pool has asked this worker to stop (graceful stop, reload, recycle). */
+    boolean isStopping();
+
+    /**
+     * Sends bytes to the worker in {@code slot}; its consumer gets them in {@code onMessage}
+     * with source {@code worker:<this slot>}. At most once: a message to a slot that is down
+     * or restarting is dropped and counted by the manager.
+     */
+    void send(int slot, byte[] body);
+
+    /**
+     * Pushes a message into a queue of the pool's built-in queue.
+     *
+     * @throws UnsupportedOperationException until the built-in queue accepts pushes from
+     *     workers
+     */
+    void push(String queue, byte[] body);
+
+    /** A logger whose lines the manager tags with {@code [worker-<slot>]}. */
+    Logger logger();
+}

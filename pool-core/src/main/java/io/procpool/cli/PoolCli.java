@@ -1,0 +1,54 @@
+package io.procpool.cli;
+
+import io.procpool.internal.ExitCode;
+import io.procpool.internal.LogSetup;
+import io.procpool.internal.config.ConfigException;
+import io.procpool.internal.control.ControlClient.NotRunningException;
+import io.procpool.internal.manager.RunDirectory.AlreadyRunningException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code pool} command line: parses arguments and maps failures to exit codes and one clear line. */
+@Command(name = "pool", mixinStandardHelpOptions = true, version = "procpool 0.1.0",
+        description = "Keeps a pool of worker processes alive and feeds them messages.",
+        subcommands = {StartCommand.class, StopCommand.class, ReloadCommand.class, ScaleCommand.class,
+                StatusCommand.class, PushCommand.class, CommandLine.HelpCommand.class})
+public final class PoolCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        LogSetup.apply();
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line; tests run it in-process. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new PoolCli());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            String prefix = "pool " + cmd.getCommandName() + ": ";
+            if (e instanceof ConfigException) {
+                cmd.getErr().println(prefix + "invalid configuration: " + e.getMessage());
+                return ExitCode.CONFIG_INVALID;
+            }
+            if (e instanceof NotRunningException) {
+                cmd.getErr().println(prefix + e.getMessage());
+                return ExitCode.NOT_RUNNING;
+            }
+            if (e instanceof AlreadyRunningException) {
+                cmd.getErr().println(prefix + e.getMessage());
+                return ExitCode.ALREADY_RUNNING;
+            }
+            cmd.getErr().println(prefix + e);
+            e.printStackTrace(cmd.getErr());
+            return ExitCode.FAILED;
+        });
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

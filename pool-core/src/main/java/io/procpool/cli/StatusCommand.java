@@ -1,0 +1,79 @@
+package io.procpool.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.procpool.internal.ExitCode;
+import io.procpool.internal.control.ControlClient;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code pool status}: the pool and one line per worker, or the same as JSON. */
+@Command(name = "status", description = "Show the pool and its workers.")
+final class StatusCommand implements Callable<Integer> {
+
+    @Mixin
+    PoolOptions options;
+
+    @Option(names = "--json", description = "Print JSON (for scripts and tests).")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Object> status = ControlClient.call(options.runDir(), Map.of("command", "status"));
+        if (!Boolean.TRUE.equals(status.get("ok"))) {
+            System.err.println("pool status: " + status.get("error"));
+            return ExitCode.FAILED;
+        }
+        if (json) {
+            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(status));
+        } else {
+            System.out.print(render(status));
+        }
+        return ExitCode.OK;
+    }
+
+    @SuppressWarnings("unchecked")
+    static String render(Map<String, Object> status) {
+        Map<String, Object> pool = (Map<String, Object>) status.get("pool");
+        List<Map<String, Object>> workers = (List<Map<String, Object>>) status.get("workers");
+        StringBuilder b = new StringBuilder();
+        b.append(String.format("pool %s  %s  consumer %s  source %s  up %s%n", pool.get("pid"), pool.get("state"),
+                pool.get("consumer"), pool.get("source"), duration(pool.get("uptime_ms"))));
+        b.append(String.format("workers %s/%s ready  processed %s  failed %s  restarts %s%n", pool.get("workers_ready"),
+                pool.get("workers_target"), pool.get("processed"), pool.get("failed"), pool.get("restarts")));
+        if (pool.get("queue") instanceof Map<?, ?> q) {
+            b.append(String.format("queue %s: depth %s, in flight %s, acked %s, dead %s%n", q.get("name"), q.get("depth"),
+                    q.get("in_flight"), q.get("acked"), q.get("dead")));
+        }
+        b.append(String.format("%n%-5s %-8s %-10s %-9s %10s %7s %9s %8s%n",
+                "SLOT", "PID", "STATE", "UPTIME", "PROCESSED", "FAILED", "RESTARTS", "RSS"));
+        for (Map<String, Object> w : workers) {
+            if ("BACKOFF".equals(w.get("state"))) {
+                b.append(String.format("%-5s %-8s %-10s restart in %s after %s quick failure(s): %s%n", w.get("slot"), "-",
+                        "BACKOFF", duration(w.get("next_start_in_ms")), w.get("consecutive_failures"), w.get("last_exit")));
+                continue;
+            }
+            long rss = ((Number) w.get("rss_bytes")).longValue();
+            b.append(String.format("%-5s %-8s %-10s %-9s %10s %7s %9s %8s%n", w.get("slot"), w.get("pid"), w.get("state"),
+                    duration(w.get("uptime_ms")), w.get("processed"), w.get("failed"), w.get("restarts"),
+                    rss < 0 ? "-" : (rss >> 20) + " MiB"));
+        }
+        return b.toString();
+    }
+
+    private static String duration(Object millis) {
+        long ms = ((Number) millis).longValue();
+        long s = ms / 1000;
+        if (s < 60) {
+            return s == 0 ? ms + "ms" : s + "s";
+        }
+        if (s < 3600) {
+            return (s / 60) + "m" + String.format("%02d", s % 60) + "s";
+        }
+        return (s / 3600) + "h" + String.format("%02d", (s % 3600) / 60) + "m";
+    }
+}

@@ -1,0 +1,42 @@
+package io.procpool.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One log line format for the manager and its workers (slf4j-simple's settings): time, level,
+ * message. The tag ({@code [manager]}, {@code [worker-3]}) is added by the manager, which owns
+ * the terminal. Called once at start, before the first logger is created.
+ */
+public final class LogSetup {
+
+    private static final Map<String, String> SIMPLE_LOGGER = Map.of(
+            "org.slf4j.simpleLogger.showDateTime", "true",
+            "org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS",
+            "org.slf4j.simpleLogger.showThreadName", "false",
+            "org.slf4j.simpleLogger.showLogName", "false",
+            "org.slf4j.simpleLogger.showShortLogName", "false");
+
+    private LogSetup() {}
+
+    /** Sets the format for this JVM, keeping any value the user set with -D. */
+    public static void apply() {
+        SIMPLE_LOGGER.forEach((k, v) -> {
+            if (System.getProperty(k) == null) {
+                System.setProperty(k, v);
+            }
+        });
+    }
+
+    /** The same settings as JVM flags, for a worker's command line. */
+    public static List<String> asJvmFlags() {
+        List<String> flags = new ArrayList<>();
+        SIMPLE_LOGGER.forEach((k, v) -> flags.add("-D" + k + "=" + System.getProperty(k, v)));
+        String level = System.getProperty("org.slf4j.simpleLogger.defaultLogLevel");
+        if (level != null) {
+            flags.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=" + level);
+        }
+        return flags;
+    }
+}

@@ -1,0 +1,148 @@
+package io.procpool.internal.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads a pool's configuration from its three layers, later ones winning key by key: the YAML
+ * file, {@code POOL_*} environment variables ({@code POOL_MAX_WAIT_TIME} sets
+ * {@code max_wait_time}, {@code POOL_SOURCE_TYPE} sets {@code source.type}), then CLI flags.
+ * Stateless; called by the CLI thread at start and by the supervisor thread on HUP.
+ */
+public final class ConfigLoader {
+
+    /** Environment variables that belong to the launcher, not to the configuration. */
+    private static final List<String> NOT_CONFIG = List.of("POOL_CONFIG", "POOL_JAVA_HOME", "POOL_HOME");
+
+    private ConfigLoader() {}
+
+    /**
+     * @param configFile the YAML file, or null to use only env and flags (paths then resolve
+     *     against the working directory)
+     * @param env the environment (usually {@code System.getenv()})
+     * @param flags values from CLI flags, by dotted key
+     */
+    public static PoolConfig load(Path configFile, Map<String, String> env, Map<String, Object> flags) {
+        RawConfig raw = new RawConfig();
+        Path baseDir = Path.of("").toAbsolutePath();
+        Path file = null;
+        if (configFile != null) {
+            file = configFile.toAbsolutePath().normalize();
+            baseDir = file.getParent();
+            readYaml(file, raw);
+        }
+        readEnv(env, raw);
+        flags.forEach((k, v) -> raw.put(k, v, "--" + k.replace('_', '-')));
+        return PoolConfig.from(raw, baseDir, file);
+    }
+
+    /**
+     * The run directory a configuration names, without validating the rest: what the client
+     * commands ({@code stop}, {@code status}, …) need to find a running pool.
+     */
+    public static Path runDirOf(Path configFile, Map<String, String> env) {
+        RawConfig raw = new RawConfig();
+        Path baseDir = Path.of("").toAbsolutePath();
+        if (configFile != null) {
+            Path file = configFile.toAbsolutePath().normalize();
+            baseDir = file.getParent();
+            readYaml(file, raw);
+        }
+        String envRunDir = env.get("POOL_RUN_DIR");
+        if (envRunDir != null) {
+            raw.put("run_dir", envRunDir, "environment POOL_RUN_DIR");
+        }
+        RawConfig.Entry e = raw.get("run_dir");
+        return baseDir.resolve(e == null ? "run" : String.valueOf(e.value())).normalize();
+    }
+
+    static void readYaml(Path file, RawConfig raw) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("configuration file " + file + " does not exist");
+        } catch (JacksonException e) {
+            throw new ConfigException("configuration file " + file + " is not valid YAML: "
+                    + e.getOriginalMessage() + locationOf(e));
+        } catch (IOException e) {
+            throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return;
+        }
+        if (!root.isObject()) {
+            throw new ConfigException("configuration file " + file + " must hold a mapping of keys, "
+                    + "but holds a " + root.getNodeType().toString().toLowerCase(Locale.ROOT));
+        }
+        flatten("", root, raw, file.getFileName().toString());
+    }
+
+    private static String locationOf(JacksonException e) {
+        return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+    }
+
+    private static void flatten(String prefix, JsonNode node, RawConfig raw, String origin) {
+        for (var it = node.properties().iterator(); it.hasNext(); ) {
+            var field = it.next();
+            String key = prefix + field.getKey();
+            JsonNode value = field.getValue();
+            if (value.isObject()) {
+                flatten(key + ".", value, raw, origin);
+            } else if (value.isArray()) {
+                List<String> items = new ArrayList<>();
+                value.forEach(item -> items.add(item.asText()));
+                raw.put(key, items, origin);
+            } else if (!value.isNull()) {
+                raw.put(key, value.asText(), origin);
+            }
+        }
+    }
+
+    static void readEnv(Map<String, String> env, RawConfig raw) {
+        // Sorted so that the first bad variable reported is the same on every run.
+        for (var e : new TreeMap<>(env).entrySet()) {
+            String name = e.getKey();
+            if (!name.startsWith("POOL_") || NOT_CONFIG.contains(name)) {
+                continue;
+            }
+            String key = keyOfEnv(name);
+            String origin = "environment " + name;
+            if (PoolConfig.LIST_KEYS.contains(key)) {
+                String sep = key.equals("classpath") ? "[:,]" : "\\s+";
+                raw.put(key, Arrays.stream(e.getValue().trim().split(sep)).filter(s -> !s.isEmpty()).toList(), origin);
+            } else {
+                raw.put(key, e.getValue(), origin);
+            }
+        }
+    }
+
+    /** {@code POOL_MAX_WAIT_TIME} to {@code max_wait_time}; {@code POOL_SOURCE_X_Y} to {@code source.x_y}. */
+    static String keyOfEnv(String name) {
+        String tail = name.substring("POOL_".length()).toLowerCase(Locale.ROOT);
+        for (String key : PoolConfig.KEYS) {
+            if (key.replace('.', '_').equals(tail)) {
+                return key;
+            }
+        }
+        if (tail.startsWith("source_")) {
+            return "source." + tail.substring("source_".length());
+        }
+        if (tail.startsWith("retry_")) {
+            return "retry." + tail.substring("retry_".length());
+        }
+        return tail;
+    }
+}

@@ -1,0 +1,265 @@
+package io.procpool.internal.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The validated, immutable configuration of one pool. Built once by {@link #from} (the
+ * manager at start and on HUP); every value is checked there and a bad one fails with a
+ * message naming the key and the value.
+ *
+ * <p>Which settings a reload may change: all of them except {@code run_dir} and
+ * {@code data_dir}, which stay as the pool started with (the sockets and the lock live there).
+ *
+ * @param baseDir the directory relative paths are resolved against (the config file's)
+ * @param configFile the file the configuration was read from, or null
+ */
+public record PoolConfig(
+        Path baseDir,
+        Path configFile,
+        String consumer,
+        List<Path> classpath,
+        int workers,
+        int concurrency,
+        Path runDir,
+        Path dataDir,
+        Duration maxWaitTime,
+        long maxRequests,
+        long maxRequestsJitter,
+        long maxMemoryBytes,
+        Duration messageTimeout,
+        Duration startupTimeout,
+        Duration minUptime,
+        Duration restartBackoff,
+        Duration restartMaxBackoff,
+        List<String> jvmOptions,
+        int maxDeliveries,
+        String sourceType,
+        Map<String, String> source,
+        Map<String, String> flat) {
+
+    public static final int MAX_WORKERS = 1024;
+    public static final int MAX_CONCURRENCY = 10_000;
+    public static final Duration DEFAULT_MAX_WAIT_TIME = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_MIN_UPTIME = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_RESTART_BACKOFF = Duration.ofMillis(500);
+    public static final Duration DEFAULT_RESTART_MAX_BACKOFF = Duration.ofSeconds(30);
+    public static final int DEFAULT_MAX_DELIVERIES = 5;
+    public static final int DEFAULT_PREFETCH = 64;
+    /**
+     * A small, fast-starting worker (FACTS.md): C1 only and the serial collector save ~60 ms
+     * of start-up and ~10 MiB per worker; CPU-heavy consumers may want {@code jvm_options: []}.
+     */
+    public static final List<String> DEFAULT_JVM_OPTIONS = List.of(
+            "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-XX:CICompilerCount=1");
+
+    /** Source types this build knows; adapters add theirs in later issues. */
+    public static final Set<String> SOURCE_TYPES = Set.of("queue", "none");
+
+    /**
+     * Every top-level key; {@code source.*} keys are checked by the source, and {@code app.*}
+     * keys are the user's own settings, passed to the consumer through {@code ctx.config()}.
+     */
+    static final Set<String> KEYS = Set.of(
+            "consumer", "classpath", "workers", "concurrency", "run_dir", "data_dir",
+            "max_wait_time", "max_requests", "max_requests_jitter", "max_memory",
+            "message_timeout", "startup_timeout", "min_uptime", "restart_backoff",
+            "restart_max_backoff", "jvm_options", "max_deliveries",
+            "retry.max_attempts", "retry.backoff", "retry.multiplier", "retry.max_backoff");
+
+    static final Set<String> LIST_KEYS = Set.of("classpath", "jvm_options");
+
+    /** Validates {@code raw} and resolves relative paths against {@code baseDir}. */
+    public static PoolConfig from(RawConfig raw, Path baseDir, Path configFile) {
+        for (var e : raw.entries().entrySet()) {
+            String key = e.getKey();
+            if (!KEYS.contains(key) && !key.startsWith("source.") && !key.startsWith("app.")) {
+                throw ConfigException.invalid(key, "unknown key (known keys: " + sortedKeys() + ")", e.getValue().value(),
+                        e.getValue().origin());
+            }
+        }
+        Values v = new Values(raw);
+        String consumer = v.string("consumer", null);
+        String sourceType = v.string("source.type", "queue");
+        if (!SOURCE_TYPES.contains(sourceType)) {
+            throw ConfigException.invalid("source.type", "must be one of " + String.join(", ",
+                    SOURCE_TYPES.stream().sorted().toList()) + " (tcp, redis and kafka come with their modules)",
+                    sourceType, v.origin("source.type"));
+        }
+        if (consumer == null || consumer.isBlank()) {
+            throw new ConfigException("consumer: missing; set it to the class that implements "
+                    + "io.procpool.Consumer (in pool.yaml, POOL_CONSUMER or --consumer)");
+        }
+        Map<String, String> source = new TreeMap<>();
+        raw.entries().forEach((k, e) -> {
+            if (k.startsWith("source.") && e.value() instanceof String s) {
+                source.put(k.substring("source.".length()), s);
+            }
+        });
+        source.putIfAbsent("type", sourceType);
+        if (sourceType.equals("queue")) {
+            source.putIfAbsent("queue", "default");
+            v.intIn("source.prefetch", DEFAULT_PREFETCH, 1, 1_000_000);
+        }
+        List<Path> classpath = new ArrayList<>();
+        for (String entry : v.list("classpath", List.of())) {
+            classpath.add(baseDir.resolve(entry).normalize());
+        }
+        long jitter = v.longIn("max_requests_jitter", 0, 0, Long.MAX_VALUE);
+        return new PoolConfig(
+                baseDir,
+                configFile,
+                consumer.trim(),
+                List.copyOf(classpath),
+                v.intIn("workers", Runtime.getRuntime().availableProcessors(), 1, MAX_WORKERS),
+                v.intIn("concurrency", 1, 1, MAX_CONCURRENCY),
+                baseDir.resolve(v.string("run_dir", "run")).normalize(),
+                baseDir.resolve(v.string("data_dir", "data")).normalize(),
+                v.duration("max_wait_time", DEFAULT_MAX_WAIT_TIME),
+                v.longIn("max_requests", 0, 0, Long.MAX_VALUE),
+                jitter,
+                v.size("max_memory", 0),
+                v.duration("message_timeout", Duration.ZERO),
+                v.positiveDuration("startup_timeout", DEFAULT_STARTUP_TIMEOUT),
+                v.duration("min_uptime", DEFAULT_MIN_UPTIME),
+                v.positiveDuration("restart_backoff", DEFAULT_RESTART_BACKOFF),
+                v.positiveDuration("restart_max_backoff", DEFAULT_RESTART_MAX_BACKOFF),
+                List.copyOf(v.list("jvm_options", DEFAULT_JVM_OPTIONS)),
+                v.intIn("max_deliveries", DEFAULT_MAX_DELIVERIES, 1, 1_000_000),
+                sourceType,
+                Map.copyOf(source),
+                flatten(raw));
+    }
+
+    private static String sortedKeys() {
+        return String.join(", ", new TreeSet<>(KEYS)) + ", source.*, app.*";
+    }
+
+    private static Map<String, String> flatten(RawConfig raw) {
+        Map<String, String> flat = new LinkedHashMap<>();
+        raw.entries().forEach((k, e) -> flat.put(k, String.valueOf(e.value())));
+        return flat;
+    }
+
+    /** This configuration with other run and data directories (a reload keeps the running ones). */
+    public PoolConfig withRunDir(Path runDir, Path dataDir) {
+        return new PoolConfig(baseDir, configFile, consumer, classpath, workers, concurrency, runDir, dataDir,
+                maxWaitTime, maxRequests, maxRequestsJitter, maxMemoryBytes, messageTimeout, startupTimeout,
+                minUptime, restartBackoff, restartMaxBackoff, jvmOptions, maxDeliveries, sourceType, source, flat);
+    }
+
+    /** The queue the built-in queue source reads. */
+    public String queueName() {
+        return source.getOrDefault("queue", "default");
+    }
+
+    /** How many unacked messages the manager may have outstanding at one worker. */
+    public int prefetch() {
+        return Integer.parseInt(source.getOrDefault("prefetch", String.valueOf(DEFAULT_PREFETCH)));
+    }
+
+    public Path controlSocket() {
+        return runDir.resolve("control.sock");
+    }
+
+    public Path ipcSocket() {
+        return runDir.resolve("ipc.sock");
+    }
+
+    public Path pidFile() {
+        return runDir.resolve("pool.pid");
+    }
+
+    /** Typed reads of raw values; each failure names the key, the value and its origin. */
+    private record Values(RawConfig raw) {
+
+        String origin(String key) {
+            RawConfig.Entry e = raw.get(key);
+            return e == null ? null : e.origin();
+        }
+
+        String string(String key, String dflt) {
+            RawConfig.Entry e = raw.get(key);
+            if (e == null) {
+                return dflt;
+            }
+            if (!(e.value() instanceof String s)) {
+                throw ConfigException.invalid(key, "must be a single value, not a list", e.value(), e.origin());
+            }
+            return s;
+        }
+
+        List<String> list(String key, List<String> dflt) {
+            RawConfig.Entry e = raw.get(key);
+            if (e == null) {
+                return dflt;
+            }
+            if (e.value() instanceof List<?> l) {
+                return l.stream().map(String::valueOf).toList();
+            }
+            String s = ((String) e.value()).trim();
+            return s.isEmpty() ? List.of() : List.of(s);
+        }
+
+        int intIn(String key, int dflt, int min, int max) {
+            return (int) longIn(key, dflt, min, max);
+        }
+
+        long longIn(String key, long dflt, long min, long max) {
+            String s = string(key, null);
+            if (s == null) {
+                return dflt;
+            }
+            String range = max == Long.MAX_VALUE ? "an integer >= " + min : "an integer from " + min + " to " + max;
+            try {
+                long n = Long.parseLong(s.trim());
+                if (n < min || n > max) {
+                    throw ConfigException.invalid(key, "must be " + range, s, origin(key));
+                }
+                return n;
+            } catch (NumberFormatException ex) {
+                throw ConfigException.invalid(key, "must be " + range, s, origin(key));
+            }
+        }
+
+        Duration duration(String key, Duration dflt) {
+            String s = string(key, null);
+            if (s == null) {
+                return dflt;
+            }
+            try {
+                return Units.parseDuration(s);
+            } catch (IllegalArgumentException ex) {
+                throw ConfigException.invalid(key, ex.getMessage(), s, origin(key));
+            }
+        }
+
+        Duration positiveDuration(String key, Duration dflt) {
+            Duration d = duration(key, dflt);
+            if (d.isZero()) {
+                throw ConfigException.invalid(key, "must be longer than 0", string(key, null), origin(key));
+            }
+            return d;
+        }
+
+        long size(String key, long dflt) {
+            String s = string(key, null);
+            if (s == null) {
+                return dflt;
+            }
+            try {
+                return Units.parseSizeBytes(s);
+            } catch (IllegalArgumentException | ArithmeticException ex) {
+                throw ConfigException.invalid(key, ex.getMessage(), s, origin(key));
+            }
+        }
+    }
+}

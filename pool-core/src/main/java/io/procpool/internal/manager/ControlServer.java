@@ -1,0 +1,125 @@
+package io.procpool.internal.manager;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.procpool.internal.manager.SupervisorEvent.Command;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves {@code control.sock}: one JSON object per line in, one per line out
+ * ({@code {"command":"status"}} → {@code {"ok":true,…}}), so that a shell with {@code socat}
+ * can drive a pool as well as the CLI. Pushes go to the {@link Dispatcher}; everything else
+ * becomes a supervisor event and waits for the supervisor's answer.
+ *
+ * <p>Threads: one "control-accept" thread and one virtual thread per client connection.
+ */
+final class ControlServer {
+
+    private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
+    private static final long ANSWER_TIMEOUT_SECONDS = 10;
+
+    private final ServerSocketChannel server;
+    private final Supervisor supervisor;
+    private final Dispatcher dispatcher;
+    private final ObjectMapper json = new ObjectMapper();
+
+    ControlServer(ServerSocketChannel server, Supervisor supervisor, Dispatcher dispatcher) {
+        this.server = server;
+        this.supervisor = supervisor;
+        this.dispatcher = dispatcher;
+    }
+
+    void start() {
+        Thread.ofPlatform().name("control-accept").daemon().start(this::acceptLoop);
+    }
+
+    private void acceptLoop() {
+        while (server.isOpen()) {
+            try {
+                SocketChannel ch = server.accept();
+                Thread.ofVirtual().name("control").start(() -> serve(ch));
+            } catch (IOException e) {
+                return; // closed at shutdown
+            }
+        }
+    }
+
+    private void serve(SocketChannel ch) {
+        try (ch;
+             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+             OutputStream out = Channels.newOutputStream(ch)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                Map<String, Object> answer = answer(line);
+                out.write(json.writeValueAsBytes(answer));
+                out.write('\n');
+                out.flush();
+            }
+        } catch (IOException e) {
+            // the client went away
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> answer(String line) {
+        Map<String, Object> request;
+        try {
+            request = json.readValue(line, Map.class);
+        } catch (IOException e) {
+            return Map.of("ok", false, "error", "not a JSON object: " + e.getMessage());
+        }
+        Object name = request.get("command");
+        if (!(name instanceof String command)) {
+            return Map.of("ok", false, "error", "missing \"command\"");
+        }
+        if (command.equals("push")) {
+            return push(request);
+        }
+        CompletableFuture<Map<String, Object>> reply = new CompletableFuture<>();
+        supervisor.post(new Command(command, request, reply));
+        try {
+            return reply.get(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Map.of("ok", false, "error", "interrupted");
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("control command {} got no answer: {}", command, e.toString());
+            return Map.of("ok", false, "error", "the supervisor did not answer within " + ANSWER_TIMEOUT_SECONDS + " s");
+        }
+    }
+
+    /** {@code {"command":"push","queue":"default","bodies_base64":[...]}}. */
+    private Map<String, Object> push(Map<String, Object> request) {
+        Object queue = request.getOrDefault("queue", "default");
+        Object bodies = request.get("bodies_base64");
+        if (!(bodies instanceof List<?> list)) {
+            return Map.of("ok", false, "error", "push needs \"bodies_base64\": a list of base64 strings");
+        }
+        List<byte[]> decoded = new ArrayList<>(list.size());
+        try {
+            for (Object b : list) {
+                decoded.add(Base64.getDecoder().decode(String.valueOf(b)));
+            }
+            List<String> ids = dispatcher.push(String.valueOf(queue), decoded);
+            return Map.of("ok", true, "ids", ids);
+        } catch (IllegalArgumentException e) {
+            return Map.of("ok", false, "error", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.procpool.internal.manager;
+
+import io.procpool.internal.ipc.Frame;
+import io.procpool.internal.ipc.FrameType;
+import io.procpool.internal.ipc.IpcConnection;
+import io.procpool.internal.ipc.Payloads;
+import io.procpool.internal.manager.SupervisorEvent.Connected;
+import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts worker connections on {@code ipc.sock} and reads their frames. Acks, worker-to-worker
+ * sends and pushes go straight to the {@link Dispatcher} (the hot path never waits for the
+ * supervisor); lifecycle frames become supervisor events.
+ *
+ * <p>Threads: one "ipc-accept" thread, and one reader thread per worker connection.
+ */
+final class IpcServer {
+
+    private static final Logger log = LoggerFactory.getLogger(IpcServer.class);
+
+    private final ServerSocketChannel server;
+    private final Supervisor supervisor;
+    private final Dispatcher dispatcher;
+
+    IpcServer(ServerSocketChannel server, Supervisor supervisor, Dispatcher dispatcher) {
+        this.server = server;
+        this.supervisor = supervisor;
+        this.dispatcher = dispatcher;
+    }
+
+    void start() {
+        Thread.ofPlatform().name("ipc-accept").daemon().start(this::acceptLoop);
+    }
+
+    private void acceptLoop() {
+        while (server.isOpen()) {
+            try {
+                SocketChannel ch = server.accept();
+                Thread.ofPlatform().name("ipc-reader").daemon().start(() -> serve(new IpcConnection(ch)));
+            } catch (IOException e) {
+                return; // closed at shutdown
+            }
+        }
+    }
+
+    private void serve(IpcConnection connection) {
+        Payloads.Hello hello = null;
+        try {
+            Frame first = connection.readFrame();
+            if (first.type() != FrameType.HELLO) {
+                log.warn("closing an IPC connection that began with {} instead of HELLO", first.type());
+                connection.close();
+                return;
+            }
+            hello = Payloads.Hello.decode(first.payload());
+            Thread.currentThread().setName("ipc-reader-" + hello.workerId());
+            supervisor.post(new Connected(hello, connection));
+            while (true) {
+                readOne(hello, connection.readFrame());
+            }
+        } catch (IOException | RuntimeException e) {
+            // EOF or a broken worker: its process exit is what the supervisor acts on.
+            connection.close();
+        }
+    }
+
+    private void readOne(Payloads.Hello hello, Frame f) {
+        long id = hello.workerId();
+        switch (f.type()) {
+            case ACK -> dispatcher.settle(id, Payloads.Ack.decode(f.payload()).outcomes());
+            case READY -> supervisor.post(new SupervisorEvent.Ready(id));
+            case HEARTBEAT -> supervisor.post(new SupervisorEvent.Heartbeat(id, Payloads.Heartbeat.decode(f.payload())));
+            case RECYCLE -> supervisor.post(new SupervisorEvent.RecycleAsked(id, Payloads.Recycle.decode(f.payload()).reason()));
+            case SEND -> {
+                Payloads.Send send = Payloads.Send.decode(f.payload());
+                dispatcher.sendToSlot(hello.slot(), send.slot(), send.body());
+            }
+            case PUSH -> {
+                // PUSH reuses SEND's shape: the queue name's length, then name and body bytes.
+                Payloads.Send p = Payloads.Send.decode(f.payload());
+                String queue = new String(p.body(), 0, p.slot(), StandardCharsets.UTF_8);
+                byte[] body = java.util.Arrays.copyOfRange(p.body(), p.slot(), p.body().length);
+                try {
+                    dispatcher.push(queue, List.of(body));
+                } catch (IllegalArgumentException e) {
+                    log.warn("worker {} pushed to an unknown queue: {}", id, e.getMessage());
+                }
+            }
+            default -> log.warn("worker {} sent an unexpected {} frame", id, f.type());
+        }
+    }
+}

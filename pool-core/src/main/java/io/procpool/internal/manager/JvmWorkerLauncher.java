@@ -1,0 +1,106 @@
+package io.procpool.internal.manager;
+
+import io.procpool.internal.LogSetup;
+import io.procpool.internal.config.PoolConfig;
+import io.procpool.internal.worker.WorkerMain;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * Starts each worker as a child JVM ({@code ProcessBuilder}; a JVM cannot fork) with the
+ * manager's own classpath followed by the user's {@code classpath}, the configured
+ * {@code jvm_options} and {@link WorkerMain} as main class. Its stdout and stderr are read by
+ * two daemon threads and copied to the manager's, each line tagged {@code [worker-<slot>]}.
+ * Called on the supervisor thread; always spawning from that one long-lived thread also keeps
+ * PR_SET_PDEATHSIG usable later (FACTS.md).
+ */
+public final class JvmWorkerLauncher implements WorkerLauncher {
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private final String ownClasspath = System.getProperty("java.class.path");
+
+    public JvmWorkerLauncher(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /** The worker's command line; public for the start-up benchmark. */
+    public List<String> command(int slot, long workerId, PoolConfig config) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBin);
+        cmd.addAll(config.jvmOptions());
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.addAll(LogSetup.asJvmFlags());
+        cmd.add("-Dprocpool.slot=" + slot);
+        cmd.add("-cp");
+        StringBuilder cp = new StringBuilder(ownClasspath);
+        for (Path p : config.classpath()) {
+            cp.append(':').append(p);
+        }
+        cmd.add(cp.toString());
+        cmd.add(WorkerMain.class.getName());
+        cmd.add(config.ipcSocket().toString());
+        cmd.add(Integer.toString(slot));
+        cmd.add(Long.toString(workerId));
+        return cmd;
+    }
+
+    @Override
+    public LaunchedWorker launch(int slot, long workerId, PoolConfig config) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command(slot, workerId, config));
+        pb.directory(config.baseDir().toFile());
+        Process process = pb.start();
+        String tag = "[worker-" + slot + "] ";
+        copyLines(process.getInputStream(), out, tag, "out-" + slot);
+        copyLines(process.getErrorStream(), err, tag, "err-" + slot);
+        return new ProcessWorker(process);
+    }
+
+    private static void copyLines(InputStream from, PrintStream to, String tag, String name) {
+        Thread.ofPlatform().name("worker-" + name).daemon().start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(from, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    to.println(tag + line);
+                }
+            } catch (IOException e) {
+                // the worker's pipe closed: it has exited
+            }
+        });
+    }
+
+    /** A worker JVM seen through {@link Process}. */
+    private record ProcessWorker(Process process) implements LaunchedWorker {
+        @Override
+        public long pid() {
+            return process.pid();
+        }
+
+        @Override
+        public void onExit(IntConsumer onExit) {
+            // Process.onExit plays SIGCHLD's part: the JVM stops delivering SIGCHLD to handlers
+            // after the first ProcessBuilder.start() (FACTS.md).
+            process.onExit().thenAccept(p -> onExit.accept(p.exitValue()));
+        }
+
+        @Override
+        public void kill() {
+            process.destroyForcibly();
+        }
+
+        @Override
+        public boolean isAlive() {
+            return process.isAlive();
+        }
+    }
+}

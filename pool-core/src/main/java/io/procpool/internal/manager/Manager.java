@@ -1,0 +1,93 @@
+package io.procpool.internal.manager;
+
+import io.procpool.PoolListener;
+import io.procpool.internal.Signals;
+import io.procpool.internal.config.ConsumerClassCheck;
+import io.procpool.internal.config.PoolConfig;
+import io.procpool.internal.manager.RunDirectory.AlreadyRunningException;
+import io.procpool.internal.manager.SupervisorEvent.Command;
+import io.procpool.internal.manager.SupervisorEvent.SignalReceived;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+
+/**
+ * The manager process's composition root: takes the run directory, binds {@code ipc.sock} and
+ * {@code control.sock}, wires the dispatcher, supervisor and servers, routes signals to the
+ * supervisor, and runs the supervisor on the calling thread until the pool stops.
+ */
+public final class Manager {
+
+    /** The signals a manager acts on (DESIGN.md §5). */
+    public static final List<String> SIGNALS = List.of("TERM", "INT", "HUP", "USR1", "TTIN", "TTOU");
+
+    private final PoolConfig config;
+    private final Supplier<PoolConfig> reloader;
+    private final List<PoolListener> listeners;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final CountDownLatch started = new CountDownLatch(1);
+    private volatile Supervisor supervisor;
+
+    public Manager(PoolConfig config, Supplier<PoolConfig> reloader, List<PoolListener> listeners,
+                   PrintStream out, PrintStream err) {
+        this.config = config;
+        this.reloader = reloader;
+        this.listeners = List.copyOf(listeners);
+        this.out = out;
+        this.err = err;
+    }
+
+    /**
+     * Runs the pool until it stops; returns the exit code.
+     *
+     * @param handleSignals true for the {@code pool start} process; false when embedded in a
+     *     program that owns its own signals
+     */
+    public int run(boolean handleSignals) throws IOException, AlreadyRunningException {
+        ConsumerClassCheck.verify(config);
+        try (RunDirectory runDir = RunDirectory.open(config.runDir());
+             ServerSocketChannel ipc = runDir.bind("ipc.sock");
+             ServerSocketChannel control = runDir.bind("control.sock")) {
+            Dispatcher dispatcher = new Dispatcher(config.queueName(), config.prefetch(), config.maxDeliveries());
+            Supervisor s = new Supervisor(config, new JvmWorkerLauncher(out, err), dispatcher, Clock.systemUTC(),
+                    listeners, reloader);
+            new IpcServer(ipc, s, dispatcher).start();
+            new ControlServer(control, s, dispatcher).start();
+            if (handleSignals) {
+                for (String name : SIGNALS) {
+                    Signals.handle(name, () -> s.post(new SignalReceived(name)));
+                }
+            }
+            dispatcher.start();
+            supervisor = s;
+            started.countDown();
+            try {
+                return s.run();
+            } finally {
+                dispatcher.close();
+            }
+        } finally {
+            started.countDown();
+        }
+    }
+
+    /** Sends a control command to the running supervisor (what {@code control.sock} does); any thread. */
+    public CompletableFuture<Map<String, Object>> command(String name, Map<String, Object> args) throws InterruptedException {
+        started.await();
+        CompletableFuture<Map<String, Object>> reply = new CompletableFuture<>();
+        Supervisor s = supervisor;
+        if (s == null) {
+            reply.complete(Map.of("ok", false, "error", "the pool is not running"));
+        } else {
+            s.post(new Command(name, args, reply));
+        }
+        return reply;
+    }
+}

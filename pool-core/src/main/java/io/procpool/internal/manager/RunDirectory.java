@@ -1,0 +1,105 @@
+package io.procpool.internal.manager;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The pool's run directory: created 0700, locked for the manager's life (so a second
+ * {@code pool start} on it refuses), holding {@code pool.pid} and the sockets (0600). The lock
+ * is an OS file lock, so a manager killed with SIGKILL leaves no stale lock behind. Used by the
+ * manager's main thread at start and at exit.
+ */
+public final class RunDirectory implements AutoCloseable {
+
+    /** Another manager holds the run directory. */
+    public static final class AlreadyRunningException extends Exception {
+        public AlreadyRunningException(String message) {
+            super(message);
+        }
+    }
+
+    private final Path dir;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final List<Path> sockets = new ArrayList<>();
+
+    private RunDirectory(Path dir, FileChannel lockChannel, FileLock lock) {
+        this.dir = dir;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    public static RunDirectory open(Path dir) throws IOException, AlreadyRunningException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        FileChannel ch = FileChannel.open(dir.resolve("pool.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = ch.tryLock();
+        if (lock == null) {
+            ch.close();
+            String pid = readPid(dir);
+            throw new AlreadyRunningException("a pool is already running on run directory " + dir
+                    + (pid == null ? "" : " (manager pid " + pid + ")")
+                    + "; stop it with `pool stop`, or give this pool another run_dir");
+        }
+        Files.writeString(dir.resolve("pool.pid"), ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
+        return new RunDirectory(dir, ch, lock);
+    }
+
+    /** The manager pid recorded in {@code pool.pid}, or null. */
+    public static String readPid(Path dir) {
+        try {
+            return Files.readString(dir.resolve("pool.pid"), StandardCharsets.US_ASCII).trim();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Binds a Unix domain socket in this directory (mode 0600), replacing a stale socket file. */
+    public ServerSocketChannel bind(String name) throws IOException {
+        Path path = dir.resolve(name);
+        // Safe: we hold the lock, so a socket file here is a leftover of a dead manager.
+        Files.deleteIfExists(path);
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            server.bind(UnixDomainSocketAddress.of(path));
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw new IOException("cannot bind socket " + path + " (" + e.getMessage() + "); a Unix socket path must be "
+                    + "under 108 bytes, so choose a shorter run_dir", e);
+        }
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        sockets.add(path);
+        return server;
+    }
+
+    public Path path() {
+        return dir;
+    }
+
+    /** Removes the sockets and the pid file and releases the lock. */
+    @Override
+    public void close() {
+        try {
+            for (Path s : sockets) {
+                Files.deleteIfExists(s);
+            }
+            Files.deleteIfExists(dir.resolve("pool.pid"));
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            // best effort at exit; the next start cleans up what is left
+        }
+    }
+}

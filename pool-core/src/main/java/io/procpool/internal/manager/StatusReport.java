@@ -1,0 +1,88 @@
+package io.procpool.internal.manager;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the answer to {@code pool status}: the pool's state and totals, then one row per
+ * worker process and one per slot waiting out a restart backoff. Runs on the supervisor
+ * thread, which owns everything it reads.
+ */
+final class StatusReport {
+
+    private StatusReport() {}
+
+    static Map<String, Object> of(Supervisor s) {
+        long now = s.now();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        long processed = s.exitedProcessed();
+        long failed = s.exitedFailed();
+        int ready = 0;
+        int restarts = 0;
+        for (Slot slot : s.slots().values()) {
+            restarts += slot.restarts;
+        }
+        for (WorkerHandle w : s.workers().values()) {
+            processed += w.processed;
+            failed += w.failed;
+            Slot slot = s.slots().get(w.slot);
+            if (w.state == WorkerHandle.State.READY && slot != null && slot.current == w) {
+                ready++;
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("slot", w.slot);
+            row.put("id", w.id);
+            row.put("pid", w.pid());
+            row.put("state", stateOf(w));
+            row.put("uptime_ms", now - w.spawnedAtMs);
+            row.put("processed", w.processed);
+            row.put("failed", w.failed);
+            row.put("in_flight", w.inFlight);
+            row.put("restarts", slot == null ? 0 : slot.restarts);
+            row.put("rss_bytes", w.rssBytes >= 0 ? w.rssBytes : ProcessMemory.rssBytes(w.pid()));
+            rows.add(row);
+        }
+        for (Slot slot : s.slots().values()) {
+            if (slot.isEmpty()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("slot", slot.index);
+                row.put("state", "BACKOFF");
+                row.put("restarts", slot.restarts);
+                row.put("consecutive_failures", slot.consecutiveFailures);
+                row.put("next_start_in_ms", Math.max(0, slot.nextStartAtMs - now));
+                row.put("last_exit", slot.lastExit);
+                rows.add(row);
+            }
+        }
+        rows.sort((a, b) -> Integer.compare((Integer) a.get("slot"), (Integer) b.get("slot")));
+
+        Map<String, Object> pool = new LinkedHashMap<>();
+        pool.put("pid", ProcessHandle.current().pid());
+        pool.put("state", s.stopping() ? "STOPPING" : s.reloading() ? "RELOADING" : "RUNNING");
+        pool.put("consumer", s.config().consumer());
+        pool.put("source", s.config().sourceType());
+        pool.put("uptime_ms", now - s.startedAtMs());
+        pool.put("workers_target", s.target());
+        pool.put("workers_ready", ready);
+        pool.put("processed", processed);
+        pool.put("failed", failed);
+        pool.put("restarts", restarts);
+        if (!"none".equals(s.config().sourceType())) {
+            pool.put("queue", s.dispatcher().stats());
+        }
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("ok", true);
+        report.put("pool", pool);
+        report.put("workers", rows);
+        return report;
+    }
+
+    private static String stateOf(WorkerHandle w) {
+        if (w.state == WorkerHandle.State.READY && w.recycleReason != null) {
+            return "RECYCLING";
+        }
+        return w.state.name();
+    }
+}

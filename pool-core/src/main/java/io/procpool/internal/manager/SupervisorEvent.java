@@ -1,0 +1,34 @@
+package io.procpool.internal.manager;
+
+import io.procpool.internal.ipc.IpcConnection;
+import io.procpool.internal.ipc.Payloads;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Everything the supervisor reacts to. Other threads (signal handlers, IPC readers, process
+ * exit callbacks, control connections) only create events; the supervisor thread acts on them.
+ */
+sealed interface SupervisorEvent {
+
+    /** A POSIX signal arrived: TERM, INT, HUP, USR1, TTIN or TTOU. */
+    record SignalReceived(String name) implements SupervisorEvent {}
+
+    /** A worker connected and said HELLO. */
+    record Connected(Payloads.Hello hello, IpcConnection connection) implements SupervisorEvent {}
+
+    /** A worker finished {@code onStart} and takes messages. */
+    record Ready(long workerId) implements SupervisorEvent {}
+
+    record Heartbeat(long workerId, Payloads.Heartbeat heartbeat) implements SupervisorEvent {}
+
+    /** A worker asks to be replaced (it reached {@code max_requests}). */
+    record RecycleAsked(long workerId, String reason) implements SupervisorEvent {}
+
+    /** A worker process ended. */
+    record Exited(long workerId, int exitCode) implements SupervisorEvent {}
+
+    /** A command from {@code control.sock}; the supervisor completes {@code reply}. */
+    record Command(String name, Map<String, Object> args, CompletableFuture<Map<String, Object>> reply)
+            implements SupervisorEvent {}
+}

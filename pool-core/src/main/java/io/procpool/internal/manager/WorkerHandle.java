@@ -1,0 +1,43 @@
+package io.procpool.internal.manager;
+
+import io.procpool.internal.ipc.IpcConnection;
+import io.procpool.internal.manager.WorkerLauncher.LaunchedWorker;
+
+/** The supervisor's record of one worker process. Touched only by the supervisor thread. */
+final class WorkerHandle {
+
+    enum State { STARTING, READY, STOPPING }
+
+    final long id;
+    final int slot;
+    final LaunchedWorker process;
+    final long spawnedAtMs;
+    State state = State.STARTING;
+    IpcConnection connection;
+    long readyAtMs;
+    long stopDeadlineMs;
+    boolean killed;
+    /** Paused and waiting for a successor (max_requests, max_memory). */
+    String recycleReason;
+    long processed;
+    long failed;
+    int inFlight;
+    long busySinceMs;
+    long rssBytes = -1;
+
+    WorkerHandle(long id, int slot, LaunchedWorker process, long spawnedAtMs) {
+        this.id = id;
+        this.slot = slot;
+        this.process = process;
+        this.spawnedAtMs = spawnedAtMs;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    void kill() {
+        killed = true;
+        process.kill();
+    }
+}

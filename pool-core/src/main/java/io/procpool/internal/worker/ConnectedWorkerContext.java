@@ -1,0 +1,86 @@
+package io.procpool.internal.worker;
+
+import io.procpool.WorkerContext;
+import io.procpool.internal.ipc.FrameType;
+import io.procpool.internal.ipc.IpcConnection;
+import io.procpool.internal.ipc.Payloads;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+
+/** The {@link WorkerContext} of a worker connected to its manager. Safe from any thread. */
+final class ConnectedWorkerContext implements WorkerContext {
+
+    private final int slot;
+    private final Map<String, String> config;
+    private final IpcConnection connection;
+    private final BooleanSupplier stopping;
+    private final Logger logger;
+
+    ConnectedWorkerContext(int slot, Map<String, String> config, IpcConnection connection,
+                           BooleanSupplier stopping, Logger logger) {
+        this.slot = slot;
+        this.config = Map.copyOf(config);
+        this.connection = connection;
+        this.stopping = stopping;
+        this.logger = logger;
+    }
+
+    @Override
+    public int slot() {
+        return slot;
+    }
+
+    @Override
+    public long pid() {
+        return ProcessHandle.current().pid();
+    }
+
+    @Override
+    public Map<String, String> config() {
+        return config;
+    }
+
+    @Override
+    public boolean isStopping() {
+        return stopping.getAsBoolean();
+    }
+
+    @Override
+    public void send(int targetSlot, byte[] body) {
+        if (targetSlot < 0) {
+            throw new IllegalArgumentException("slot must be >= 0, but was " + targetSlot);
+        }
+        sendFrame(FrameType.SEND, new Payloads.Send(targetSlot, body.clone()).encode());
+    }
+
+    @Override
+    public void push(String queue, byte[] body) {
+        byte[] name = queue.getBytes(StandardCharsets.UTF_8);
+        // PUSH carries the queue name as a SEND-shaped payload: the name's bytes, then the body.
+        sendFrame(FrameType.PUSH, new Payloads.Send(name.length, concat(name, body)).encode());
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = new byte[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private void sendFrame(FrameType type, byte[] payload) {
+        try {
+            connection.send(type, payload);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the manager is gone", e);
+        }
+    }
+
+    @Override
+    public Logger logger() {
+        return logger;
+    }
+}

@@ -1,0 +1,194 @@
+package io.procpool.internal.worker;
+
+import io.procpool.Consumer;
+import io.procpool.Message;
+import io.procpool.WorkerContext;
+import io.procpool.internal.ipc.Payloads.Delivery;
+import io.procpool.internal.ipc.Payloads.Outcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The one delivery path inside a worker, whatever the source: runs {@link Consumer#onMessage}
+ * for each delivery with the configured concurrency, records the outcome, coalesces outcomes
+ * into ACK batches, counts processed / failed, and asks for a recycle at {@code max_requests}.
+ *
+ * <p>Threads: the IPC reader thread calls {@link #offer}; one intake thread ("delivery") takes
+ * deliveries in order and runs them inline ({@code concurrency: 1}) or on virtual threads
+ * ({@code concurrency: K}, at most K at once); the heartbeat thread reads the counters and
+ * calls {@link #flushOutcomes}.
+ */
+final class DeliveryRunner {
+
+    /** Sends a batch of outcomes to the manager. */
+    interface OutcomeSink {
+        void send(List<Outcome> outcomes);
+    }
+
+    /** Outcomes wait at most for this many more before they are sent, so acks stay batched. */
+    private static final int ACK_BATCH = 256;
+    /** Deliveries with this tag came from another worker ({@code ctx.send}) and take no ack. */
+    static final long NO_ACK = -1;
+
+    private final Consumer consumer;
+    private final WorkerContext ctx;
+    private final int concurrency;
+    private final long maxRequests;
+    private final OutcomeSink sink;
+    private final Runnable onMaxRequests;
+    private final BlockingQueue<Delivery> queue = new LinkedBlockingQueue<>();
+    private final Semaphore permits;
+    private final Map<Long, Long> startedAtMs = new ConcurrentHashMap<>();
+    private final AtomicLong processed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicBoolean recycleAsked = new AtomicBoolean();
+    /** Deliveries received and not yet finished (queued or running). */
+    private final AtomicInteger outstanding = new AtomicInteger();
+    private final List<Outcome> pending = new ArrayList<>();
+    private volatile boolean closed;
+    private Thread intake;
+
+    DeliveryRunner(Consumer consumer, WorkerContext ctx, int concurrency, long maxRequests,
+                   OutcomeSink sink, Runnable onMaxRequests) {
+        this.consumer = consumer;
+        this.ctx = ctx;
+        this.concurrency = concurrency;
+        this.maxRequests = maxRequests;
+        this.sink = sink;
+        this.onMaxRequests = onMaxRequests;
+        this.permits = new Semaphore(concurrency);
+    }
+
+    void start() {
+        intake = Thread.ofPlatform().name("delivery").daemon().start(this::takeLoop);
+    }
+
+    void offer(List<Delivery> deliveries) {
+        outstanding.addAndGet(deliveries.size());
+        queue.addAll(deliveries);
+    }
+
+    private void takeLoop() {
+        try {
+            while (!closed) {
+                Delivery d = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (d == null) {
+                    flushOutcomes();
+                    continue;
+                }
+                if (concurrency == 1) {
+                    runOne(d);
+                } else {
+                    permits.acquire();
+                    Thread.ofVirtual().name("message-" + d.id()).start(() -> {
+                        try {
+                            runOne(d);
+                        } finally {
+                            permits.release();
+                        }
+                    });
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void runOne(Delivery d) {
+        long key = d.tag() == NO_ACK ? -System.nanoTime() : d.tag();
+        startedAtMs.put(key, System.currentTimeMillis());
+        String error = null;
+        try {
+            Message m = new IncomingMessage(d);
+            consumer.onMessage(m, ctx);
+            processed.incrementAndGet();
+        } catch (Exception | LinkageError | AssertionError e) {
+            failed.incrementAndGet();
+            error = e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            ctx.logger().warn("message {} (attempt {}) failed: {}", d.id(), d.attempt(), error);
+        } finally {
+            startedAtMs.remove(key);
+        }
+        if (d.tag() != NO_ACK) {
+            addOutcome(new Outcome(d.tag(), error));
+        }
+        outstanding.decrementAndGet();
+        if (maxRequests > 0 && processed.get() + failed.get() >= maxRequests && recycleAsked.compareAndSet(false, true)) {
+            flushOutcomes();
+            onMaxRequests.run();
+        }
+    }
+
+    private void addOutcome(Outcome o) {
+        boolean flushNow;
+        synchronized (pending) {
+            pending.add(o);
+            // Send at once when nothing else is waiting: batching must not add latency to a
+            // lone message, only save syscalls under load.
+            flushNow = pending.size() >= ACK_BATCH || queue.isEmpty();
+        }
+        if (flushNow) {
+            flushOutcomes();
+        }
+    }
+
+    /** Sends every outcome not yet sent. Any thread. */
+    void flushOutcomes() {
+        List<Outcome> batch;
+        synchronized (pending) {
+            if (pending.isEmpty()) {
+                return;
+            }
+            batch = List.copyOf(pending);
+            pending.clear();
+        }
+        sink.send(batch);
+    }
+
+    /** Waits until every delivery received so far has run and its outcome was sent. */
+    void awaitIdle() throws InterruptedException {
+        while (outstanding.get() > 0) {
+            Thread.sleep(5);
+        }
+        flushOutcomes();
+    }
+
+    void close() {
+        closed = true;
+        if (intake != null) {
+            intake.interrupt();
+        }
+    }
+
+    long processed() {
+        return processed.get();
+    }
+
+    long failed() {
+        return failed.get();
+    }
+
+    int inFlight() {
+        return startedAtMs.size();
+    }
+
+    /** Epoch millis at which the oldest running message started; 0 when none runs. */
+    long busySinceEpochMs() {
+        long oldest = 0;
+        for (long t : startedAtMs.values()) {
+            if (oldest == 0 || t < oldest) {
+                oldest = t;
+            }
+        }
+        return oldest;
+    }
+}

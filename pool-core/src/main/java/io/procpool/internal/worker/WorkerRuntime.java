@@ -1,0 +1,224 @@
+package io.procpool.internal.worker;
+
+import io.procpool.Consumer;
+import io.procpool.internal.ExitCode;
+import io.procpool.internal.ipc.Frame;
+import io.procpool.internal.ipc.FrameType;
+import io.procpool.internal.ipc.IpcConnection;
+import io.procpool.internal.ipc.Payloads;
+import java.io.EOFException;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The life of one worker process: connect to the manager, HELLO, load the consumer,
+ * {@code onStart}, READY, receive and run messages (or run the consumer's loop), then stop
+ * gracefully on STOP or SIGTERM: finish in-flight messages, {@code onStop}, exit.
+ *
+ * <p>Threads: the main thread runs the lifecycle; the "ipc-reader" thread reads frames (an EOF
+ * there means the manager died, and the worker halts at once so that no orphan remains); the
+ * "heartbeat" thread reports counters every {@link #HEARTBEAT_MS} ms.
+ */
+final class WorkerRuntime {
+
+    static final long HEARTBEAT_MS = 200;
+
+    private final Path ipcSocket;
+    private final int slot;
+    private final long workerId;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private volatile boolean stopping;
+    private Logger log;
+    private IpcConnection connection;
+    private DeliveryRunner runner;
+
+    WorkerRuntime(Path ipcSocket, int slot, long workerId) {
+        this.ipcSocket = ipcSocket;
+        this.slot = slot;
+        this.workerId = workerId;
+    }
+
+    /** Runs the worker to its end; returns the process's exit code. */
+    int run() {
+        log = LoggerFactory.getLogger("worker");
+        Map<String, String> settings;
+        try {
+            SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            ch.connect(UnixDomainSocketAddress.of(ipcSocket));
+            connection = new IpcConnection(ch);
+            connection.send(FrameType.HELLO, new Payloads.Hello(workerId, slot, ProcessHandle.current().pid()).encode());
+            Frame welcome = connection.readFrame();
+            if (welcome.type() != FrameType.WELCOME) {
+                System.err.println("worker: expected WELCOME from the manager, got " + welcome.type());
+                return ExitCode.WORKER_BOOT_FAILED;
+            }
+            settings = Payloads.Welcome.decode(welcome.payload()).settings();
+        } catch (IOException | RuntimeException e) {
+            System.err.println("worker: cannot reach the manager at " + ipcSocket + ": " + e);
+            return ExitCode.WORKER_BOOT_FAILED;
+        }
+
+        Consumer consumer;
+        try {
+            consumer = loadConsumer(settings.get("consumer"));
+        } catch (ConsumerLoadException e) {
+            log.error(e.getMessage(), e.getCause());
+            return ExitCode.CONSUMER_LOAD_FAILED;
+        }
+        ConnectedWorkerContext ctx = new ConnectedWorkerContext(slot, settings, connection, () -> stopping,
+                LoggerFactory.getLogger(consumer.getClass()));
+        runner = new DeliveryRunner(consumer, ctx,
+                Integer.parseInt(settings.getOrDefault("concurrency", "1")),
+                Long.parseLong(settings.getOrDefault("worker.max_requests", "0")),
+                this::sendOutcomes, this::askForRecycle);
+        Thread reader = Thread.ofPlatform().name("ipc-reader").daemon().start(this::readLoop);
+        try {
+            consumer.onStart(ctx);
+        } catch (Exception | LinkageError e) {
+            log.error("consumer {}.onStart threw; the manager will restart this worker with backoff",
+                    consumer.getClass().getName(), e);
+            return ExitCode.CONSUMER_START_FAILED;
+        }
+        runner.start();
+        Thread.ofPlatform().name("heartbeat").daemon().start(this::heartbeatLoop);
+        try {
+            connection.send(FrameType.READY, new byte[0]);
+        } catch (IOException e) {
+            return ExitCode.MANAGER_GONE;
+        }
+
+        int code = ExitCode.OK;
+        try {
+            if ("none".equals(settings.get("source.type"))) {
+                code = runLoop(consumer, ctx);
+            } else {
+                stopRequested.await();
+            }
+            stopping = true;
+            runner.awaitIdle();
+            consumer.onStop(ctx);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.error("consumer {}.onStop threw", consumer.getClass().getName(), e);
+        }
+        runner.close();
+        reader.interrupt();
+        connection.close();
+        return code;
+    }
+
+    private int runLoop(Consumer consumer, ConnectedWorkerContext ctx) {
+        try {
+            consumer.run(ctx);
+            return ExitCode.OK;
+        } catch (Exception e) {
+            log.error("consumer {}.run threw; the worker exits and is replaced", consumer.getClass().getName(), e);
+            return ExitCode.CONSUMER_LOOP_FAILED;
+        }
+    }
+
+    /** Asks the worker to stop gracefully; from STOP, SIGTERM, or any thread. */
+    void requestStop() {
+        stopping = true;
+        stopRequested.countDown();
+    }
+
+    private void readLoop() {
+        try {
+            while (true) {
+                Frame f = connection.readFrame();
+                switch (f.type()) {
+                    case DELIVER -> runner.offer(Payloads.Deliver.decode(f.payload()).deliveries());
+                    case STOP -> requestStop();
+                    default -> log.warn("ignoring unexpected frame {} from the manager", f.type());
+                }
+            }
+        } catch (EOFException e) {
+            managerGone();
+        } catch (IOException | RuntimeException e) {
+            if (!Thread.currentThread().isInterrupted() && !stopping) {
+                managerGone();
+            }
+        }
+    }
+
+    /**
+     * The manager died (its end of the socket closed): halt now, without shutdown hooks or
+     * onStop, because a worker without a manager is an orphan nobody supervises and its
+     * unacked messages are redelivered elsewhere anyway.
+     */
+    private void managerGone() {
+        if (stopping) {
+            return; // the manager closing after our STOP is the normal end
+        }
+        System.err.println("worker: lost the manager (IPC socket closed); exiting");
+        Runtime.getRuntime().halt(ExitCode.MANAGER_GONE);
+    }
+
+    private void heartbeatLoop() {
+        while (true) {
+            try {
+                Thread.sleep(HEARTBEAT_MS);
+                runner.flushOutcomes();
+                connection.send(FrameType.HEARTBEAT, new Payloads.Heartbeat(runner.processed(), runner.failed(),
+                        runner.inFlight(), runner.busySinceEpochMs()).encode());
+            } catch (InterruptedException | IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void sendOutcomes(java.util.List<Payloads.Outcome> outcomes) {
+        try {
+            connection.send(FrameType.ACK, new Payloads.Ack(outcomes).encode());
+        } catch (IOException e) {
+            managerGone();
+        }
+    }
+
+    private void askForRecycle() {
+        try {
+            connection.send(FrameType.RECYCLE, new Payloads.Recycle("max_requests reached").encode());
+        } catch (IOException e) {
+            managerGone();
+        }
+    }
+
+    /** The consumer class could not be turned into an instance. */
+    static final class ConsumerLoadException extends Exception {
+        ConsumerLoadException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    static Consumer loadConsumer(String className) throws ConsumerLoadException {
+        Class<?> type;
+        try {
+            type = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new ConsumerLoadException("consumer class " + className + " was not found on the worker's "
+                    + "classpath; check `consumer` and `classpath` in the configuration", e);
+        }
+        if (!Consumer.class.isAssignableFrom(type)) {
+            throw new ConsumerLoadException("consumer class " + className + " does not implement io.procpool.Consumer", null);
+        }
+        try {
+            return (Consumer) type.getDeclaredConstructor().newInstance();
+        } catch (NoSuchMethodException e) {
+            throw new ConsumerLoadException("consumer class " + className + " needs a public no-argument constructor", e);
+        } catch (InvocationTargetException e) {
+            throw new ConsumerLoadException("the constructor of consumer class " + className + " threw", e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new ConsumerLoadException("cannot construct consumer class " + className + ": " + e, e);
+        }
+    }
+}

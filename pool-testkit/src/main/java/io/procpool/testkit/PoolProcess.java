@@ -1,0 +1,216 @@
+package io.procpool.testkit;
+
+import io.procpool.internal.control.ControlClient;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A real pool for a test: a manager JVM started with {@code pool start} on a configuration in
+ * a test directory, with the test's own classpath, its output in {@code manager.log}. Offers
+ * status, the CLI, signals and kills, and on {@link #close()} kills whatever of its process
+ * tree is still alive, also when the test failed. One instance per test; the test thread.
+ */
+public final class PoolProcess implements AutoCloseable {
+
+    /** What a CLI run printed and returned. */
+    public record CliResult(int exitCode, String output) {}
+
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static final String CLI = "io.procpool.cli.PoolCli";
+
+    private final Path dir;
+    private final Process manager;
+    private final Set<Long> seenPids = ConcurrentHashMap.newKeySet();
+
+    private PoolProcess(Path dir, Process manager) {
+        this.dir = dir;
+        this.manager = manager;
+        seenPids.add(manager.pid());
+    }
+
+    /** Writes {@code yaml} to {@code dir/pool.yaml} and runs {@code pool start} on it (returns at once). */
+    public static PoolProcess start(Path dir, String yaml, String... extraArgs) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("pool.yaml"), yaml);
+        List<String> cmd = javaCommand("start", "-c", dir.resolve("pool.yaml").toString());
+        cmd.addAll(List.of(extraArgs));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("manager.log").toFile()).start();
+        return new PoolProcess(dir, p);
+    }
+
+    /** A {@code java … PoolCli <args>} command line with this JVM's java and classpath. */
+    public static List<String> javaCommand(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), CLI));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    public long pid() {
+        return manager.pid();
+    }
+
+    public Process process() {
+        return manager;
+    }
+
+    public Path runDir() {
+        return dir.resolve("run");
+    }
+
+    /** The manager's output so far (both streams, its workers' lines included). */
+    public String log() {
+        try {
+            return Files.readString(dir.resolve("manager.log"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** {@code pool status} as the control socket answers it. */
+    public Map<String, Object> status() throws IOException {
+        Map<String, Object> s = ControlClient.call(runDir(), Map.of("command", "status"));
+        for (Map<String, Object> w : workers(s)) {
+            if (w.get("pid") instanceof Number n) {
+                seenPids.add(n.longValue());
+            }
+        }
+        return s;
+    }
+
+    @SuppressWarnings("unchecked")
+    public static List<Map<String, Object>> workers(Map<String, Object> status) {
+        return (List<Map<String, Object>>) status.get("workers");
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> pool(Map<String, Object> status) {
+        return (Map<String, Object>) status.get("pool");
+    }
+
+    /** Polls the status every 50 ms until {@code condition} holds; fails with the last status and the log. */
+    public Map<String, Object> awaitStatus(String what, Predicate<Map<String, Object>> condition, Duration timeout)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, Object> last = null;
+        IOException lastError = null;
+        while (System.nanoTime() < deadline) {
+            if (!manager.isAlive()) {
+                throw new AssertionError("the manager exited with " + manager.exitValue() + " while waiting for "
+                        + what + "\n--- manager.log ---\n" + log());
+            }
+            try {
+                last = status();
+                if (condition.test(last)) {
+                    return last;
+                }
+            } catch (IOException e) {
+                lastError = e; // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; last status " + last
+                + (lastError == null ? "" : "; last error " + lastError) + "\n--- manager.log ---\n" + log());
+    }
+
+    /** Waits until exactly {@code n} workers are READY in distinct slots. */
+    public Map<String, Object> awaitReady(int n, Duration timeout) throws IOException, InterruptedException {
+        return awaitStatus(n + " ready workers", s -> readyCount(s) == n && workers(s).size() == n, timeout);
+    }
+
+    public static long readyCount(Map<String, Object> status) {
+        return workers(status).stream().filter(w -> "READY".equals(w.get("state"))).count();
+    }
+
+    /** Pids of READY workers by slot order. */
+    public static List<Long> readyPids(Map<String, Object> status) {
+        return workers(status).stream().filter(w -> "READY".equals(w.get("state")))
+                .map(w -> ((Number) w.get("pid")).longValue()).toList();
+    }
+
+    /** Sends a signal by name ("TERM", "USR1", …) to the manager. */
+    public void signal(String name) throws IOException, InterruptedException {
+        int code = new ProcessBuilder("kill", "-s", name, Long.toString(pid())).inheritIO().start().waitFor();
+        if (code != 0) {
+            throw new IOException("kill -s " + name + " " + pid() + " exited with " + code);
+        }
+    }
+
+    /** Runs the real CLI ({@code pool <args> --run-dir <run>}) in its own JVM and returns its exit code and output. */
+    public CliResult cli(String... args) throws IOException, InterruptedException {
+        List<String> cmd = javaCommand(args);
+        cmd.add("--run-dir=" + runDir());
+        return run(cmd, dir);
+    }
+
+    /** Runs a command in {@code dir}, waiting up to 60 s; output is stdout and stderr together. */
+    public static CliResult run(List<String> cmd, Path dir) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(dir, "cli", ".out");
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("command did not finish within 60 s: " + cmd);
+        }
+        return new CliResult(p.exitValue(), Files.readString(out));
+    }
+
+    /** Waits for the manager to exit; returns its exit code. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!manager.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the manager did not exit within " + timeout + "\n--- manager.log ---\n" + log());
+        }
+        return manager.exitValue();
+    }
+
+    /** Every pid this pool has shown (manager and workers) that is still running. */
+    public List<Long> livePids() {
+        return seenPids.stream().filter(PoolProcess::isRunning).toList();
+    }
+
+    /**
+     * Whether {@code pid} is a running process. A zombie (state Z: exited, not yet reaped) is
+     * not: an orphaned worker is reparented to PID 1, and on some machines PID 1 reaps late.
+     */
+    public static boolean isRunning(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Kills the manager and every worker still alive: only processes this pool started, by pid. */
+    @Override
+    public void close() {
+        List<ProcessHandle> tree = new ArrayList<>();
+        manager.toHandle().descendants().forEach(tree::add);
+        manager.destroyForcibly();
+        tree.forEach(ProcessHandle::destroyForcibly);
+        for (long pid : seenPids) {
+            ProcessHandle.of(pid).ifPresent(h -> {
+                if (h.isAlive() && isOurs(h)) {
+                    h.destroyForcibly();
+                }
+            });
+        }
+    }
+
+    /** A pid may have been reused by now; only kill it if it is still a procpool worker of this pool. */
+    private boolean isOurs(ProcessHandle h) {
+        return h.info().arguments().map(a -> String.join(" ", a).contains(runDir().toString())).orElse(false);
+    }
+}

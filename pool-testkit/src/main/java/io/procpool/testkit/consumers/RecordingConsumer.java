@@ -1,0 +1,65 @@
+package io.procpool.testkit.consumers;
+
+import io.procpool.Consumer;
+import io.procpool.Message;
+import io.procpool.WorkerContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A test consumer that writes what happens to it under {@code app.record_dir}: one line
+ * {@code <slot> <pid> <message id> <attempt> <body>} per processed message in
+ * {@code processed-<pid>.log}, and a file {@code started-<pid>} / {@code stopped-<pid>} for
+ * {@code onStart} / {@code onStop}. {@code app.sleep_ms} makes each message take that long
+ * (uninterruptibly, like a consumer stuck in a slow call). One file per process, so workers
+ * never share a writer.
+ */
+public class RecordingConsumer implements Consumer {
+
+    private Path dir;
+    private long sleepMs;
+
+    @Override
+    public void onStart(WorkerContext ctx) throws IOException {
+        dir = Path.of(ctx.config().get("app.record_dir"));
+        sleepMs = Long.parseLong(ctx.config().getOrDefault("app.sleep_ms", "0"));
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("started-" + ctx.pid()), ctx.slot() + "\n");
+    }
+
+    @Override
+    public void onMessage(Message message, WorkerContext ctx) {
+        sleepUninterruptibly(sleepMs);
+        append(dir.resolve("processed-" + ctx.pid() + ".log"),
+                ctx.slot() + " " + ctx.pid() + " " + message.id() + " " + message.attempt() + " " + message.bodyAsString() + "\n");
+    }
+
+    @Override
+    public void onStop(WorkerContext ctx) throws IOException {
+        Files.writeString(dir.resolve("stopped-" + ctx.pid()), ctx.slot() + "\n");
+    }
+
+    static void append(Path file, String line) {
+        try {
+            Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void sleepUninterruptibly(long ms) {
+        long deadline = System.currentTimeMillis() + ms;
+        long left;
+        while ((left = deadline - System.currentTimeMillis()) > 0) {
+            try {
+                Thread.sleep(left);
+            } catch (InterruptedException e) {
+                // keep sleeping: this consumer plays one that ignores being asked to stop
+            }
+        }
+    }
+}
