@@ -89,6 +89,33 @@ public final class PoolProcess implements AutoCloseable {
         return s;
     }
 
+    /** Pushes text messages into the pool's queue {@code default} over the control socket; returns their ids. */
+    @SuppressWarnings("unchecked")
+    public List<String> push(List<String> bodies) throws IOException {
+        List<String> encoded = bodies.stream()
+                .map(b -> java.util.Base64.getEncoder().encodeToString(b.getBytes(StandardCharsets.UTF_8))).toList();
+        Map<String, Object> answer = ControlClient.call(runDir(),
+                Map.of("command", "push", "queue", "default", "bodies_base64", encoded));
+        if (!Boolean.TRUE.equals(answer.get("ok"))) {
+            throw new IOException("push refused: " + answer.get("error"));
+        }
+        return (List<String>) answer.get("ids");
+    }
+
+    /** Every line the {@code RecordingConsumer}s of this pool wrote to {@code processed-*.log} under {@code recordDir}. */
+    public static List<String> processedLines(Path recordDir) throws IOException {
+        if (!Files.isDirectory(recordDir)) {
+            return List.of();
+        }
+        List<String> lines = new ArrayList<>();
+        try (var files = Files.list(recordDir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("processed-")).sorted().toList()) {
+                lines.addAll(Files.readAllLines(f));
+            }
+        }
+        return lines;
+    }
+
     @SuppressWarnings("unchecked")
     public static List<Map<String, Object>> workers(Map<String, Object> status) {
         return (List<Map<String, Object>>) status.get("workers");

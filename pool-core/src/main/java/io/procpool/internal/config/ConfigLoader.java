@@ -1,6 +1,7 @@
 package io.procpool.internal.config;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -71,7 +72,9 @@ public final class ConfigLoader {
     static void readYaml(Path file, RawConfig raw) {
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+            // A key written twice is a mistake whichever value was meant: refuse it.
+            root = new ObjectMapper(new YAMLFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION))
+                    .readTree(Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
             throw new ConfigException("configuration file " + file + " does not exist");
         } catch (JacksonException e) {

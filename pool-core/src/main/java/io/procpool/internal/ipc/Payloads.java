@@ -84,10 +84,24 @@ public final class Payloads {
         }
     }
 
-    /** The outcome of one delivery: {@code error} is null for an ack. */
-    public record Outcome(long tag, String error) {
-        public boolean acked() {
-            return error == null;
+    /** What became of one delivery. */
+    public enum Result { ACKED, FAILED, RELEASED }
+
+    /**
+     * The outcome of one delivery: acked, failed (with {@code error}), or released unstarted
+     * (the worker is stopping or recycling; the message goes back without counting an attempt).
+     */
+    public record Outcome(long tag, Result result, String error) {
+        public static Outcome acked(long tag) {
+            return new Outcome(tag, Result.ACKED, null);
+        }
+
+        public static Outcome failed(long tag, String error) {
+            return new Outcome(tag, Result.FAILED, error);
+        }
+
+        public static Outcome released(long tag) {
+            return new Outcome(tag, Result.RELEASED, null);
         }
     }
 
@@ -98,8 +112,8 @@ public final class Payloads {
                 out.writeInt(outcomes.size());
                 for (Outcome o : outcomes) {
                     out.writeLong(o.tag());
-                    out.writeBoolean(o.error() != null);
-                    if (o.error() != null) {
+                    out.writeByte(o.result().ordinal());
+                    if (o.result() == Result.FAILED) {
                         out.writeUTF(truncate(o.error()));
                     }
                 }
@@ -110,9 +124,14 @@ public final class Payloads {
             return read(b, in -> {
                 int n = in.readInt();
                 List<Outcome> list = new ArrayList<>(n);
+                Result[] results = Result.values();
                 for (int i = 0; i < n; i++) {
                     long tag = in.readLong();
-                    list.add(new Outcome(tag, in.readBoolean() ? in.readUTF() : null));
+                    int r = in.readByte();
+                    if (r < 0 || r >= results.length) {
+                        throw new IOException("unknown outcome " + r);
+                    }
+                    list.add(new Outcome(tag, results[r], results[r] == Result.FAILED ? in.readUTF() : null));
                 }
                 return new Ack(list);
             });

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,8 @@ final class ControlServer {
     private final Supervisor supervisor;
     private final Dispatcher dispatcher;
     private final ObjectMapper json = new ObjectMapper();
+    /** Requests read and not yet answered: the manager waits for them before it exits. */
+    private final AtomicInteger unanswered = new AtomicInteger();
 
     ControlServer(ServerSocketChannel server, Supervisor supervisor, Dispatcher dispatcher) {
         this.server = server;
@@ -66,13 +69,29 @@ final class ControlServer {
              OutputStream out = Channels.newOutputStream(ch)) {
             String line;
             while ((line = in.readLine()) != null) {
-                Map<String, Object> answer = answer(line);
-                out.write(json.writeValueAsBytes(answer));
-                out.write('\n');
-                out.flush();
+                unanswered.incrementAndGet();
+                try {
+                    Map<String, Object> answer = answer(line);
+                    out.write(json.writeValueAsBytes(answer));
+                    out.write('\n');
+                    out.flush();
+                } finally {
+                    unanswered.decrementAndGet();
+                }
             }
         } catch (IOException e) {
             // the client went away
+        }
+    }
+
+    /**
+     * Waits (bounded) until every request read so far has been answered: {@code pool stop}
+     * must get its answer even when the pool stops at once because no worker was running.
+     */
+    void awaitAnswered(long maxMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + maxMillis;
+        while (unanswered.get() > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(5);
         }
     }
 

@@ -63,6 +63,7 @@ public final class Dispatcher {
     private volatile int prefetch;
     private volatile int maxDeliveries;
     private long nextSeq = 1;
+    private long dealRound;
     private long acked;
     private long sendsDropped;
     private boolean intakeStopped;
@@ -170,8 +171,11 @@ public final class Dispatcher {
                 if (s == null) {
                     continue;
                 }
-                if (outcome.acked()) {
+                if (outcome.result() == Payloads.Result.ACKED) {
                     acked++;
+                } else if (outcome.result() == Payloads.Result.RELEASED) {
+                    // never started: back to the head, and the attempt it was sent as does not count
+                    ready.addFirst(new Stored(s.seq(), s.body(), s.attempt() - 1, s.lastError()));
                 } else if (s.attempt() >= maxDeliveries) {
                     dead.add(new Stored(s.seq(), s.body(), s.attempt(), outcome.error()));
                     log.warn("message {} failed {} time(s) and was dead-lettered: {}", s.seq(), s.attempt(), outcome.error());
@@ -300,28 +304,34 @@ public final class Dispatcher {
         return false;
     }
 
-    /** Spreads ready messages over workers with credit, round-robin in slices, under the lock. */
+    /**
+     * Deals ready messages one at a time to the workers with credit, starting after the worker
+     * that was dealt first last time, so that a trickle of messages spreads over the pool and a
+     * flood fills every window. Under the lock.
+     */
     private void fillBatches(Map<Outlet, List<Delivery>> batches) {
+        List<Outlet> open = new ArrayList<>(outlets.values());
+        if (open.isEmpty()) {
+            return;
+        }
+        int start = (int) (dealRound++ % open.size());
         boolean progress = true;
         while (progress && !ready.isEmpty()) {
             progress = false;
-            for (Outlet o : outlets.values()) {
-                int credit = Math.min(prefetch - o.inFlight.size(), Math.max(1, prefetch / 4));
-                List<Delivery> batch = batches.get(o);
-                for (int i = 0; i < credit && !o.paused && !ready.isEmpty()
-                        && (batch == null || batch.size() < MAX_BATCH); i++) {
-                    Stored s = ready.pollFirst();
-                    Stored sent = new Stored(s.seq(), s.body(), s.attempt() + 1, s.lastError());
-                    o.inFlight.put(s.seq(), sent);
-                    if (batch == null) {
-                        batch = new ArrayList<>();
-                        batches.put(o, batch);
-                    }
-                    batch.add(new Delivery(s.seq(), Long.toString(s.seq()), sent.attempt(), "queue:" + queueName,
-                            Map.of(), sent.body()));
-                    progress = true;
+            for (int k = 0; k < open.size() && !ready.isEmpty(); k++) {
+                Outlet o = open.get((start + k) % open.size());
+                List<Delivery> batch = batches.computeIfAbsent(o, x -> new ArrayList<>());
+                if (o.paused || o.inFlight.size() >= prefetch || batch.size() >= MAX_BATCH) {
+                    continue;
                 }
+                Stored s = ready.pollFirst();
+                Stored sent = new Stored(s.seq(), s.body(), s.attempt() + 1, s.lastError());
+                o.inFlight.put(s.seq(), sent);
+                batch.add(new Delivery(s.seq(), Long.toString(s.seq()), sent.attempt(), "queue:" + queueName,
+                        Map.of(), sent.body()));
+                progress = true;
             }
         }
+        batches.values().removeIf(List::isEmpty);
     }
 }

@@ -59,7 +59,8 @@ public final class Manager {
             Supervisor s = new Supervisor(config, new JvmWorkerLauncher(out, err), dispatcher, Clock.systemUTC(),
                     listeners, reloader);
             new IpcServer(ipc, s, dispatcher).start();
-            new ControlServer(control, s, dispatcher).start();
+            ControlServer controlServer = new ControlServer(control, s, dispatcher);
+            controlServer.start();
             if (handleSignals) {
                 for (String name : SIGNALS) {
                     Signals.handle(name, () -> s.post(new SignalReceived(name)));
@@ -72,6 +73,11 @@ public final class Manager {
                 return s.run();
             } finally {
                 dispatcher.close();
+                try {
+                    controlServer.awaitAnswered(1_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         } finally {
             started.countDown();

@@ -55,6 +55,8 @@ final class DeliveryRunner {
     private final AtomicInteger outstanding = new AtomicInteger();
     private final List<Outcome> pending = new ArrayList<>();
     private volatile boolean closed;
+    /** Set when the worker stops or recycles: deliveries not yet started go back to the manager. */
+    private volatile boolean releasing;
     private Thread intake;
 
     DeliveryRunner(Consumer consumer, WorkerContext ctx, int concurrency, long maxRequests,
@@ -83,6 +85,10 @@ final class DeliveryRunner {
                 Delivery d = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (d == null) {
                     flushOutcomes();
+                    continue;
+                }
+                if (releasing) {
+                    release(d);
                     continue;
                 }
                 if (concurrency == 1) {
@@ -119,13 +125,35 @@ final class DeliveryRunner {
             startedAtMs.remove(key);
         }
         if (d.tag() != NO_ACK) {
-            addOutcome(new Outcome(d.tag(), error));
+            addOutcome(error == null ? Outcome.acked(d.tag()) : Outcome.failed(d.tag(), error));
         }
         outstanding.decrementAndGet();
         if (maxRequests > 0 && processed.get() + failed.get() >= maxRequests && recycleAsked.compareAndSet(false, true)) {
-            flushOutcomes();
+            releaseUnstarted();
             onMaxRequests.run();
         }
+    }
+
+    /** Hands back a delivery that was never started (a worker-to-worker message is dropped). */
+    private void release(Delivery d) {
+        if (d.tag() != NO_ACK) {
+            addOutcome(Outcome.released(d.tag()));
+        }
+        outstanding.decrementAndGet();
+    }
+
+    /**
+     * From now on deliveries that have not started go back to the manager instead of running:
+     * a stopping or recycling worker finishes only what it is already doing, and its queued
+     * messages reach another worker at once instead of waiting behind it.
+     */
+    void releaseUnstarted() {
+        releasing = true;
+        Delivery d;
+        while ((d = queue.poll()) != null) {
+            release(d);
+        }
+        flushOutcomes();
     }
 
     private void addOutcome(Outcome o) {

@@ -129,6 +129,9 @@ final class WorkerRuntime {
     /** Asks the worker to stop gracefully; from STOP, SIGTERM, or any thread. */
     void requestStop() {
         stopping = true;
+        if (runner != null) {
+            runner.releaseUnstarted();
+        }
         stopRequested.countDown();
     }
 

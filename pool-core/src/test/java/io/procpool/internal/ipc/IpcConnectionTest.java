@@ -83,10 +83,11 @@ class IpcConnectionTest {
 
     @Test
     void acksKeepTheirErrors() throws Exception {
-        client.send(FrameType.ACK, new Payloads.Ack(List.of(new Payloads.Outcome(1, null),
-                new Payloads.Outcome(2, "java.lang.IllegalStateException: boom"))).encode());
+        client.send(FrameType.ACK, new Payloads.Ack(List.of(Payloads.Outcome.acked(1),
+                Payloads.Outcome.failed(2, "java.lang.IllegalStateException: boom"), Payloads.Outcome.released(3))).encode());
         List<Payloads.Outcome> got = Payloads.Ack.decode(served.readFrame().payload()).outcomes();
-        assertThat(got.get(0).acked()).isTrue();
+        assertThat(got).extracting(Payloads.Outcome::result)
+                .containsExactly(Payloads.Result.ACKED, Payloads.Result.FAILED, Payloads.Result.RELEASED);
         assertThat(got.get(1).error()).isEqualTo("java.lang.IllegalStateException: boom");
     }
 

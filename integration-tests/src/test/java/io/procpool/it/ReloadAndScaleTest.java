@@ -1,0 +1,74 @@
+package io.procpool.it;
+
+import static io.procpool.testkit.PoolProcess.pool;
+import static io.procpool.testkit.PoolProcess.readyPids;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.procpool.testkit.PoolProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Acceptance 5 and 6: rolling reload by command and by USR1; TTIN, TTOU and pool scale. */
+@Timeout(180)
+class ReloadAndScaleTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(40);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void reloadReplacesEveryWorkerWithoutDroppingBelowNMinusOneReady() throws Exception {
+        int n = 3;
+        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, n))) {
+            Set<Long> first = new HashSet<>(readyPids(pool.awaitReady(n, WAIT)));
+
+            Set<Long> second = rollAndWatch(pool, n, first, () -> {
+                PoolProcess.CliResult r = pool.cli("reload");
+                assertThat(r.exitCode()).as(r.output()).isZero();
+            });
+            rollAndWatch(pool, n, second, () -> pool.signal("USR1"));
+        }
+    }
+
+    /** Starts a reload, samples READY every 20 ms until every pid changed; returns the new pids. */
+    private Set<Long> rollAndWatch(PoolProcess pool, int n, Set<Long> before, ThrowingRunnable startReload) throws Exception {
+        AtomicInteger minReady = new AtomicInteger(Integer.MAX_VALUE);
+        startReload.run();
+        var after = pool.awaitStatus("every worker replaced", s -> {
+            int ready = ((Number) pool(s).get("workers_ready")).intValue();
+            minReady.accumulateAndGet(ready, Math::min);
+            List<Long> pids = readyPids(s);
+            return pids.size() == n && PoolProcess.workers(s).size() == n && pids.stream().noneMatch(before::contains);
+        }, WAIT);
+        assertThat(minReady.get()).as("fewest READY workers seen during the reload").isGreaterThanOrEqualTo(n - 1);
+        return new HashSet<>(readyPids(after));
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    @Test
+    void workerCountFollowsTtinTtouAndScale() throws Exception {
+        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 2))) {
+            pool.awaitReady(2, WAIT);
+            pool.signal("TTIN");
+            pool.awaitReady(3, WAIT);
+            pool.signal("TTOU");
+            pool.awaitReady(2, WAIT);
+            PoolProcess.CliResult r = pool.cli("scale", "6");
+            assertThat(r.exitCode()).as(r.output()).isZero();
+            var s = pool.awaitReady(6, WAIT);
+            assertThat(pool(s).get("workers_target")).isEqualTo(6);
+            assertThat(new HashSet<>(readyPids(s))).hasSize(6);
+        }
+    }
+}
