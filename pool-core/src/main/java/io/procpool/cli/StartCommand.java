@@ -66,7 +66,7 @@ final class StartCommand implements Callable<Integer> {
 
     private Map<String, Object> flags() {
         Map<String, Object> flags = new LinkedHashMap<>();
-        settings.forEach((k, v) -> flags.put(k, v));
+        settings.forEach((k, v) -> flags.put(k, ConfigLoader.textValue(k, v)));
         if (workers != null) {
             flags.put("workers", workers);
         }

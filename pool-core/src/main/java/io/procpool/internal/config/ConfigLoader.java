@@ -123,13 +123,20 @@ public final class ConfigLoader {
             }
             String key = keyOfEnv(name);
             String origin = "environment " + name;
-            if (PoolConfig.LIST_KEYS.contains(key)) {
-                String sep = key.equals("classpath") ? "[:,]" : "\\s+";
-                raw.put(key, Arrays.stream(e.getValue().trim().split(sep)).filter(s -> !s.isEmpty()).toList(), origin);
-            } else {
-                raw.put(key, e.getValue(), origin);
-            }
+            raw.put(key, textValue(key, e.getValue()), origin);
         }
+    }
+
+    /**
+     * A value given as text (environment, {@code --set}): a list key is split, the classpath on
+     * ':' or ',', {@code jvm_options} on white space; any other key stays one string.
+     */
+    public static Object textValue(String key, String text) {
+        if (!PoolConfig.LIST_KEYS.contains(key)) {
+            return text;
+        }
+        String sep = key.equals("classpath") ? "[:,]" : "\\s+";
+        return Arrays.stream(text.trim().split(sep)).filter(s -> !s.isEmpty()).toList();
     }
 
     /** {@code POOL_MAX_WAIT_TIME} to {@code max_wait_time}; {@code POOL_SOURCE_X_Y} to {@code source.x_y}. */

@@ -40,6 +40,7 @@ public record PoolConfig(
         Duration restartBackoff,
         Duration restartMaxBackoff,
         List<String> jvmOptions,
+        boolean aotCache,
         int maxDeliveries,
         String sourceType,
         Map<String, String> source,
@@ -72,7 +73,7 @@ public record PoolConfig(
             "consumer", "classpath", "workers", "concurrency", "run_dir", "data_dir",
             "max_wait_time", "max_requests", "max_requests_jitter", "max_memory",
             "message_timeout", "startup_timeout", "min_uptime", "restart_backoff",
-            "restart_max_backoff", "jvm_options", "max_deliveries",
+            "restart_max_backoff", "jvm_options", "aot_cache", "max_deliveries",
             "retry.max_attempts", "retry.backoff", "retry.multiplier", "retry.max_backoff");
 
     static final Set<String> LIST_KEYS = Set.of("classpath", "jvm_options");
@@ -133,6 +134,8 @@ public record PoolConfig(
                 v.positiveDuration("restart_backoff", DEFAULT_RESTART_BACKOFF),
                 v.positiveDuration("restart_max_backoff", DEFAULT_RESTART_MAX_BACKOFF),
                 List.copyOf(v.list("jvm_options", DEFAULT_JVM_OPTIONS)),
+                // YAML 1.1 reads a bare off / on as false / true: accept both spellings.
+                List.of("auto", "on", "true").contains(v.oneOf("aot_cache", "auto", List.of("auto", "off", "on", "true", "false"))),
                 v.intIn("max_deliveries", DEFAULT_MAX_DELIVERIES, 1, 1_000_000),
                 sourceType,
                 Map.copyOf(source),
@@ -153,7 +156,7 @@ public record PoolConfig(
     public PoolConfig withRunDir(Path runDir, Path dataDir) {
         return new PoolConfig(baseDir, configFile, consumer, classpath, workers, concurrency, runDir, dataDir,
                 maxWaitTime, maxRequests, maxRequestsJitter, maxMemoryBytes, messageTimeout, startupTimeout,
-                minUptime, restartBackoff, restartMaxBackoff, jvmOptions, maxDeliveries, sourceType, source, flat);
+                minUptime, restartBackoff, restartMaxBackoff, jvmOptions, aotCache, maxDeliveries, sourceType, source, flat);
     }
 
     /** The queue the built-in queue source reads. */
@@ -207,6 +210,14 @@ public record PoolConfig(
             }
             String s = ((String) e.value()).trim();
             return s.isEmpty() ? List.of() : List.of(s);
+        }
+
+        String oneOf(String key, String dflt, List<String> allowed) {
+            String s = string(key, dflt);
+            if (!allowed.contains(s)) {
+                throw ConfigException.invalid(key, "must be one of " + String.join(", ", allowed), s, origin(key));
+            }
+            return s;
         }
 
         int intIn(String key, int dflt, int min, int max) {

@@ -28,6 +28,8 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
     private final PrintStream err;
     private final String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private final String ownClasspath = System.getProperty("java.class.path");
+    private PoolConfig aotConfig;
+    private AotCache aotCache;
 
     public JvmWorkerLauncher(PrintStream out, PrintStream err) {
         this.out = out;
@@ -35,19 +37,16 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
     }
 
     /** The worker's command line; public for the start-up benchmark. */
-    public List<String> command(int slot, long workerId, PoolConfig config) {
+    public List<String> command(int slot, long workerId, PoolConfig config, List<String> aotFlags) {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBin);
         cmd.addAll(config.jvmOptions());
+        cmd.addAll(aotFlags);
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.addAll(LogSetup.asJvmFlags());
         cmd.add("-Dprocpool.slot=" + slot);
         cmd.add("-cp");
-        StringBuilder cp = new StringBuilder(ownClasspath);
-        for (Path p : config.classpath()) {
-            cp.append(':').append(p);
-        }
-        cmd.add(cp.toString());
+        cmd.add(String.join(":", classpath(config)));
         cmd.add(WorkerMain.class.getName());
         cmd.add(config.ipcSocket().toString());
         cmd.add(Integer.toString(slot));
@@ -55,15 +54,38 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         return cmd;
     }
 
+    private List<String> classpath(PoolConfig config) {
+        List<String> cp = new ArrayList<>(List.of(ownClasspath.split(":")));
+        config.classpath().forEach(p -> cp.add(p.toString()));
+        return cp;
+    }
+
     @Override
     public LaunchedWorker launch(int slot, long workerId, PoolConfig config) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command(slot, workerId, config));
+        List<String> aotFlags = aotFlags(config);
+        ProcessBuilder pb = new ProcessBuilder(command(slot, workerId, config, aotFlags));
         pb.directory(config.baseDir().toFile());
         Process process = pb.start();
         String tag = "[worker-" + slot + "] ";
         copyLines(process.getInputStream(), out, tag, "out-" + slot);
         copyLines(process.getErrorStream(), err, tag, "err-" + slot);
-        return new ProcessWorker(process);
+        ProcessWorker worker = new ProcessWorker(process);
+        if (AotCache.isTraining(aotFlags)) {
+            aotCache.trainingStarted(worker);
+        }
+        return worker;
+    }
+
+    /** The AOT cache flags for the next worker; the cache is chosen anew when the configuration changed. */
+    private List<String> aotFlags(PoolConfig config) {
+        if (!config.aotCache()) {
+            return List.of();
+        }
+        if (aotConfig != config) {
+            aotConfig = config;
+            aotCache = AotCache.forWorkers(config.dataDir().resolve("aot"), classpath(config), config.jvmOptions());
+        }
+        return aotCache == null ? List.of() : aotCache.flagsForNextWorker();
     }
 
     private static void copyLines(InputStream from, PrintStream to, String tag, String name) {

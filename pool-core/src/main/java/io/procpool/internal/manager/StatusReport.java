@@ -37,6 +37,7 @@ final class StatusReport {
             row.put("pid", w.pid());
             row.put("state", stateOf(w));
             row.put("uptime_ms", now - w.spawnedAtMs);
+            row.put("ready_ms", w.readyAtMs == 0 ? null : w.readyAtMs - w.spawnedAtMs);
             row.put("processed", w.processed);
             row.put("failed", w.failed);
             row.put("in_flight", w.inFlight);

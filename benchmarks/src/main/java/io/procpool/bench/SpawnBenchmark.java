@@ -1,0 +1,169 @@
+package io.procpool.bench;
+
+import io.procpool.examples.GreetingConsumer;
+import io.procpool.internal.control.ControlClient;
+import io.procpool.internal.manager.ProcessMemory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * Worker spawn-to-READY latency and idle memory per worker, for three worker set-ups measured
+ * in the same run: the JVM's default flags (the baseline), procpool's tuned default flags, and
+ * tuned flags with the AOT cache. Latency comes from {@code pool reload}: each reload spawns a
+ * replacement worker while nothing else starts, and the manager records spawn-to-READY
+ * ({@code ready_ms} in status). Memory is RSS and Pss of 4 idle workers after 2 s.
+ *
+ * <p>Run: {@code bin/bench spawn [samples]}. Pools run the real CLI in child JVMs, with the
+ * benchmark's jars as classpath (an AOT cache needs jars, not class directories).
+ */
+public final class SpawnBenchmark {
+
+    private record Variant(String name, String yaml) {}
+
+    private record Result(Variant variant, List<Long> readyMs, double rssMiB, double pssMiB) {
+        long percentile(int p) {
+            List<Long> sorted = new ArrayList<>(readyMs);
+            Collections.sort(sorted);
+            int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+            return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+        }
+    }
+
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    public static void main(String[] args) throws Exception {
+        int samples = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+        Path work = Files.createTempDirectory("procpool-bench-spawn");
+        String base = "consumer: " + GreetingConsumer.class.getName() + "\nworkers: 1\nmax_wait_time: 10s\n";
+        List<Variant> variants = List.of(
+                new Variant("JVM defaults (baseline)", base + "jvm_options: []\naot_cache: off\n"),
+                new Variant("tuned flags (default)", base + "aot_cache: off\n"),
+                new Variant("tuned flags + AOT cache", base + "aot_cache: auto\n"));
+        List<Result> results = new ArrayList<>();
+        for (Variant v : variants) {
+            Path dir = work.resolve("v" + results.size());
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("pool.yaml"), v.yaml());
+            if (v.yaml().contains("aot_cache: auto")) {
+                train(dir);
+            }
+            results.add(measure(v, dir, samples));
+        }
+        print(results, samples);
+    }
+
+    /** Runs a pool once and stops it, so that the AOT cache gets written. */
+    private static void train(Path dir) throws Exception {
+        Process pool = startPool(dir);
+        try {
+            await(dir, "the training worker", s -> readyPids(s).size() == 1, 60);
+            ControlClient.call(dir.resolve("run"), Map.of("command", "stop"));
+            pool.waitFor(60, TimeUnit.SECONDS);
+        } finally {
+            pool.destroyForcibly();
+        }
+        try (var files = Files.list(dir.resolve("data/aot"))) {
+            if (files.noneMatch(p -> p.toString().endsWith(".aot"))) {
+                throw new IllegalStateException("training wrote no AOT cache; see " + dir.resolve("pool.log"));
+            }
+        }
+    }
+
+    private static Result measure(Variant v, Path dir, int samples) throws Exception {
+        Process pool = startPool(dir);
+        try {
+            Path run = dir.resolve("run");
+            Map<String, Object> s = await(dir, "the first worker", st -> readyPids(st).size() == 1, 60);
+            List<Long> ready = new ArrayList<>();
+            for (int i = 0; i < samples; i++) {
+                long old = readyPids(s).get(0);
+                ControlClient.call(run, Map.of("command", "reload"));
+                s = await(dir, "a reloaded worker", st -> readyPids(st).size() == 1 && readyPids(st).get(0) != old
+                        && workers(st).size() == 1, 60);
+                ready.add(((Number) workers(s).get(0).get("ready_ms")).longValue());
+            }
+            ControlClient.call(run, Map.of("command", "scale", "workers", 4));
+            s = await(dir, "4 workers", st -> readyPids(st).size() == 4 && workers(st).size() == 4, 60);
+            Thread.sleep(2_000);
+            double rss = 0;
+            double pss = 0;
+            for (long pid : readyPids(s)) {
+                rss += ProcessMemory.rssBytes(pid) / 1048576.0;
+                pss += ProcessMemory.pssBytes(pid) / 1048576.0;
+            }
+            ControlClient.call(run, Map.of("command", "stop"));
+            pool.waitFor(60, TimeUnit.SECONDS);
+            return new Result(v, ready, rss / 4, pss / 4);
+        } finally {
+            pool.destroyForcibly();
+        }
+    }
+
+    private static Process startPool(Path dir) throws IOException {
+        return new ProcessBuilder(JAVA, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "io.procpool.cli.PoolCli", "start", "-c", dir.resolve("pool.yaml").toString())
+                .directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("pool.log").toFile())).start();
+    }
+
+    private static Map<String, Object> await(Path dir, String what, Predicate<Map<String, Object>> ok, int seconds)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            try {
+                Map<String, Object> s = ControlClient.call(dir.resolve("run"), Map.of("command", "status"));
+                if (ok.test(s)) {
+                    return s;
+                }
+            } catch (IOException e) {
+                if (Files.exists(dir.resolve("pool.log")) && isStartFailure(dir)) {
+                    throw new IllegalStateException("the pool did not start: " + readLog(dir));
+                }
+            }
+            Thread.sleep(10);
+        }
+        throw new IllegalStateException("timed out waiting for " + what + "; see " + dir.resolve("pool.log"));
+    }
+
+    private static boolean isStartFailure(Path dir) {
+        return readLog(dir).startsWith("pool start:");
+    }
+
+    private static String readLog(Path dir) {
+        try {
+            return Files.readString(dir.resolve("pool.log"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> workers(Map<String, Object> status) {
+        return (List<Map<String, Object>>) status.get("workers");
+    }
+
+    private static List<Long> readyPids(Map<String, Object> status) {
+        return workers(status).stream().filter(w -> "READY".equals(w.get("state")))
+                .map(w -> ((Number) w.get("pid")).longValue()).toList();
+    }
+
+    private static void print(List<Result> results, int samples) {
+        Result baseline = results.get(0);
+        System.out.printf("%nWorker spawn-to-READY (%d reloads each) and idle memory per worker (4 workers), %s, %d CPUs%n%n",
+                samples, Runtime.version(), Runtime.getRuntime().availableProcessors());
+        System.out.println("| workers | median ms | p95 ms | min–max ms | median vs baseline | RSS MiB | Pss MiB |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        for (Result r : results) {
+            System.out.printf("| %s | %d | %d | %d–%d | %.2fx | %.0f | %.0f |%n", r.variant().name(), r.percentile(50),
+                    r.percentile(95), Collections.min(r.readyMs()), Collections.max(r.readyMs()),
+                    (double) r.percentile(50) / baseline.percentile(50), r.rssMiB(), r.pssMiB());
+        }
+    }
+}
