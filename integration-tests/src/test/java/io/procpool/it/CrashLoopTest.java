@@ -31,7 +31,8 @@ class CrashLoopTest {
             pool.awaitStatus("three quick failures", s -> delays(pool.log()).size() >= 3, Duration.ofSeconds(40));
             List<Long> delays = delays(pool.log());
             assertThat(delays.subList(0, 3)).containsExactly(200L, 400L, 800L);
-            assertThat(pool.log()).contains("consumer onStart threw").contains("cannot connect to the payment service");
+            assertThat(pool.log()).contains("consumer onStart threw")
+                    .containsPattern("\\[worker-0\\] .*cannot connect to the payment service");
 
             PoolProcess.CliResult status = pool.cli("status");
             assertThat(status.exitCode()).as(status.output()).isZero();

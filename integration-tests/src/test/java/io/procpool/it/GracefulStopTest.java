@@ -66,4 +66,23 @@ class GracefulStopTest {
             assertThat(PoolProcess.isRunning(pid)).isFalse();
         }
     }
+
+    @Test
+    void aSecondInterruptKillsAtOnce() throws Exception {
+        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1, "app.sleep_ms: 60000",
+                "max_wait_time: 60s"))) {
+            long pid = PoolProcess.readyPids(pool.awaitReady(1, Duration.ofSeconds(30))).get(0);
+            pool.push(List.of("stuck"));
+            pool.awaitStatus("the worker inside onMessage", s -> ((Number) workers(s).get(0).get("in_flight")).intValue() == 1,
+                    Duration.ofSeconds(10));
+            pool.signal("INT");
+            pool.awaitStatus("the pool stopping", s -> "STOPPING".equals(PoolProcess.pool(s).get("state")), Duration.ofSeconds(5));
+            long sentAt = System.nanoTime();
+            pool.signal("INT");
+            assertThat(pool.awaitExit(Duration.ofSeconds(10))).isZero();
+            assertThat(Duration.ofNanos(System.nanoTime() - sentAt)).isLessThan(Duration.ofSeconds(3));
+            assertThat(pool.log()).contains("second interrupt: stopping now");
+            assertThat(PoolProcess.isRunning(pid)).isFalse();
+        }
+    }
 }

@@ -71,4 +71,30 @@ class ReloadAndScaleTest {
             assertThat(new HashSet<>(readyPids(s))).hasSize(6);
         }
     }
+
+    @Test
+    void hupRereadsTheConfigurationAndRollsTheWorkers() throws Exception {
+        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 2))) {
+            Set<Long> before = new HashSet<>(readyPids(pool.awaitReady(2, WAIT)));
+            java.nio.file.Files.writeString(dir.resolve("pool.yaml"), Pools.recording(dir, 3, "app.greeting: hup"));
+            pool.signal("HUP");
+            var after = pool.awaitStatus("3 new workers", s -> readyPids(s).size() == 3 && PoolProcess.workers(s).size() == 3
+                    && readyPids(s).stream().noneMatch(before::contains), WAIT);
+            assertThat(pool(after).get("workers_target")).isEqualTo(3);
+            assertThat(pool.log()).contains("configuration reloaded");
+        }
+    }
+
+    @Test
+    void aBrokenConfigurationOnReloadKeepsThePoolRunning() throws Exception {
+        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1))) {
+            Set<Long> before = new HashSet<>(readyPids(pool.awaitReady(1, WAIT)));
+            java.nio.file.Files.writeString(dir.resolve("pool.yaml"), Pools.recording(dir, 1, "max_wait_time: soon"));
+            PoolProcess.CliResult r = pool.cli("reload", "--config", "-c", dir.resolve("pool.yaml").toString());
+            assertThat(r.exitCode()).isNotZero();
+            assertThat(r.output()).contains("max_wait_time").contains("\"soon\"");
+            Thread.sleep(500);
+            assertThat(new HashSet<>(readyPids(pool.status()))).isEqualTo(before);
+        }
+    }
 }

@@ -129,7 +129,10 @@ public final class Supervisor {
             case Ready r -> markReady(r.workerId());
             case Heartbeat h -> recordHeartbeat(h);
             case RecycleAsked r -> recycle(workers.get(r.workerId()), r.reason());
-            case Exited e -> reapWorker(e.workerId(), e.exitCode());
+            case Exited e -> {
+                reapWorker(e.workerId(), e.exitCode());
+                manageWorkers(); // a slot with no backoff is refilled now, not at the next tick
+            }
             case Command c -> c.reply().complete(execute(c.name(), c.args()));
         }
     }
@@ -292,6 +295,7 @@ public final class Supervisor {
             retireWorker(old);
             if (reloadingSlot == slot.index) {
                 reloadingSlot = -1;
+                advanceReload(); // the next slot starts now, not at the next tick
             }
         }
     }

@@ -1,0 +1,66 @@
+package io.procpool.it;
+
+import static io.procpool.testkit.PoolProcess.workers;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.procpool.internal.control.ControlClient;
+import io.procpool.testkit.PoolProcess;
+import io.procpool.testkit.PoolProcess.CliResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** concurrency K runs K messages at once in one worker; --daemon detaches and writes pool.pid. */
+@Timeout(120)
+class ConcurrencyAndDaemonTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void oneWorkerWithConcurrencyFourRunsFourMessagesAtOnce() throws Exception {
+        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1, "concurrency: 4", "app.sleep_ms: 1000"))) {
+            pool.awaitReady(1, Duration.ofSeconds(30));
+            pool.push(IntStream.range(0, 8).mapToObj(i -> "c" + i).toList());
+            pool.awaitStatus("4 messages in flight in the one worker",
+                    s -> ((Number) workers(s).get(0).get("in_flight")).intValue() == 4, Duration.ofSeconds(10));
+            pool.awaitStatus("all 8 processed", s -> ((Number) workers(s).get(0).get("processed")).intValue() == 8,
+                    Duration.ofSeconds(10));
+            assertThat(PoolProcess.processedLines(dir.resolve("records"))).hasSize(8);
+        }
+    }
+
+    @Test
+    void daemonModeDetachesWritesThePidFileAndStopsByCommand() throws Exception {
+        Files.writeString(dir.resolve("pool.yaml"), Pools.recording(dir, 2));
+        CliResult start = PoolProcess.run(PoolProcess.javaCommand("start", "--daemon", "-c", dir.resolve("pool.yaml").toString()), dir);
+        long managerPid = -1;
+        try {
+            assertThat(start.exitCode()).as(start.output()).isZero();
+            assertThat(start.output()).contains("pool started in the background").contains("2 worker(s) ready");
+            managerPid = Long.parseLong(Files.readString(dir.resolve("run/pool.pid")).trim());
+            assertThat(PoolProcess.isRunning(managerPid)).isTrue();
+            Map<String, Object> status = ControlClient.call(dir.resolve("run"), Map.of("command", "status"));
+            assertThat(PoolProcess.readyPids(status)).hasSize(2);
+
+            CliResult stop = PoolProcess.run(PoolProcess.javaCommand("stop", "-c", dir.resolve("pool.yaml").toString()), dir);
+            assertThat(stop.exitCode()).as(stop.output()).isZero();
+            assertThat(stop.output()).contains("pool stopped");
+            assertThat(PoolProcess.isRunning(managerPid)).isFalse();
+            assertThat(dir.resolve("run/pool.pid")).doesNotExist();
+            assertThat(Files.readString(dir.resolve("run/pool.log"))).contains("[manager]").contains("pool stopped");
+        } finally {
+            if (managerPid > 0) {
+                ProcessHandle.of(managerPid).ifPresent(h -> {
+                    h.descendants().forEach(ProcessHandle::destroyForcibly);
+                    h.destroyForcibly();
+                });
+            }
+        }
+    }
+}
