@@ -7,6 +7,7 @@ import io.procpool.internal.config.PoolConfig;
 import io.procpool.internal.config.Units;
 import io.procpool.internal.control.ControlClient;
 import io.procpool.internal.manager.Manager;
+import io.procpool.internal.manager.WorkerEntry;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -60,7 +61,7 @@ final class StartCommand implements Callable<Integer> {
         System.setOut(LineTaggingStream.printStream(out, "[manager] "));
         System.setErr(LineTaggingStream.printStream(err, "[manager] "));
         Manager manager = new Manager(config, () -> ConfigLoader.load(configFile, System.getenv(), flags),
-                List.of(), out, err);
+                List.of(), out, err, WorkerEntry.workerMain());
         return manager.run(true);
     }
 

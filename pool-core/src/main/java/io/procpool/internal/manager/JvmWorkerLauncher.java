@@ -2,7 +2,6 @@ package io.procpool.internal.manager;
 
 import io.procpool.internal.LogSetup;
 import io.procpool.internal.config.PoolConfig;
-import io.procpool.internal.worker.WorkerMain;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +16,7 @@ import java.util.function.IntConsumer;
 /**
  * Starts each worker as a child JVM ({@code ProcessBuilder}; a JVM cannot fork) with the
  * manager's own classpath followed by the user's {@code classpath}, the configured
- * {@code jvm_options} and {@link WorkerMain} as main class. Its stdout and stderr are read by
+ * {@code jvm_options} and the {@link WorkerEntry}'s main class. Its stdout and stderr are read by
  * two daemon threads and copied to the manager's, each line tagged {@code [worker-<slot>]}.
  * Called on the supervisor thread; always spawning from that one long-lived thread also keeps
  * PR_SET_PDEATHSIG usable later (FACTS.md).
@@ -31,9 +30,12 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
     private PoolConfig aotConfig;
     private AotCache aotCache;
 
-    public JvmWorkerLauncher(PrintStream out, PrintStream err) {
+    private final WorkerEntry entry;
+
+    public JvmWorkerLauncher(PrintStream out, PrintStream err, WorkerEntry entry) {
         this.out = out;
         this.err = err;
+        this.entry = entry;
     }
 
     /** The worker's command line; public for the start-up benchmark. */
@@ -47,10 +49,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         cmd.add("-Dprocpool.slot=" + slot);
         cmd.add("-cp");
         cmd.add(String.join(":", classpath(config)));
-        cmd.add(WorkerMain.class.getName());
-        cmd.add(config.ipcSocket().toString());
-        cmd.add(Integer.toString(slot));
-        cmd.add(Long.toString(workerId));
+        cmd.addAll(entry.tail(config.ipcSocket().toString(), slot, workerId));
         return cmd;
     }
 

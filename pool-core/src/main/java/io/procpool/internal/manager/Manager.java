@@ -32,11 +32,14 @@ public final class Manager {
     private final List<PoolListener> listeners;
     private final PrintStream out;
     private final PrintStream err;
+    private final WorkerEntry entry;
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile Supervisor supervisor;
+    private volatile Dispatcher dispatcher;
 
     public Manager(PoolConfig config, Supplier<PoolConfig> reloader, List<PoolListener> listeners,
-                   PrintStream out, PrintStream err) {
+                   PrintStream out, PrintStream err, WorkerEntry entry) {
+        this.entry = entry;
         this.config = config;
         this.reloader = reloader;
         this.listeners = List.copyOf(listeners);
@@ -51,12 +54,14 @@ public final class Manager {
      *     program that owns its own signals
      */
     public int run(boolean handleSignals) throws IOException, AlreadyRunningException {
-        ConsumerClassCheck.verify(config);
+        if (entry.loadsConsumerByName()) {
+            ConsumerClassCheck.verify(config);
+        }
         try (RunDirectory runDir = RunDirectory.open(config.runDir());
              ServerSocketChannel ipc = runDir.bind("ipc.sock");
              ServerSocketChannel control = runDir.bind("control.sock")) {
             Dispatcher dispatcher = new Dispatcher(config.queueName(), config.prefetch(), config.maxDeliveries());
-            Supervisor s = new Supervisor(config, new JvmWorkerLauncher(out, err), dispatcher, Clock.systemUTC(),
+            Supervisor s = new Supervisor(config, new JvmWorkerLauncher(out, err, entry), dispatcher, Clock.systemUTC(),
                     listeners, reloader);
             new IpcServer(ipc, s, dispatcher).start();
             ControlServer controlServer = new ControlServer(control, s, dispatcher);
@@ -67,6 +72,7 @@ public final class Manager {
                 }
             }
             dispatcher.start();
+            this.dispatcher = dispatcher;
             supervisor = s;
             started.countDown();
             try {
@@ -82,6 +88,15 @@ public final class Manager {
         } finally {
             started.countDown();
         }
+    }
+
+    /** Pushes into the pool's queue, as {@code pool push} does; any thread. */
+    public Map<String, Object> push(String queue, List<byte[]> bodies) throws InterruptedException {
+        started.await();
+        if (dispatcher == null) {
+            return Map.of("ok", false, "error", "the pool is not running");
+        }
+        return Map.of("ok", true, "ids", dispatcher.push(queue, bodies));
     }
 
     /** Sends a control command to the running supervisor (what {@code control.sock} does); any thread. */

@@ -27,13 +27,15 @@ import org.slf4j.LoggerFactory;
  * there means the manager died, and the worker halts at once so that no orphan remains); the
  * "heartbeat" thread reports counters every {@link #HEARTBEAT_MS} ms.
  */
-final class WorkerRuntime {
+public final class WorkerRuntime {
 
     static final long HEARTBEAT_MS = 200;
 
     private final Path ipcSocket;
     private final int slot;
     private final long workerId;
+    /** A consumer made by the program itself (embedded pools), or null to load the configured class. */
+    private final Consumer given;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile boolean stopping;
     private Logger log;
@@ -41,9 +43,29 @@ final class WorkerRuntime {
     private DeliveryRunner runner;
 
     WorkerRuntime(Path ipcSocket, int slot, long workerId) {
+        this(ipcSocket, slot, workerId, null);
+    }
+
+    private WorkerRuntime(Path ipcSocket, int slot, long workerId, Consumer given) {
         this.ipcSocket = ipcSocket;
         this.slot = slot;
         this.workerId = workerId;
+        this.given = given;
+    }
+
+    /** The system property that makes a re-run of an embedding program's main a worker: {@code <ipc>,<slot>,<id>}. */
+    public static final String WORKER_PROPERTY = "procpool.worker";
+
+    /**
+     * Runs this JVM as the worker that {@link #WORKER_PROPERTY} names, with a consumer the
+     * program made itself (a lambda, a method reference), and returns the exit code.
+     */
+    public static int runEmbedded(String spec, Consumer consumer) {
+        String[] parts = spec.split(",");
+        WorkerRuntime runtime = new WorkerRuntime(Path.of(parts[0]), Integer.parseInt(parts[1]), Long.parseLong(parts[2]), consumer);
+        io.procpool.internal.Signals.ignore("INT");
+        io.procpool.internal.Signals.handle("TERM", runtime::requestStop);
+        return runtime.run();
     }
 
     /** Runs the worker to its end; returns the process's exit code. */
@@ -68,7 +90,7 @@ final class WorkerRuntime {
 
         Consumer consumer;
         try {
-            consumer = loadConsumer(settings.get("consumer"));
+            consumer = given != null ? given : loadConsumer(settings.get("consumer"));
         } catch (ConsumerLoadException e) {
             log.error(e.getMessage(), e.getCause());
             return ExitCode.CONSUMER_LOAD_FAILED;
