@@ -29,10 +29,8 @@ public interface WorkerContext {
     void send(int slot, byte[] body);
 
     /**
-     * Pushes a message into a queue of the pool's built-in queue.
-     *
-     * @throws UnsupportedOperationException until the built-in queue accepts pushes from
-     *     workers
+     * Pushes a message into a queue of the pool's built-in queue (fire and forget: the manager
+     * logs a push to a queue it does not serve).
      */
     void push(String queue, byte[] body);
 

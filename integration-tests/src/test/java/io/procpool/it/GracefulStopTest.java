@@ -1,6 +1,5 @@
 package io.procpool.it;
 
-import static io.procpool.testkit.PoolProcess.workers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.procpool.testkit.PoolProcess;
@@ -25,8 +24,7 @@ class GracefulStopTest {
                 "max_wait_time: 8s"))) {
             List<Long> pids = PoolProcess.readyPids(pool.awaitReady(2, Duration.ofSeconds(30)));
             pool.push(List.of("a", "b"));
-            pool.awaitStatus("both workers inside onMessage", s -> workers(s).stream()
-                    .allMatch(w -> ((Number) w.get("in_flight")).intValue() == 1), Duration.ofSeconds(10));
+            pool.awaitInFlight(2, Duration.ofSeconds(10));
 
             long sentAt = System.nanoTime();
             pool.signal("TERM");
@@ -52,8 +50,7 @@ class GracefulStopTest {
                 "max_wait_time: 2s"))) {
             long pid = PoolProcess.readyPids(pool.awaitReady(1, Duration.ofSeconds(30))).get(0);
             pool.push(List.of("stuck"));
-            pool.awaitStatus("the worker inside onMessage", s -> ((Number) workers(s).get(0).get("in_flight")).intValue() == 1,
-                    Duration.ofSeconds(10));
+            pool.awaitInFlight(1, Duration.ofSeconds(10));
 
             long sentAt = System.nanoTime();
             pool.signal("TERM");
@@ -73,8 +70,7 @@ class GracefulStopTest {
                 "max_wait_time: 60s"))) {
             long pid = PoolProcess.readyPids(pool.awaitReady(1, Duration.ofSeconds(30))).get(0);
             pool.push(List.of("stuck"));
-            pool.awaitStatus("the worker inside onMessage", s -> ((Number) workers(s).get(0).get("in_flight")).intValue() == 1,
-                    Duration.ofSeconds(10));
+            pool.awaitInFlight(1, Duration.ofSeconds(10));
             pool.signal("INT");
             pool.awaitStatus("the pool stopping", s -> "STOPPING".equals(PoolProcess.pool(s).get("state")), Duration.ofSeconds(5));
             long sentAt = System.nanoTime();

@@ -156,6 +156,12 @@ public final class PoolProcess implements AutoCloseable {
         return awaitStatus(n + " ready workers", s -> readyCount(s) == n && workers(s).size() == n, timeout);
     }
 
+    /** Waits until the workers together have {@code n} messages inside {@code onMessage}. */
+    public Map<String, Object> awaitInFlight(int n, Duration timeout) throws IOException, InterruptedException {
+        return awaitStatus(n + " message(s) in flight", s -> workers(s).stream()
+                .mapToInt(w -> w.get("in_flight") instanceof Number x ? x.intValue() : 0).sum() == n, timeout);
+    }
+
     public static long readyCount(Map<String, Object> status) {
         return workers(status).stream().filter(w -> "READY".equals(w.get("state"))).count();
     }

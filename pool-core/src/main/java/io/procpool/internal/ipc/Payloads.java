@@ -177,6 +177,26 @@ public final class Payloads {
         }
     }
 
+    /** PUSH: a message for a queue of the built-in queue. */
+    public record Push(String queue, byte[] body) {
+        public byte[] encode() {
+            return write(out -> {
+                out.writeUTF(queue);
+                out.writeInt(body.length);
+                out.write(body);
+            });
+        }
+
+        public static Push decode(byte[] b) {
+            return read(b, in -> {
+                String queue = in.readUTF();
+                byte[] body = new byte[in.readInt()];
+                in.readFully(body);
+                return new Push(queue, body);
+            });
+        }
+    }
+
     /** RECYCLE: why the worker wants to be replaced. */
     public record Recycle(String reason) {
         public byte[] encode() {

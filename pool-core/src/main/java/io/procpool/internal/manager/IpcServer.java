@@ -8,7 +8,6 @@ import io.procpool.internal.manager.SupervisorEvent.Connected;
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,12 +81,9 @@ final class IpcServer {
                 dispatcher.sendToSlot(hello.slot(), send.slot(), send.body());
             }
             case PUSH -> {
-                // PUSH reuses SEND's shape: the queue name's length, then name and body bytes.
-                Payloads.Send p = Payloads.Send.decode(f.payload());
-                String queue = new String(p.body(), 0, p.slot(), StandardCharsets.UTF_8);
-                byte[] body = java.util.Arrays.copyOfRange(p.body(), p.slot(), p.body().length);
+                Payloads.Push p = Payloads.Push.decode(f.payload());
                 try {
-                    dispatcher.push(queue, List.of(body));
+                    dispatcher.push(p.queue(), List.of(p.body()));
                 } catch (IllegalArgumentException e) {
                     log.warn("worker {} pushed to an unknown queue: {}", id, e.getMessage());
                 }

@@ -6,7 +6,6 @@ import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Payloads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -59,16 +58,7 @@ final class ConnectedWorkerContext implements WorkerContext {
 
     @Override
     public void push(String queue, byte[] body) {
-        byte[] name = queue.getBytes(StandardCharsets.UTF_8);
-        // PUSH carries the queue name as a SEND-shaped payload: the name's bytes, then the body.
-        sendFrame(FrameType.PUSH, new Payloads.Send(name.length, concat(name, body)).encode());
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = new byte[a.length + b.length];
-        System.arraycopy(a, 0, out, 0, a.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
+        sendFrame(FrameType.PUSH, new Payloads.Push(queue, body.clone()).encode());
     }
 
     private void sendFrame(FrameType type, byte[] payload) {

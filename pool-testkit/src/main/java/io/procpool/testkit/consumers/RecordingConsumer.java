@@ -14,7 +14,8 @@ import java.nio.file.StandardOpenOption;
  * A test consumer that writes what happens to it under {@code app.record_dir}: one line
  * {@code <slot> <pid> <message id> <attempt> <body>} per processed message in
  * {@code processed-<pid>.log}, and a file {@code started-<pid>} / {@code stopped-<pid>} for
- * {@code onStart} / {@code onStop}. {@code app.sleep_ms} makes each message take that long
+ * {@code onStart} / {@code onStop}. A body {@code push:X} also pushes {@code X} into queue
+ * {@code default} with {@code ctx.push}. {@code app.sleep_ms} makes each message take that long
  * (uninterruptibly, like a consumer stuck in a slow call). One file per process, so workers
  * never share a writer.
  */
@@ -34,6 +35,10 @@ public class RecordingConsumer implements Consumer {
     @Override
     public void onMessage(Message message, WorkerContext ctx) {
         sleepUninterruptibly(sleepMs);
+        String body = message.bodyAsString();
+        if (body.startsWith("push:")) {
+            ctx.push("default", body.substring("push:".length()).getBytes(StandardCharsets.UTF_8));
+        }
         append(dir.resolve("processed-" + ctx.pid() + ".log"),
                 ctx.slot() + " " + ctx.pid() + " " + message.id() + " " + message.attempt() + " " + message.bodyAsString() + "\n");
     }

@@ -1,0 +1,37 @@
+package io.procpool.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.procpool.testkit.PoolProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a consumer can do through its WorkerContext: push into the built-in queue, read app settings. */
+@Timeout(60)
+class WorkerContextTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aConsumerPushesFollowUpMessagesIntoTheQueue() throws Exception {
+        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 2))) {
+            pool.awaitReady(2, Duration.ofSeconds(30));
+            pool.push(List.of("push:child-1", "push:child-2"));
+            pool.awaitStatus("4 messages processed", s -> {
+                try {
+                    return PoolProcess.processedLines(dir.resolve("records")).size() == 4;
+                } catch (Exception e) {
+                    return false;
+                }
+            }, Duration.ofSeconds(20));
+            assertThat(PoolProcess.processedLines(dir.resolve("records")))
+                    .extracting(l -> l.substring(l.lastIndexOf(' ') + 1))
+                    .containsExactlyInAnyOrder("push:child-1", "push:child-2", "child-1", "child-2");
+        }
+    }
+}
