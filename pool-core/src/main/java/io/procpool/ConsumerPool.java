@@ -100,6 +100,9 @@ public final class ConsumerPool implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public List<String> push(byte[]... bodies) throws InterruptedException {
         Map<String, Object> answer = manager.push(config.queueName(), Arrays.asList(bodies));
+        if (!Boolean.TRUE.equals(answer.get("ok"))) {
+            throw new IllegalStateException("push refused: " + answer.get("error"));
+        }
         return (List<String>) answer.get("ids");
     }
 

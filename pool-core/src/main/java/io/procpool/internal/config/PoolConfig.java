@@ -44,6 +44,7 @@ public record PoolConfig(
         int maxDeliveries,
         String sourceType,
         Map<String, String> source,
+        QueueSettings queue,
         Map<String, String> flat) {
 
     public static final int MAX_WORKERS = 1024;
@@ -106,10 +107,7 @@ public record PoolConfig(
             }
         });
         source.putIfAbsent("type", sourceType);
-        if (sourceType.equals("queue")) {
-            source.putIfAbsent("queue", "default");
-            v.intIn("source.prefetch", DEFAULT_PREFETCH, 1, 1_000_000);
-        }
+        QueueSettings queue = sourceType.equals("queue") ? QueueSettings.from(source, v.origin("source.type")) : null;
         List<Path> classpath = new ArrayList<>();
         for (String entry : v.list("classpath", List.of())) {
             classpath.add(baseDir.resolve(entry).normalize());
@@ -139,6 +137,7 @@ public record PoolConfig(
                 v.intIn("max_deliveries", DEFAULT_MAX_DELIVERIES, 1, 1_000_000),
                 sourceType,
                 Map.copyOf(source),
+                queue,
                 flatten(raw));
     }
 
@@ -156,17 +155,22 @@ public record PoolConfig(
     public PoolConfig withRunDir(Path runDir, Path dataDir) {
         return new PoolConfig(baseDir, configFile, consumer, classpath, workers, concurrency, runDir, dataDir,
                 maxWaitTime, maxRequests, maxRequestsJitter, maxMemoryBytes, messageTimeout, startupTimeout,
-                minUptime, restartBackoff, restartMaxBackoff, jvmOptions, aotCache, maxDeliveries, sourceType, source, flat);
+                minUptime, restartBackoff, restartMaxBackoff, jvmOptions, aotCache, maxDeliveries, sourceType, source, queue, flat);
     }
 
     /** The queue the built-in queue source reads. */
     public String queueName() {
-        return source.getOrDefault("queue", "default");
+        return queue == null ? "default" : queue.queue();
     }
 
-    /** How many unacked messages the manager may have outstanding at one worker. */
-    public int prefetch() {
-        return Integer.parseInt(source.getOrDefault("prefetch", String.valueOf(DEFAULT_PREFETCH)));
+    /** The built-in queue's settings; defaults when the source is not the queue (worker-to-worker messages still flow). */
+    public QueueSettings queueSettings() {
+        return queue != null ? queue : QueueSettings.defaults("default", io.procpool.internal.queue.Durability.NONE);
+    }
+
+    /** The queue database file. */
+    public Path queueDatabase() {
+        return dataDir.resolve("queue.db");
     }
 
     public Path controlSocket() {

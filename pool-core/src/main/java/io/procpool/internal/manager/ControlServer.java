@@ -2,6 +2,7 @@ package io.procpool.internal.manager;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.procpool.internal.manager.SupervisorEvent.Command;
+import io.procpool.internal.queue.QueueRows;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -110,6 +111,9 @@ final class ControlServer {
         if (command.equals("push")) {
             return push(request);
         }
+        if (command.startsWith("queue_")) {
+            return queueCommand(command, request);
+        }
         CompletableFuture<Map<String, Object>> reply = new CompletableFuture<>();
         supervisor.post(new Command(command, request, reply));
         try {
@@ -123,22 +127,45 @@ final class ControlServer {
         }
     }
 
-    /** {@code {"command":"push","queue":"default","bodies_base64":[...]}}. */
+    /** {@code {"command":"push","queue":"default","bodies_base64":[...],"delay_ms":0}}: answers after the commit. */
     private Map<String, Object> push(Map<String, Object> request) {
         Object queue = request.getOrDefault("queue", "default");
         Object bodies = request.get("bodies_base64");
         if (!(bodies instanceof List<?> list)) {
             return Map.of("ok", false, "error", "push needs \"bodies_base64\": a list of base64 strings");
         }
+        long delayMs = request.get("delay_ms") instanceof Number n ? n.longValue() : 0;
         List<byte[]> decoded = new ArrayList<>(list.size());
         try {
             for (Object b : list) {
                 decoded.add(Base64.getDecoder().decode(String.valueOf(b)));
             }
-            List<String> ids = dispatcher.push(String.valueOf(queue), decoded);
+            List<String> ids = dispatcher.push(String.valueOf(queue), decoded, delayMs);
             return Map.of("ok", true, "ids", ids);
         } catch (IllegalArgumentException e) {
+            return Map.of("ok", false, "error", "a body is not valid base64: " + e.getMessage());
+        } catch (Dispatcher.PushRefusedException e) {
             return Map.of("ok", false, "error", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Map.of("ok", false, "error", "interrupted");
+        } catch (RuntimeException e) {
+            return Map.of("ok", false, "error", "the queue could not store the messages: " + e.getMessage());
         }
+    }
+
+    /** The {@code pool queue} commands, answered by the dispatcher, which owns the queue. */
+    private Map<String, Object> queueCommand(String command, Map<String, Object> request) {
+        return switch (command) {
+            case "queue_stats" -> Map.of("ok", true, "queue", dispatcher.stats());
+            case "queue_peek" -> {
+                boolean dead = Boolean.TRUE.equals(request.get("dead"));
+                int limit = request.get("limit") instanceof Number n ? n.intValue() : 10;
+                yield Map.of("ok", true, "messages", QueueRows.of(dispatcher.peek(dead, limit)));
+            }
+            case "queue_requeue_dead" -> Map.of("ok", true, "message", dispatcher.requeueDead() + " dead letter(s) requeued");
+            case "queue_purge" -> Map.of("ok", true, "message", dispatcher.purge() + " message(s) purged");
+            default -> Map.of("ok", false, "error", "unknown command " + command);
+        };
     }
 }

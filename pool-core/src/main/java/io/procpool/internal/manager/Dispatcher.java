@@ -1,50 +1,72 @@
 package io.procpool.internal.manager;
 
+import io.procpool.internal.config.QueueSettings;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Payloads;
 import io.procpool.internal.ipc.Payloads.Delivery;
 import io.procpool.internal.ipc.Payloads.Outcome;
+import io.procpool.internal.queue.QueueStore;
+import io.procpool.internal.queue.StoredMessage;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Feeds manager-side messages to READY workers and settles their outcomes. Owns the message
- * store (in memory until the durable built-in queue lands), each worker's credit window
- * ({@code prefetch} unacked messages at most) and each worker's in-flight messages.
+ * The built-in queue's manager side: feeds messages to READY workers and settles their
+ * outcomes. Owns the working set in memory (ready, delayed and in-flight messages), each
+ * worker's credit window ({@code prefetch} unacked messages at most), and tells the
+ * {@link QueueStore} every change so that it survives what the durability level promises.
  *
- * <p>At-least-once: a message leaves the store only when its worker acks it; the in-flight
- * messages of a worker that dies are put back at the head of the queue with their attempt
- * raised; a failed message is put back until {@code max_deliveries}, then dead-lettered.
+ * <p>At-least-once: a pushed message becomes visible only after its commit, and leaves the
+ * store only when a worker acks it. The in-flight messages of a worker that dies go back to the
+ * head of the queue with their attempt raised; a failed message waits a redelivery delay and
+ * comes back until {@code max_deliveries}, then goes to the dead letters ({@code <queue>.dead})
+ * with its last error; a message whose workers keep dying is dead-lettered the same way.
  *
- * <p>Threads: the "dispatcher" thread sends DELIVER batches; IPC reader threads call
- * {@link #settle}; the supervisor thread calls {@link #attach}, {@link #pause},
- * {@link #detach}; control threads call {@link #push}. All state is guarded by {@link #lock}.
+ * <p>Threads: the "dispatcher" thread sends DELIVER batches and wakes delayed messages; IPC
+ * reader threads call {@link #settle}; the supervisor thread calls {@link #attach},
+ * {@link #pause}, {@link #detach}; control threads call {@link #push} and the inspection
+ * methods. All state is guarded by {@link #lock}; socket writes and store waits happen outside it.
  */
 public final class Dispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     /** Messages per DELIVER frame at most: large enough to amortize a syscall, small enough to spread load. */
     private static final int MAX_BATCH = 256;
+    private static final long MAX_BATCH_BYTES = 4 << 20;
 
-    /** A message in the store. */
-    private record Stored(long seq, byte[] body, int attempt, String lastError) {}
+    /** A push the queue cannot take now (full, too large, wrong queue); the message says why. */
+    public static final class PushRefusedException extends Exception {
+        public PushRefusedException(String message) {
+            super(message);
+        }
+    }
+
+    /** A message in the working set; {@code attempt} counts deliveries so far. */
+    private record Live(long id, byte[] body, int attempt, long deliverAtMs) {
+        Live nextAttempt() {
+            return new Live(id, body, attempt + 1, 0);
+        }
+    }
 
     /** What the dispatcher knows of one attached worker. */
     private static final class Outlet {
         final long workerId;
         final int slot;
         final IpcConnection connection;
-        final Map<Long, Stored> inFlight = new LinkedHashMap<>();
+        final Map<Long, Live> inFlight = new LinkedHashMap<>();
         boolean paused;
 
         Outlet(long workerId, int slot, IpcConnection connection) {
@@ -56,60 +78,153 @@ public final class Dispatcher {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final String queueName;
-    private final Deque<Stored> ready = new ArrayDeque<>();
-    private final List<Stored> dead = new ArrayList<>();
-    private final Map<Long, Outlet> outlets = new LinkedHashMap<>();
-    private volatile int prefetch;
+    private final Condition space = lock.newCondition();
+    private final QueueStore store;
+    private volatile QueueSettings settings;
     private volatile int maxDeliveries;
-    private long nextSeq = 1;
-    private long dealRound;
+    private final Deque<Live> ready = new ArrayDeque<>();
+    private final PriorityQueue<Live> delayed = new PriorityQueue<>(Comparator.comparingLong(Live::deliverAtMs)
+            .thenComparingLong(Live::id));
+    private final Map<Long, Outlet> outlets = new LinkedHashMap<>();
+    private long nextId = 1;
+    private long pendingInserts;
+    private long pushed;
     private long acked;
+    private long deadLettered;
+    private long deadAtStart;
     private long sendsDropped;
+    private long dealRound;
     private boolean intakeStopped;
     private boolean closed;
     private Thread thread;
 
-    public Dispatcher(String queueName, int prefetch, int maxDeliveries) {
-        this.queueName = queueName;
-        this.prefetch = prefetch;
+    public Dispatcher(QueueSettings settings, int maxDeliveries, QueueStore store) {
+        this.settings = settings;
         this.maxDeliveries = maxDeliveries;
+        this.store = store;
     }
 
+    /** Loads what the store kept (a restart after a crash included) and starts dispatching. */
     public void start() {
+        long now = System.currentTimeMillis();
+        lock.lock();
+        try {
+            for (StoredMessage m : store.load(settings.queue())) {
+                Live live = new Live(m.id(), m.body(), m.attempts(), m.deliverAtMs());
+                if (m.deliverAtMs() > now) {
+                    delayed.add(live);
+                } else {
+                    ready.add(live);
+                }
+            }
+            nextId = store.maxId() + 1;
+            deadAtStart = store.counts(settings.queue()).dead();
+        } finally {
+            lock.unlock();
+        }
+        if (!ready.isEmpty() || !delayed.isEmpty()) {
+            log.info("queue {}: {} message(s) waiting, {} delayed", settings.queue(), ready.size(), delayed.size());
+        }
         thread = Thread.ofPlatform().name("dispatcher").daemon().start(this::dispatchLoop);
     }
 
-    /** Applies reloadable settings. */
-    public void configure(int prefetch, int maxDeliveries) {
-        this.prefetch = prefetch;
-        this.maxDeliveries = maxDeliveries;
-        signal();
+    /** Applies reloadable settings (prefetch, limits, delays; not the queue name or durability). */
+    public void configure(QueueSettings next, int maxDeliveries) {
+        lock.lock();
+        try {
+            this.settings = new QueueSettings(settings.queue(), settings.durability(), next.prefetch(), next.maxLength(),
+                    next.pushTimeout(), next.maxMessageBytes(), next.redeliveryDelay(), next.maxRedeliveryDelay());
+            this.maxDeliveries = maxDeliveries;
+            changed.signal();
+            space.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
-     * Adds messages to the back of {@code queue}; returns their ids.
-     *
-     * @throws IllegalArgumentException for a queue this pool does not serve
+     * Adds messages to the back of {@code queue}, visible to workers {@code delayMs} from now;
+     * returns their ids once they are committed. A full queue holds the producer back for up to
+     * {@code push_timeout}, then refuses; nothing is dropped silently.
      */
-    public List<String> push(String queue, List<byte[]> bodies) {
-        if (!queueName.equals(queue)) {
-            throw new IllegalArgumentException("this pool serves queue \"" + queueName + "\", not \"" + queue
-                    + "\" (named queues come with the durable built-in queue)");
+    public List<String> push(String queue, List<byte[]> bodies, long delayMs) throws PushRefusedException, InterruptedException {
+        QueueSettings s = settings;
+        if (!s.queue().equals(queue)) {
+            throw new PushRefusedException("this pool serves queue \"" + s.queue() + "\", not \"" + queue + "\"");
         }
-        List<String> ids = new ArrayList<>(bodies.size());
+        for (int i = 0; i < bodies.size(); i++) {
+            if (bodies.get(i).length > s.maxMessageBytes()) {
+                throw new PushRefusedException("message " + (i + 1) + " is " + bodies.get(i).length
+                        + " bytes, over source.max_message_bytes (" + s.maxMessageBytes() + ")");
+            }
+        }
+        List<StoredMessage> batch = new ArrayList<>(bodies.size());
+        long deliverAt = delayMs > 0 ? System.currentTimeMillis() + delayMs : 0;
         lock.lock();
         try {
+            awaitSpace(bodies.size(), s);
             for (byte[] body : bodies) {
-                long seq = nextSeq++;
-                ready.addLast(new Stored(seq, body, 0, null));
-                ids.add(Long.toString(seq));
+                batch.add(new StoredMessage(nextId++, body, 0, deliverAt, null));
             }
+            pendingInserts += batch.size();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            store.insert(queue, batch).join();
+        } finally {
+            lock.lock();
+            try {
+                pendingInserts -= batch.size();
+                space.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+        List<String> ids = new ArrayList<>(batch.size());
+        lock.lock();
+        try {
+            for (StoredMessage m : batch) {
+                Live live = new Live(m.id(), m.body(), 0, deliverAt);
+                if (deliverAt > 0) {
+                    delayed.add(live);
+                } else {
+                    ready.addLast(live);
+                }
+                ids.add(Long.toString(m.id()));
+            }
+            pushed += batch.size();
             changed.signal();
         } finally {
             lock.unlock();
         }
         return ids;
+    }
+
+    private void awaitSpace(int n, QueueSettings s) throws PushRefusedException, InterruptedException {
+        if (s.maxLength() == 0) {
+            return;
+        }
+        if (n > s.maxLength()) {
+            throw new PushRefusedException("a batch of " + n + " is larger than source.max_length (" + s.maxLength() + ")");
+        }
+        long waitNanos = s.pushTimeout().toNanos();
+        while (size() + n > s.maxLength()) {
+            if (waitNanos <= 0) {
+                throw new PushRefusedException("queue " + s.queue() + " is full (source.max_length " + s.maxLength()
+                        + ") and stayed full for " + s.pushTimeout().toMillis() + " ms; nothing was added: try again later");
+            }
+            waitNanos = space.awaitNanos(waitNanos);
+        }
+    }
+
+    /** Live messages: ready, delayed, in flight and being committed. Under the lock. */
+    private long size() {
+        long inFlight = 0;
+        for (Outlet o : outlets.values()) {
+            inFlight += o.inFlight.size();
+        }
+        return ready.size() + delayed.size() + inFlight + pendingInserts;
     }
 
     /** A READY worker starts receiving messages. */
@@ -136,23 +251,34 @@ public final class Dispatcher {
         }
     }
 
-    /** The worker is gone: its unacked messages go back to the head of the queue. */
-    public void detach(long workerId) {
+    /**
+     * The worker is gone: its unacked messages go back to the head of the queue, except one that
+     * has been delivered {@code max_deliveries} times: a message that keeps killing its workers
+     * is dead-lettered instead of killing the next one.
+     */
+    public void detach(long workerId, String why) {
         lock.lock();
         try {
             Outlet o = outlets.remove(workerId);
             if (o == null) {
                 return;
             }
-            List<Stored> back = new ArrayList<>(o.inFlight.values());
+            List<Live> back = new ArrayList<>(o.inFlight.values());
+            int requeued = 0;
             for (int i = back.size() - 1; i >= 0; i--) {
-                Stored s = back.get(i);
-                ready.addFirst(s);
+                Live m = back.get(i);
+                if (m.attempt() >= maxDeliveries) {
+                    deadLetter(m, "its worker " + why + " during delivery " + m.attempt());
+                } else {
+                    ready.addFirst(m);
+                    requeued++;
+                }
             }
-            if (!back.isEmpty()) {
-                log.info("redelivering {} unacked message(s) of worker {} (slot {})", back.size(), workerId, o.slot);
+            if (requeued > 0) {
+                log.info("redelivering {} unacked message(s) of worker {} (slot {})", requeued, workerId, o.slot);
             }
             changed.signal();
+            space.signalAll();
         } finally {
             lock.unlock();
         }
@@ -160,33 +286,54 @@ public final class Dispatcher {
 
     /** Settles outcomes from one worker's ACK frame. */
     public void settle(long workerId, List<Outcome> outcomes) {
+        List<Long> done = new ArrayList<>(outcomes.size());
         lock.lock();
         try {
             Outlet o = outlets.get(workerId);
             if (o == null) {
                 return;
             }
+            long now = System.currentTimeMillis();
             for (Outcome outcome : outcomes) {
-                Stored s = o.inFlight.remove(outcome.tag());
-                if (s == null) {
+                Live m = o.inFlight.remove(outcome.tag());
+                if (m == null) {
                     continue;
                 }
-                if (outcome.result() == Payloads.Result.ACKED) {
-                    acked++;
-                } else if (outcome.result() == Payloads.Result.RELEASED) {
-                    // never started: back to the head, and the attempt it was sent as does not count
-                    ready.addFirst(new Stored(s.seq(), s.body(), s.attempt() - 1, s.lastError()));
-                } else if (s.attempt() >= maxDeliveries) {
-                    dead.add(new Stored(s.seq(), s.body(), s.attempt(), outcome.error()));
-                    log.warn("message {} failed {} time(s) and was dead-lettered: {}", s.seq(), s.attempt(), outcome.error());
-                } else {
-                    ready.addLast(new Stored(s.seq(), s.body(), s.attempt(), outcome.error()));
+                switch (outcome.result()) {
+                    case ACKED -> done.add(m.id());
+                    // never started: back to the head, and the delivery it was sent as does not count
+                    case RELEASED -> ready.addFirst(new Live(m.id(), m.body(), m.attempt() - 1, 0));
+                    case FAILED -> fail(m, outcome.error(), now);
                 }
             }
+            acked += done.size();
             changed.signal();
+            space.signalAll();
         } finally {
             lock.unlock();
         }
+        if (!done.isEmpty()) {
+            store.delete(done);
+        }
+    }
+
+    /** Under the lock. */
+    private void fail(Live m, String error, long now) {
+        if (m.attempt() >= maxDeliveries) {
+            deadLetter(m, error);
+            return;
+        }
+        long deliverAt = now + settings.redeliveryDelayAfter(m.attempt()).toMillis();
+        delayed.add(new Live(m.id(), m.body(), m.attempt(), deliverAt));
+        store.recordFailure(m.id(), m.attempt(), error, deliverAt);
+    }
+
+    /** Under the lock. */
+    private void deadLetter(Live m, String error) {
+        deadLettered++;
+        store.moveToDead(settings.queue(), new StoredMessage(m.id(), m.body(), m.attempt(), 0, error));
+        log.warn("message {} of queue {} was dead-lettered after {} deliveries: {}", m.id(), settings.queue(),
+                m.attempt(), error);
     }
 
     /**
@@ -222,6 +369,62 @@ public final class Dispatcher {
         }
     }
 
+    /** Moves the dead letters back to the queue with their attempts reset; returns how many. */
+    public int requeueDead() {
+        List<StoredMessage> back = store.requeueDead(settings.queue());
+        lock.lock();
+        try {
+            for (StoredMessage m : back) {
+                ready.addLast(new Live(m.id(), m.body(), 0, 0));
+            }
+            deadAtStart = 0;
+            deadLettered = 0;
+            changed.signal();
+        } finally {
+            lock.unlock();
+        }
+        return back.size();
+    }
+
+    /** Deletes every message that is not in flight (ready and delayed); returns how many. */
+    public int purge() {
+        List<Long> ids = new ArrayList<>();
+        lock.lock();
+        try {
+            ready.forEach(m -> ids.add(m.id()));
+            delayed.forEach(m -> ids.add(m.id()));
+            ready.clear();
+            delayed.clear();
+            space.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (!ids.isEmpty()) {
+            store.delete(ids);
+        }
+        return ids.size();
+    }
+
+    /** Up to {@code limit} messages waiting in the queue (or its dead letters), oldest first. */
+    public List<StoredMessage> peek(boolean dead, int limit) {
+        if (dead) {
+            return store.peek(QueueStore.deadQueue(settings.queue()), limit);
+        }
+        List<StoredMessage> list = new ArrayList<>();
+        lock.lock();
+        try {
+            for (Live m : ready) {
+                if (list.size() >= limit) {
+                    break;
+                }
+                list.add(new StoredMessage(m.id(), m.body(), m.attempt(), 0, null));
+            }
+        } finally {
+            lock.unlock();
+        }
+        return list;
+    }
+
     /** No more dispatching: used by a graceful stop so in-flight work can drain. */
     public void stopIntake() {
         lock.lock();
@@ -237,33 +440,32 @@ public final class Dispatcher {
         try {
             closed = true;
             changed.signal();
+            space.signalAll();
         } finally {
             lock.unlock();
         }
     }
 
-    /** Counters for {@code pool status}. */
+    /** Counters for {@code pool status} and {@code pool queue stats}. */
     public Map<String, Object> stats() {
         lock.lock();
         try {
-            int inFlight = outlets.values().stream().mapToInt(o -> o.inFlight.size()).sum();
+            long inFlight = 0;
+            for (Outlet o : outlets.values()) {
+                inFlight += o.inFlight.size();
+            }
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", queueName);
+            m.put("name", settings.queue());
+            m.put("durability", settings.durability().name().toLowerCase(java.util.Locale.ROOT));
             m.put("depth", ready.size());
+            m.put("delayed", delayed.size());
             m.put("in_flight", inFlight);
+            m.put("dead", deadAtStart + deadLettered);
+            m.put("pushed", pushed);
             m.put("acked", acked);
-            m.put("dead", dead.size());
+            m.put("max_length", settings.maxLength());
             m.put("sends_dropped", sendsDropped);
             return m;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void signal() {
-        lock.lock();
-        try {
-            changed.signal();
         } finally {
             lock.unlock();
         }
@@ -274,13 +476,25 @@ public final class Dispatcher {
             Map<Outlet, List<Delivery>> batches = new LinkedHashMap<>();
             lock.lock();
             try {
-                while (!closed && (intakeStopped || ready.isEmpty() || !anyCredit())) {
-                    changed.awaitUninterruptibly();
+                while (!closed && !promoteDueMessages() && (intakeStopped || ready.isEmpty() || !anyCredit())) {
+                    Live next = delayed.peek();
+                    long waitMs = next == null ? Long.MAX_VALUE : next.deliverAtMs() - System.currentTimeMillis();
+                    if (waitMs == Long.MAX_VALUE) {
+                        changed.awaitUninterruptibly();
+                    } else if (waitMs > 0) {
+                        try {
+                            changed.await(waitMs, TimeUnit.MILLISECONDS);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
                 }
                 if (closed) {
                     return;
                 }
-                fillBatches(batches);
+                if (!intakeStopped) {
+                    fillBatches(batches);
+                }
             } finally {
                 lock.unlock();
             }
@@ -295,7 +509,22 @@ public final class Dispatcher {
         }
     }
 
+    /**
+     * Moves delayed messages whose time has come to the back of the ready queue. Returns true
+     * when it moved any and a worker has credit, so the caller dispatches. Under the lock.
+     */
+    private boolean promoteDueMessages() {
+        long now = System.currentTimeMillis();
+        boolean moved = false;
+        while (!delayed.isEmpty() && delayed.peek().deliverAtMs() <= now) {
+            ready.addLast(delayed.poll());
+            moved = true;
+        }
+        return moved && !intakeStopped && anyCredit();
+    }
+
     private boolean anyCredit() {
+        int prefetch = settings.prefetch();
         for (Outlet o : outlets.values()) {
             if (!o.paused && o.inFlight.size() < prefetch) {
                 return true;
@@ -314,21 +543,25 @@ public final class Dispatcher {
         if (open.isEmpty()) {
             return;
         }
+        int prefetch = settings.prefetch();
         int start = (int) (dealRound++ % open.size());
+        Map<Outlet, Long> bytes = new LinkedHashMap<>();
         boolean progress = true;
         while (progress && !ready.isEmpty()) {
             progress = false;
             for (int k = 0; k < open.size() && !ready.isEmpty(); k++) {
                 Outlet o = open.get((start + k) % open.size());
                 List<Delivery> batch = batches.computeIfAbsent(o, x -> new ArrayList<>());
-                if (o.paused || o.inFlight.size() >= prefetch || batch.size() >= MAX_BATCH) {
+                long batchBytes = bytes.getOrDefault(o, 0L);
+                if (o.paused || o.inFlight.size() >= prefetch || batch.size() >= MAX_BATCH
+                        || (!batch.isEmpty() && batchBytes + ready.peekFirst().body().length > MAX_BATCH_BYTES)) {
                     continue;
                 }
-                Stored s = ready.pollFirst();
-                Stored sent = new Stored(s.seq(), s.body(), s.attempt() + 1, s.lastError());
-                o.inFlight.put(s.seq(), sent);
-                batch.add(new Delivery(s.seq(), Long.toString(s.seq()), sent.attempt(), "queue:" + queueName,
+                Live sent = ready.pollFirst().nextAttempt();
+                o.inFlight.put(sent.id(), sent);
+                batch.add(new Delivery(sent.id(), Long.toString(sent.id()), sent.attempt(), "queue:" + settings.queue(),
                         Map.of(), sent.body()));
+                bytes.put(o, batchBytes + sent.body().length);
                 progress = true;
             }
         }

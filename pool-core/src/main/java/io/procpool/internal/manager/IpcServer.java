@@ -81,12 +81,20 @@ final class IpcServer {
                 dispatcher.sendToSlot(hello.slot(), send.slot(), send.body());
             }
             case PUSH -> {
+                // A push may wait for its commit or for room in a full queue: never on this
+                // thread, which must keep reading the worker's acks (they make the room).
                 Payloads.Push p = Payloads.Push.decode(f.payload());
-                try {
-                    dispatcher.push(p.queue(), List.of(p.body()));
-                } catch (IllegalArgumentException e) {
-                    log.warn("worker {} pushed to an unknown queue: {}", id, e.getMessage());
-                }
+                Thread.ofVirtual().name("push-from-worker-" + id).start(() -> {
+                    try {
+                        dispatcher.push(p.queue(), List.of(p.body()), 0);
+                    } catch (Dispatcher.PushRefusedException e) {
+                        log.error("a push from worker {} (slot {}) was refused: {}", id, hello.slot(), e.getMessage());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (RuntimeException e) {
+                        log.error("a push from worker {} (slot {}) failed: {}", id, hello.slot(), e.toString());
+                    }
+                });
             }
             default -> log.warn("worker {} sent an unexpected {} frame", id, f.type());
         }

@@ -7,6 +7,10 @@ import io.procpool.internal.config.PoolConfig;
 import io.procpool.internal.manager.RunDirectory.AlreadyRunningException;
 import io.procpool.internal.manager.SupervisorEvent.Command;
 import io.procpool.internal.manager.SupervisorEvent.SignalReceived;
+import io.procpool.internal.queue.Durability;
+import io.procpool.internal.queue.MemoryQueueStore;
+import io.procpool.internal.queue.QueueStore;
+import io.procpool.internal.queue.SqliteQueueStore;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.ServerSocketChannel;
@@ -57,10 +61,13 @@ public final class Manager {
         if (entry.loadsConsumerByName()) {
             ConsumerClassCheck.verify(config);
         }
+        List<AutoCloseable> closer = new java.util.ArrayList<>();
         try (RunDirectory runDir = RunDirectory.open(config.runDir());
              ServerSocketChannel ipc = runDir.bind("ipc.sock");
              ServerSocketChannel control = runDir.bind("control.sock")) {
-            Dispatcher dispatcher = new Dispatcher(config.queueName(), config.prefetch(), config.maxDeliveries());
+            QueueStore store = openStore(config);
+            closer.add(store);
+            Dispatcher dispatcher = new Dispatcher(config.queueSettings(), config.maxDeliveries(), store);
             Supervisor s = new Supervisor(config, new JvmWorkerLauncher(out, err, entry), dispatcher, Clock.systemUTC(),
                     listeners, reloader);
             new IpcServer(ipc, s, dispatcher).start();
@@ -87,7 +94,26 @@ public final class Manager {
             }
         } finally {
             started.countDown();
+            for (AutoCloseable c : closer) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // best effort at exit
+                }
+            }
         }
+    }
+
+    /**
+     * The queue's store: SQLite for durability process and power, memory for none (and for
+     * pools without the queue source, whose workers may still get worker-to-worker messages).
+     * Opened only after the run directory's lock is ours, so one manager at a time writes it.
+     */
+    private static QueueStore openStore(PoolConfig config) {
+        if (config.queue() == null || config.queue().durability() == Durability.NONE) {
+            return new MemoryQueueStore();
+        }
+        return SqliteQueueStore.open(config.queueDatabase(), config.queue().durability());
     }
 
     /** Pushes into the pool's queue, as {@code pool push} does; any thread. */
@@ -96,7 +122,11 @@ public final class Manager {
         if (dispatcher == null) {
             return Map.of("ok", false, "error", "the pool is not running");
         }
-        return Map.of("ok", true, "ids", dispatcher.push(queue, bodies));
+        try {
+            return Map.of("ok", true, "ids", dispatcher.push(queue, bodies, 0));
+        } catch (Dispatcher.PushRefusedException e) {
+            return Map.of("ok", false, "error", e.getMessage());
+        }
     }
 
     /** Sends a control command to the running supervisor (what {@code control.sock} does); any thread. */

@@ -70,7 +70,7 @@ final class StatusReport {
         pool.put("processed", processed);
         pool.put("failed", failed);
         pool.put("restarts", restarts);
-        if (!"none".equals(s.config().sourceType())) {
+        if ("queue".equals(s.config().sourceType())) {
             pool.put("queue", s.dispatcher().stats());
         }
         Map<String, Object> report = new LinkedHashMap<>();

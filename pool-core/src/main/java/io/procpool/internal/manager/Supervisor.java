@@ -316,7 +316,7 @@ public final class Supervisor {
         if (w == null) {
             return;
         }
-        dispatcher.detach(workerId);
+        dispatcher.detach(workerId, ExitCode.describe(exitCode));
         exitedProcessed += w.processed;
         exitedFailed += w.failed;
         if (w.connection != null) {
@@ -436,7 +436,7 @@ public final class Supervisor {
             log.warn("run_dir cannot change while the pool runs; keeping {}", config.runDir());
         }
         config = next.withRunDir(config.runDir(), config.dataDir());
-        dispatcher.configure(config.prefetch(), config.maxDeliveries());
+        dispatcher.configure(config.queueSettings(), config.maxDeliveries());
         log.info("configuration reloaded from {}", config.configFile());
         scale(config.workers());
         reload();
