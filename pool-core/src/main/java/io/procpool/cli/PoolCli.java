@@ -5,6 +5,7 @@ import io.procpool.internal.LogSetup;
 import io.procpool.internal.config.ConfigException;
 import io.procpool.internal.control.ControlClient.NotRunningException;
 import io.procpool.internal.manager.RunDirectory.AlreadyRunningException;
+import io.procpool.internal.queue.QueueStoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pool", mixinStandardHelpOptions = true, version = "procpool 0.1.0",
         description = "Keeps a pool of worker processes alive and feeds them messages.",
         subcommands = {StartCommand.class, StopCommand.class, ReloadCommand.class, ScaleCommand.class,
-                StatusCommand.class, PushCommand.class, CommandLine.HelpCommand.class})
+                StatusCommand.class, PushCommand.class, QueueCommand.class, CommandLine.HelpCommand.class})
 public final class PoolCli implements Runnable {
 
     @CommandLine.Spec
@@ -35,6 +36,10 @@ public final class PoolCli implements Runnable {
             if (e instanceof NotRunningException) {
                 cmd.getErr().println(prefix + e.getMessage());
                 return ExitCode.NOT_RUNNING;
+            }
+            if (e instanceof QueueStoreException) {
+                cmd.getErr().println(prefix + e.getMessage());
+                return ExitCode.QUEUE_UNAVAILABLE;
             }
             if (e instanceof AlreadyRunningException) {
                 cmd.getErr().println(prefix + e.getMessage());

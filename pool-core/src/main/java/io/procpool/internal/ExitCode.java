@@ -25,6 +25,8 @@ public final class ExitCode {
     public static final int CONSUMER_LOOP_FAILED = 8;
     /** CLI: no pool runs on this run directory. */
     public static final int NOT_RUNNING = 9;
+    /** Manager or CLI: the queue database is corrupt, foreign or cannot be opened. */
+    public static final int QUEUE_UNAVAILABLE = 10;
 
     private ExitCode() {}
 

@@ -102,18 +102,30 @@ public final class PoolProcess implements AutoCloseable {
         return (List<String>) answer.get("ids");
     }
 
-    /** Every line the {@code RecordingConsumer}s of this pool wrote to {@code processed-*.log} under {@code recordDir}. */
-    public static List<String> processedLines(Path recordDir) throws IOException {
+    /** Lines of every file under {@code recordDir} whose name starts with {@code prefix}. */
+    public static List<String> recordLines(Path recordDir, String prefix) throws IOException {
         if (!Files.isDirectory(recordDir)) {
             return List.of();
         }
         List<String> lines = new ArrayList<>();
         try (var files = Files.list(recordDir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("processed-")).sorted().toList()) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted().toList()) {
                 lines.addAll(Files.readAllLines(f));
             }
         }
         return lines;
+    }
+
+    /** A number from the queue part of a status ({@code depth}, {@code acked}, {@code dead}, …). */
+    @SuppressWarnings("unchecked")
+    public static long queueStat(Map<String, Object> status, String key) {
+        Map<String, Object> q = (Map<String, Object>) pool(status).get("queue");
+        return q == null ? 0 : ((Number) q.get(key)).longValue();
+    }
+
+    /** Every line the {@code RecordingConsumer}s of this pool wrote to {@code processed-*.log} under {@code recordDir}. */
+    public static List<String> processedLines(Path recordDir) throws IOException {
+        return recordLines(recordDir, "processed-");
     }
 
     @SuppressWarnings("unchecked")

@@ -135,7 +135,7 @@ public final class ConfigLoader {
         if (!PoolConfig.LIST_KEYS.contains(key)) {
             return text;
         }
-        String sep = key.equals("classpath") ? "[:,]" : "\\s+";
+        String sep = key.equals("classpath") ? "[:,]" : key.equals("retry.ignore") ? "[,\\s]+" : "\\s+";
         return Arrays.stream(text.trim().split(sep)).filter(s -> !s.isEmpty()).toList();
     }
 

@@ -45,6 +45,7 @@ public record PoolConfig(
         String sourceType,
         Map<String, String> source,
         QueueSettings queue,
+        RetrySettings retry,
         Map<String, String> flat) {
 
     public static final int MAX_WORKERS = 1024;
@@ -75,9 +76,9 @@ public record PoolConfig(
             "max_wait_time", "max_requests", "max_requests_jitter", "max_memory",
             "message_timeout", "startup_timeout", "min_uptime", "restart_backoff",
             "restart_max_backoff", "jvm_options", "aot_cache", "max_deliveries",
-            "retry.max_attempts", "retry.backoff", "retry.multiplier", "retry.max_backoff");
+            "retry.max_attempts", "retry.backoff", "retry.multiplier", "retry.max_backoff", "retry.jitter", "retry.ignore");
 
-    static final Set<String> LIST_KEYS = Set.of("classpath", "jvm_options");
+    static final Set<String> LIST_KEYS = Set.of("classpath", "jvm_options", "retry.ignore");
 
     /** Validates {@code raw} and resolves relative paths against {@code baseDir}. */
     public static PoolConfig from(RawConfig raw, Path baseDir, Path configFile) {
@@ -138,6 +139,7 @@ public record PoolConfig(
                 sourceType,
                 Map.copyOf(source),
                 queue,
+                RetrySettings.from(raw.entries()),
                 flatten(raw));
     }
 
@@ -155,7 +157,7 @@ public record PoolConfig(
     public PoolConfig withRunDir(Path runDir, Path dataDir) {
         return new PoolConfig(baseDir, configFile, consumer, classpath, workers, concurrency, runDir, dataDir,
                 maxWaitTime, maxRequests, maxRequestsJitter, maxMemoryBytes, messageTimeout, startupTimeout,
-                minUptime, restartBackoff, restartMaxBackoff, jvmOptions, aotCache, maxDeliveries, sourceType, source, queue, flat);
+                minUptime, restartBackoff, restartMaxBackoff, jvmOptions, aotCache, maxDeliveries, sourceType, source, queue, retry, flat);
     }
 
     /** The queue the built-in queue source reads. */

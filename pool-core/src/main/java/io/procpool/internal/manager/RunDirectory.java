@@ -57,6 +57,26 @@ public final class RunDirectory implements AutoCloseable {
         return new RunDirectory(dir, ch, lock);
     }
 
+    /**
+     * Takes the run directory's lock for a tool that works on the pool's files while no manager
+     * runs ({@code pool push} into a stopped pool). Returns null when a manager holds it.
+     */
+    public static AutoCloseable lockIfIdle(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        FileChannel ch = FileChannel.open(dir.resolve("pool.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = ch.tryLock();
+        if (lock == null) {
+            ch.close();
+            return null;
+        }
+        return () -> {
+            lock.release();
+            ch.close();
+        };
+    }
+
     /** The manager pid recorded in {@code pool.pid}, or null. */
     public static String readPid(Path dir) {
         try {

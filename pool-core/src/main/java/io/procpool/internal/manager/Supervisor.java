@@ -259,6 +259,7 @@ public final class Supervisor {
         settings.put("concurrency", Integer.toString(config.concurrency()));
         settings.put("source.type", config.sourceType());
         settings.put("worker.max_requests", Long.toString(maxRequestsWithJitter()));
+        settings.putAll(config.retry().asSettings());
         try {
             w.connection.send(FrameType.WELCOME, new Payloads.Welcome(settings).encode());
             if (w.state == WorkerHandle.State.STOPPING) {

@@ -40,6 +40,7 @@ final class DeliveryRunner {
     static final long NO_ACK = -1;
 
     private final Consumer consumer;
+    private final MessageRetry retry;
     private final WorkerContext ctx;
     private final int concurrency;
     private final long maxRequests;
@@ -59,8 +60,9 @@ final class DeliveryRunner {
     private volatile boolean releasing;
     private Thread intake;
 
-    DeliveryRunner(Consumer consumer, WorkerContext ctx, int concurrency, long maxRequests,
+    DeliveryRunner(Consumer consumer, WorkerContext ctx, int concurrency, long maxRequests, MessageRetry retry,
                    OutcomeSink sink, Runnable onMaxRequests) {
+        this.retry = retry;
         this.consumer = consumer;
         this.ctx = ctx;
         this.concurrency = concurrency;
@@ -113,14 +115,28 @@ final class DeliveryRunner {
         long key = d.tag() == NO_ACK ? -System.nanoTime() : d.tag();
         startedAtMs.put(key, System.currentTimeMillis());
         String error = null;
+        Message m = new IncomingMessage(d);
+        int[] tries = {0};
         try {
-            Message m = new IncomingMessage(d);
-            consumer.onMessage(m, ctx);
+            retry.run(() -> {
+                if (tries[0]++ > 0) {
+                    ctx.logger().info("message {} (delivery {}): try {} of {}", d.id(), d.attempt(), tries[0],
+                            retry.maxAttempts());
+                }
+                consumer.onMessage(m, ctx);
+            });
             processed.incrementAndGet();
-        } catch (Exception | LinkageError | AssertionError e) {
+        } catch (Throwable e) {
+            if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+                // Out of memory or worse: this JVM cannot be trusted. Die now; the manager starts a
+                // fresh worker and redelivers, and a message that keeps doing this is dead-lettered.
+                System.err.println("worker: " + e + " in message " + d.id() + "; exiting");
+                Runtime.getRuntime().halt(io.procpool.internal.ExitCode.FAILED);
+            }
             failed.incrementAndGet();
             error = e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-            ctx.logger().warn("message {} (attempt {}) failed: {}", d.id(), d.attempt(), error);
+            ctx.logger().warn("message {} (delivery {}) failed after {} tr{}: {}", d.id(), d.attempt(), tries[0],
+                    tries[0] == 1 ? "y" : "ies", error);
         } finally {
             startedAtMs.remove(key);
         }

@@ -2,6 +2,7 @@ package io.procpool.internal.worker;
 
 import io.procpool.Consumer;
 import io.procpool.internal.ExitCode;
+import io.procpool.internal.config.RetrySettings;
 import io.procpool.internal.ipc.Frame;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;
@@ -100,6 +101,7 @@ public final class WorkerRuntime {
         runner = new DeliveryRunner(consumer, ctx,
                 Integer.parseInt(settings.getOrDefault("concurrency", "1")),
                 Long.parseLong(settings.getOrDefault("worker.max_requests", "0")),
+                new MessageRetry(RetrySettings.fromSettings(settings), log),
                 this::sendOutcomes, this::askForRecycle);
         Thread reader = Thread.ofPlatform().name("ipc-reader").daemon().start(this::readLoop);
         try {

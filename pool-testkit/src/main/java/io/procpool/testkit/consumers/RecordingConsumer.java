@@ -12,10 +12,11 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * A test consumer that writes what happens to it under {@code app.record_dir}: one line
- * {@code <slot> <pid> <message id> <attempt> <body>} per processed message in
+ * {@code <slot> <pid> <message id> <attempt> <epoch ms> <body>} per processed message in
  * {@code processed-<pid>.log}, and a file {@code started-<pid>} / {@code stopped-<pid>} for
  * {@code onStart} / {@code onStop}. A body {@code push:X} also pushes {@code X} into queue
- * {@code default} with {@code ctx.push}. {@code app.sleep_ms} makes each message take that long
+ * {@code default} with {@code ctx.push}; a body starting with {@code poison} throws every time
+ * (each try is a line in {@code tries-<pid>.log}). {@code app.sleep_ms} makes each message take that long
  * (uninterruptibly, like a consumer stuck in a slow call). One file per process, so workers
  * never share a writer.
  */
@@ -36,11 +37,16 @@ public class RecordingConsumer implements Consumer {
     public void onMessage(Message message, WorkerContext ctx) {
         sleepUninterruptibly(sleepMs);
         String body = message.bodyAsString();
+        if (body.startsWith("poison")) {
+            append(dir.resolve("tries-" + ctx.pid() + ".log"), message.id() + " " + message.attempt() + "\n");
+            throw new IllegalStateException("cannot process " + body);
+        }
         if (body.startsWith("push:")) {
             ctx.push("default", body.substring("push:".length()).getBytes(StandardCharsets.UTF_8));
         }
         append(dir.resolve("processed-" + ctx.pid() + ".log"),
-                ctx.slot() + " " + ctx.pid() + " " + message.id() + " " + message.attempt() + " " + message.bodyAsString() + "\n");
+                ctx.slot() + " " + ctx.pid() + " " + message.id() + " " + message.attempt() + " " + System.currentTimeMillis()
+                        + " " + body + "\n");
     }
 
     @Override

@@ -1,0 +1,137 @@
+package io.procpool.it;
+
+import static io.procpool.testkit.PoolProcess.queueStat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.procpool.testkit.PoolProcess;
+import io.procpool.testkit.PoolProcess.CliResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Acceptance 2-5 of the built-in queue issue: manager crash, poison messages, delays, a full queue. */
+@Timeout(180)
+class BuiltInQueueTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    private Path records() {
+        return dir.resolve("records");
+    }
+
+    private int tries() {
+        try {
+            return PoolProcess.recordLines(records(), "tries-").size();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    private static String bodyOf(String processedLine) {
+        return processedLine.substring(processedLine.lastIndexOf(' ') + 1);
+    }
+
+    @Test
+    void aManagerKilledMidRunLosesNoMessageAfterItIsStartedAgain() throws Exception {
+        int n = 3000;
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("messages.txt"), IntStream.range(0, n).mapToObj(i -> "m" + i).toList());
+        String yaml = Pools.recording(dir, 2, "app.sleep_ms: 2");
+        try (PoolProcess first = PoolProcess.start(dir, yaml)) {
+            first.awaitReady(2, WAIT);
+            CliResult push = first.cli("push", "--file", dir.resolve("messages.txt").toString());
+            assertThat(push.exitCode()).as(push.output()).isZero();
+            first.awaitStatus("some messages acked", s -> queueStat(s, "acked") > 300, WAIT);
+            first.process().destroyForcibly();
+            first.awaitExit(Duration.ofSeconds(10));
+        }
+        try (PoolProcess second = PoolProcess.start(dir, yaml)) {
+            second.awaitReady(2, WAIT);
+            second.awaitStatus("the queue drained", s -> queueStat(s, "depth") == 0 && queueStat(s, "in_flight") == 0
+                    && queueStat(s, "delayed") == 0, WAIT);
+            List<String> bodies = PoolProcess.processedLines(records()).stream().map(BuiltInQueueTest::bodyOf).toList();
+            assertThat(bodies.stream().distinct().count()).as("distinct messages processed").isEqualTo(n);
+            System.out.printf("manager kill: %d messages, %d processed twice%n", n, bodies.size() - n);
+            assertThat(second.log()).contains("message(s) waiting");
+        }
+    }
+
+    @Test
+    void aPoisonMessageIsRetriedThenDeadLetteredWhileTheOthersFlowAndRequeueDeadBringsItBack() throws Exception {
+        String yaml = Pools.recording(dir, 2, "retry: {max_attempts: 2, backoff: 50ms, jitter: 0}", "max_deliveries: 2",
+                "source: {type: queue, redelivery_delay: 200ms}");
+        try (PoolProcess pool = PoolProcess.start(dir, yaml)) {
+            pool.awaitReady(2, WAIT);
+            pool.push(List.of("poison-1"));
+            pool.push(IntStream.range(0, 20).mapToObj(i -> "ok-" + i).toList());
+            pool.awaitStatus("20 acked and 1 dead", s -> queueStat(s, "acked") == 20 && queueStat(s, "dead") == 1, WAIT);
+            assertThat(PoolProcess.recordLines(records(), "tries-")).as("2 deliveries of 2 tries each").hasSize(4);
+
+            CliResult peek = pool.cli("queue", "peek", "--dead");
+            assertThat(peek.exitCode()).as(peek.output()).isZero();
+            assertThat(peek.output()).contains("poison-1").contains("IllegalStateException: cannot process poison-1")
+                    .contains("\"attempts\" : 2");
+
+            CliResult requeue = pool.cli("queue", "requeue-dead");
+            assertThat(requeue.output()).contains("1 dead letter(s) requeued");
+            pool.awaitStatus("the poison message back and dead again", s -> queueStat(s, "dead") == 1
+                    && tries() == 8, WAIT);
+            assertThat(pool.log()).contains("was dead-lettered after 2 deliveries");
+        }
+    }
+
+    @Test
+    void aDelayedMessageIsNotDeliveredBeforeItsTime() throws Exception {
+        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1))) {
+            pool.awaitReady(1, WAIT);
+            long before = System.currentTimeMillis();
+            CliResult push = pool.cli("push", "--delay", "3s", "late");
+            assertThat(push.exitCode()).as(push.output()).isZero();
+            pool.push(List.of("now"));
+            pool.awaitStatus("both processed", s -> queueStat(s, "acked") == 2, WAIT);
+            List<String> lines = PoolProcess.processedLines(records());
+            String late = lines.stream().filter(l -> bodyOf(l).equals("late")).findFirst().orElseThrow();
+            long processedAt = Long.parseLong(late.split(" ")[4]);
+            assertThat(processedAt - before).as("ms from push to processing").isGreaterThanOrEqualTo(3000);
+            assertThat(bodyOf(lines.get(0))).isEqualTo("now");
+        }
+    }
+
+    @Test
+    void aFullQueueHoldsTheProducerBackThenRefusesAndDropsNothing() throws Exception {
+        String yaml = Pools.recording(dir, 1, "app.sleep_ms: 3000",
+                "source: {type: queue, max_length: 5, push_timeout: 1s, prefetch: 1}");
+        try (PoolProcess pool = PoolProcess.start(dir, yaml)) {
+            pool.awaitReady(1, WAIT);
+            pool.push(IntStream.range(0, 5).mapToObj(i -> "fill-" + i).toList());
+            long start = System.nanoTime();
+            CliResult refused = pool.cli("push", "one-too-many");
+            long heldMs = (System.nanoTime() - start) / 1_000_000;
+            assertThat(refused.exitCode()).isNotZero();
+            assertThat(refused.output()).contains("is full").contains("max_length 5").contains("nothing was added");
+            assertThat(heldMs).as("the producer was held back before being told").isGreaterThanOrEqualTo(1000);
+            var s = pool.status();
+            assertThat(queueStat(s, "depth") + queueStat(s, "in_flight")).isEqualTo(5);
+            assertThat(queueStat(s, "pushed")).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void aMessageOverMaxMessageBytesIsRefusedAtTheProducer() throws Exception {
+        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1, "source: {type: queue, max_message_bytes: 16B}"))) {
+            pool.awaitReady(1, WAIT);
+            CliResult r = pool.cli("push", "this message is longer than sixteen bytes");
+            assertThat(r.exitCode()).isNotZero();
+            assertThat(r.output()).contains("over source.max_message_bytes (16)");
+            assertThat(queueStat(pool.status(), "pushed")).isZero();
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.procpool.cli;
+
+import io.procpool.internal.config.ConfigLoader;
+import io.procpool.internal.config.PoolConfig;
+import io.procpool.internal.control.ControlClient;
+import io.procpool.internal.manager.RunDirectory;
+import io.procpool.internal.queue.Durability;
+import io.procpool.internal.queue.SqliteQueueStore;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * How a CLI command reaches a pool's queue: through the running manager, which owns it, or,
+ * when no manager runs, directly in the queue database while holding the run directory's lock
+ * (so that no manager can start meanwhile and miss what was written). This is what lets
+ * {@code pool push} fill a stopped pool's queue, as a System V queue can be filled with no
+ * reader. One use per command; the CLI thread.
+ */
+final class QueueAccess {
+
+    /** Work done through the running manager. */
+    interface ViaPool<T> {
+        T run(ControlClient client) throws IOException;
+    }
+
+    /** Work done directly on the queue database of a stopped pool. */
+    interface Direct<T> {
+        T run(SqliteQueueStore store, PoolConfig config) throws IOException;
+    }
+
+    private QueueAccess() {}
+
+    static <T> T run(PoolOptions options, ViaPool<T> viaPool, Direct<T> direct) throws IOException, InterruptedException {
+        Path runDir = options.runDir();
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (true) {
+            try (ControlClient client = ControlClient.connect(runDir)) {
+                return viaPool.run(client);
+            } catch (ControlClient.NotRunningException notRunning) {
+                try (AutoCloseable lock = RunDirectory.lockIfIdle(runDir)) {
+                    if (lock != null) {
+                        return runDirect(options, direct);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IOException(e);
+                }
+                // A manager holds the lock but does not answer yet: it is starting.
+                if (System.nanoTime() > deadline) {
+                    throw new ControlClient.NotRunningException("a manager holds " + runDir + " but does not answer; "
+                            + "is it starting or stuck? (pid " + RunDirectory.readPid(runDir) + ")");
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static <T> T runDirect(PoolOptions options, Direct<T> direct) throws IOException {
+        Path configFile = options.configFile();
+        if (configFile == null) {
+            throw new ControlClient.NotRunningException("no pool is running on " + options.runDir() + ", and without its "
+                    + "configuration (-c FILE) the queue database cannot be found");
+        }
+        PoolConfig config = ConfigLoader.load(configFile, System.getenv(), java.util.Map.of());
+        if (config.queue() == null) {
+            throw new ControlClient.NotRunningException("the pool's source is " + config.sourceType() + ", not the built-in queue");
+        }
+        if (config.queue().durability() == Durability.NONE) {
+            throw new ControlClient.NotRunningException("no pool is running on " + options.runDir() + ", and its queue "
+                    + "(durability none) lives only in a running manager's memory: start the pool first");
+        }
+        try (SqliteQueueStore store = SqliteQueueStore.open(config.queueDatabase(), config.queue().durability())) {
+            return direct.run(store, config);
+        }
+    }
+}

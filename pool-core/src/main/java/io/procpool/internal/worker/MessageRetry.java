@@ -1,0 +1,53 @@
+package io.procpool.internal.worker;
+
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.core.functions.CheckedRunnable;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.procpool.internal.config.RetrySettings;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+
+/**
+ * Retries one delivery inside the worker with resilience4j: up to {@code retry.max_attempts}
+ * calls of {@code onMessage}, exponential backoff with jitter between them, no retry for the
+ * {@code retry.ignore} exception classes nor for JVM errors. What is still failing after that
+ * goes back to the manager as a failure (redelivery later, or dead letters). Immutable and
+ * thread-safe: every call gets its own retry context.
+ */
+final class MessageRetry {
+
+    private final Retry retry;
+    private final int maxAttempts;
+
+    MessageRetry(RetrySettings settings, Logger log) {
+        List<Class<?>> ignored = new ArrayList<>();
+        for (String name : settings.ignore()) {
+            try {
+                ignored.add(Class.forName(name, false, Thread.currentThread().getContextClassLoader()));
+            } catch (ClassNotFoundException e) {
+                log.warn("retry.ignore names {}, which is not on the classpath; it is not ignored", name);
+            }
+        }
+        IntervalFunction backoff = settings.jitter() > 0
+                ? IntervalFunction.ofExponentialRandomBackoff(settings.backoff(), settings.multiplier(), settings.jitter(),
+                        settings.maxBackoff())
+                : IntervalFunction.ofExponentialBackoff(settings.backoff(), settings.multiplier(), settings.maxBackoff());
+        this.maxAttempts = settings.maxAttempts();
+        this.retry = Retry.of("onMessage", RetryConfig.custom()
+                .maxAttempts(settings.maxAttempts())
+                .intervalFunction(backoff)
+                .retryOnException(t -> t instanceof Exception && ignored.stream().noneMatch(c -> c.isInstance(t)))
+                .build());
+    }
+
+    int maxAttempts() {
+        return maxAttempts;
+    }
+
+    /** Runs {@code call} with retries; throws what the last try threw. */
+    void run(CheckedRunnable call) throws Throwable {
+        Retry.decorateCheckedRunnable(retry, call).run();
+    }
+}
