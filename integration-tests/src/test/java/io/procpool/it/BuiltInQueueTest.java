@@ -84,7 +84,21 @@ class BuiltInQueueTest {
             assertThat(requeue.output()).contains("1 dead letter(s) requeued");
             pool.awaitStatus("the poison message back and dead again", s -> queueStat(s, "dead") == 1
                     && tries() == 8, WAIT);
-            assertThat(pool.log()).contains("was dead-lettered after 2 deliveries");
+            assertThat(pool.log()).contains("was dead-lettered after 2 failed deliveries");
+        }
+    }
+
+    @Test
+    void aMessageThatKeepsCrashingItsWorkersIsDeadLetteredAndThePoolGoesOn() throws Exception {
+        String yaml = Pools.recording(dir, 2, "max_deliveries: 2", "min_uptime: 0");
+        try (PoolProcess pool = PoolProcess.start(dir, yaml)) {
+            pool.awaitReady(2, WAIT);
+            pool.push(List.of("crash-1"));
+            pool.awaitStatus("the crashing message dead-lettered", s -> queueStat(s, "dead") == 1, WAIT);
+            pool.push(List.of("after-1", "after-2"));
+            pool.awaitStatus("the others processed", s -> queueStat(s, "acked") == 2, WAIT);
+            assertThat(pool.log()).contains("exit code 42").contains("was dead-lettered after 2 failed deliveries");
+            assertThat(pool.cli("queue", "peek", "--dead").output()).contains("crash-1").contains("exit code 42");
         }
     }
 

@@ -54,10 +54,22 @@ public final class Dispatcher {
         }
     }
 
-    /** A message in the working set; {@code attempt} counts deliveries so far. */
-    private record Live(long id, byte[] body, int attempt, long deliverAtMs) {
+    /**
+     * A message in the working set. {@code attempt} counts deliveries (what consumers see as
+     * {@code attempt()}); {@code failures} counts deliveries that failed or whose worker died of
+     * it, and is what {@code max_deliveries} limits.
+     */
+    private record Live(long id, byte[] body, int attempt, int failures, long deliverAtMs) {
         Live nextAttempt() {
-            return new Live(id, body, attempt + 1, 0);
+            return new Live(id, body, attempt + 1, failures, 0);
+        }
+
+        Live notDelivered() {
+            return new Live(id, body, attempt - 1, failures, 0);
+        }
+
+        Live failed(long deliverAtMs) {
+            return new Live(id, body, attempt, failures + 1, deliverAtMs);
         }
     }
 
@@ -82,6 +94,8 @@ public final class Dispatcher {
     private final QueueStore store;
     private volatile QueueSettings settings;
     private volatile int maxDeliveries;
+    /** Messages a worker runs at once: how many of its in-flight messages can have started. */
+    private volatile int concurrency;
     private final Deque<Live> ready = new ArrayDeque<>();
     private final PriorityQueue<Live> delayed = new PriorityQueue<>(Comparator.comparingLong(Live::deliverAtMs)
             .thenComparingLong(Live::id));
@@ -98,9 +112,10 @@ public final class Dispatcher {
     private boolean closed;
     private Thread thread;
 
-    public Dispatcher(QueueSettings settings, int maxDeliveries, QueueStore store) {
+    public Dispatcher(QueueSettings settings, int maxDeliveries, int concurrency, QueueStore store) {
         this.settings = settings;
         this.maxDeliveries = maxDeliveries;
+        this.concurrency = concurrency;
         this.store = store;
     }
 
@@ -110,7 +125,7 @@ public final class Dispatcher {
         lock.lock();
         try {
             for (StoredMessage m : store.load(settings.queue())) {
-                Live live = new Live(m.id(), m.body(), m.attempts(), m.deliverAtMs());
+                Live live = new Live(m.id(), m.body(), m.attempts(), m.attempts(), m.deliverAtMs());
                 if (m.deliverAtMs() > now) {
                     delayed.add(live);
                 } else {
@@ -129,12 +144,13 @@ public final class Dispatcher {
     }
 
     /** Applies reloadable settings (prefetch, limits, delays; not the queue name or durability). */
-    public void configure(QueueSettings next, int maxDeliveries) {
+    public void configure(QueueSettings next, int maxDeliveries, int concurrency) {
         lock.lock();
         try {
             this.settings = new QueueSettings(settings.queue(), settings.durability(), next.prefetch(), next.maxLength(),
                     next.pushTimeout(), next.maxMessageBytes(), next.redeliveryDelay(), next.maxRedeliveryDelay());
             this.maxDeliveries = maxDeliveries;
+            this.concurrency = concurrency;
             changed.signal();
             space.signalAll();
         } finally {
@@ -185,7 +201,7 @@ public final class Dispatcher {
         lock.lock();
         try {
             for (StoredMessage m : batch) {
-                Live live = new Live(m.id(), m.body(), 0, deliverAt);
+                Live live = new Live(m.id(), m.body(), 0, 0, deliverAt);
                 if (deliverAt > 0) {
                     delayed.add(live);
                 } else {
@@ -252,11 +268,15 @@ public final class Dispatcher {
     }
 
     /**
-     * The worker is gone: its unacked messages go back to the head of the queue, except one that
-     * has been delivered {@code max_deliveries} times: a message that keeps killing its workers
-     * is dead-lettered instead of killing the next one.
+     * The worker is gone: its unacked messages go back to the head of the queue. When the death
+     * may be the message's fault ({@code messageFault}: a crash of its own, or a kill for
+     * {@code message_timeout}), the first {@code concurrency} of them (those that can have been
+     * running) count a failure, so a message that keeps killing its workers is dead-lettered at
+     * {@code max_deliveries} instead of killing the next one. A kill from outside (SIGKILL,
+     * SIGTERM) counts nothing. Messages beyond the first {@code concurrency} were waiting
+     * unstarted, and go back as if never sent.
      */
-    public void detach(long workerId, String why) {
+    public void detach(long workerId, String why, boolean messageFault) {
         lock.lock();
         try {
             Outlet o = outlets.remove(workerId);
@@ -267,10 +287,15 @@ public final class Dispatcher {
             int requeued = 0;
             for (int i = back.size() - 1; i >= 0; i--) {
                 Live m = back.get(i);
-                if (m.attempt() >= maxDeliveries) {
-                    deadLetter(m, "its worker " + why + " during delivery " + m.attempt());
+                boolean mayHaveRun = i < concurrency;
+                Live next = !mayHaveRun ? m.notDelivered() : messageFault ? m.failed(0) : m;
+                if (next.failures() >= maxDeliveries) {
+                    deadLetter(next, "its worker " + why + " while delivery " + m.attempt() + " of it was running");
                 } else {
-                    ready.addFirst(m);
+                    if (next.failures() > m.failures()) {
+                        store.recordFailure(m.id(), next.failures(), "worker " + why, 0);
+                    }
+                    ready.addFirst(next);
                     requeued++;
                 }
             }
@@ -302,7 +327,7 @@ public final class Dispatcher {
                 switch (outcome.result()) {
                     case ACKED -> done.add(m.id());
                     // never started: back to the head, and the delivery it was sent as does not count
-                    case RELEASED -> ready.addFirst(new Live(m.id(), m.body(), m.attempt() - 1, 0));
+                    case RELEASED -> ready.addFirst(m.notDelivered());
                     case FAILED -> fail(m, outcome.error(), now);
                 }
             }
@@ -317,23 +342,24 @@ public final class Dispatcher {
         }
     }
 
-    /** Under the lock. */
+    /** A delivery failed: wait and deliver again, or dead-letter it at max_deliveries. Under the lock. */
     private void fail(Live m, String error, long now) {
-        if (m.attempt() >= maxDeliveries) {
-            deadLetter(m, error);
+        Live failed = m.failed(0);
+        if (failed.failures() >= maxDeliveries) {
+            deadLetter(failed, error);
             return;
         }
-        long deliverAt = now + settings.redeliveryDelayAfter(m.attempt()).toMillis();
-        delayed.add(new Live(m.id(), m.body(), m.attempt(), deliverAt));
-        store.recordFailure(m.id(), m.attempt(), error, deliverAt);
+        long deliverAt = now + settings.redeliveryDelayAfter(failed.failures()).toMillis();
+        delayed.add(m.failed(deliverAt));
+        store.recordFailure(m.id(), failed.failures(), error, deliverAt);
     }
 
     /** Under the lock. */
     private void deadLetter(Live m, String error) {
         deadLettered++;
-        store.moveToDead(settings.queue(), new StoredMessage(m.id(), m.body(), m.attempt(), 0, error));
-        log.warn("message {} of queue {} was dead-lettered after {} deliveries: {}", m.id(), settings.queue(),
-                m.attempt(), error);
+        store.moveToDead(settings.queue(), new StoredMessage(m.id(), m.body(), m.failures(), 0, error));
+        log.warn("message {} of queue {} was dead-lettered after {} failed deliveries: {}", m.id(), settings.queue(),
+                m.failures(), error);
     }
 
     /**
@@ -375,7 +401,7 @@ public final class Dispatcher {
         lock.lock();
         try {
             for (StoredMessage m : back) {
-                ready.addLast(new Live(m.id(), m.body(), 0, 0));
+                ready.addLast(new Live(m.id(), m.body(), 0, 0, 0));
             }
             deadAtStart = 0;
             deadLettered = 0;
@@ -417,7 +443,7 @@ public final class Dispatcher {
                 if (list.size() >= limit) {
                     break;
                 }
-                list.add(new StoredMessage(m.id(), m.body(), m.attempt(), 0, null));
+                list.add(new StoredMessage(m.id(), m.body(), m.failures(), 0, null));
             }
         } finally {
             lock.unlock();

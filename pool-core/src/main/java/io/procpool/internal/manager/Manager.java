@@ -67,7 +67,7 @@ public final class Manager {
              ServerSocketChannel control = runDir.bind("control.sock")) {
             QueueStore store = openStore(config);
             closer.add(store);
-            Dispatcher dispatcher = new Dispatcher(config.queueSettings(), config.maxDeliveries(), store);
+            Dispatcher dispatcher = new Dispatcher(config.queueSettings(), config.maxDeliveries(), config.concurrency(), store);
             Supervisor s = new Supervisor(config, new JvmWorkerLauncher(out, err, entry), dispatcher, Clock.systemUTC(),
                     listeners, reloader);
             new IpcServer(ipc, s, dispatcher).start();

@@ -41,27 +41,22 @@ public final class RunDirectory implements AutoCloseable {
     }
 
     public static RunDirectory open(Path dir) throws IOException, AlreadyRunningException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
-        FileChannel ch = FileChannel.open(dir.resolve("pool.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock = ch.tryLock();
-        if (lock == null) {
-            ch.close();
+        Held held = tryLock(dir);
+        if (held == null) {
             String pid = readPid(dir);
             throw new AlreadyRunningException("a pool is already running on run directory " + dir
                     + (pid == null ? "" : " (manager pid " + pid + ")")
                     + "; stop it with `pool stop`, or give this pool another run_dir");
         }
         Files.writeString(dir.resolve("pool.pid"), ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
-        return new RunDirectory(dir, ch, lock);
+        return new RunDirectory(dir, held.channel(), held.lock());
     }
 
-    /**
-     * Takes the run directory's lock for a tool that works on the pool's files while no manager
-     * runs ({@code pool push} into a stopped pool). Returns null when a manager holds it.
-     */
-    public static AutoCloseable lockIfIdle(Path dir) throws IOException {
+    /** The run directory's lock file, locked by this process. */
+    private record Held(FileChannel channel, FileLock lock) {}
+
+    /** Creates the directory (0700) if needed and takes its lock; null when another process holds it. */
+    private static Held tryLock(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
@@ -71,9 +66,21 @@ public final class RunDirectory implements AutoCloseable {
             ch.close();
             return null;
         }
+        return new Held(ch, lock);
+    }
+
+    /**
+     * Takes the run directory's lock for a tool that works on the pool's files while no manager
+     * runs ({@code pool push} into a stopped pool). Returns null when a manager holds it.
+     */
+    public static AutoCloseable lockIfIdle(Path dir) throws IOException {
+        Held held = tryLock(dir);
+        if (held == null) {
+            return null;
+        }
         return () -> {
-            lock.release();
-            ch.close();
+            held.lock().release();
+            held.channel().close();
         };
     }
 

@@ -317,7 +317,7 @@ public final class Supervisor {
         if (w == null) {
             return;
         }
-        dispatcher.detach(workerId, ExitCode.describe(exitCode));
+        dispatcher.detach(workerId, ExitCode.describe(exitCode), mayBeMessageFault(w, exitCode));
         exitedProcessed += w.processed;
         exitedFailed += w.failed;
         if (w.connection != null) {
@@ -358,6 +358,19 @@ public final class Supervisor {
         } else {
             log.warn("worker {} in slot {} (pid {}) {}; restarting", w.id, w.slot, w.pid(), slot.lastExit);
         }
+    }
+
+    /**
+     * Whether a worker's death may be the fault of a message it held: it was killed for
+     * message_timeout, or it died on its own (an OutOfMemoryError halt, SIGSEGV, SIGABRT,
+     * System.exit(n) in a consumer). A SIGKILL or SIGTERM from outside, or a planned stop, is not.
+     */
+    private static boolean mayBeMessageFault(WorkerHandle w, int exitCode) {
+        if (w.killedForMessageTimeout) {
+            return true;
+        }
+        return !w.killed && w.state != WorkerHandle.State.STOPPING && exitCode != 0 && exitCode != 137 && exitCode != 143
+                && exitCode != ExitCode.MANAGER_GONE;
     }
 
     /** Asks a worker to stop gracefully; it gets no new messages and is killed at its deadline. */
@@ -437,7 +450,7 @@ public final class Supervisor {
             log.warn("run_dir cannot change while the pool runs; keeping {}", config.runDir());
         }
         config = next.withRunDir(config.runDir(), config.dataDir());
-        dispatcher.configure(config.queueSettings(), config.maxDeliveries());
+        dispatcher.configure(config.queueSettings(), config.maxDeliveries(), config.concurrency());
         log.info("configuration reloaded from {}", config.configFile());
         scale(config.workers());
         reload();
@@ -494,6 +507,7 @@ public final class Supervisor {
                     && clock.millis() - w.busySinceMs > config.messageTimeout().toMillis()) {
                 log.warn("worker {} in slot {} (pid {}) has been in one message for over message_timeout {}; killing it",
                         w.id, w.slot, w.pid(), Units.format(config.messageTimeout()));
+                w.killedForMessageTimeout = true;
                 w.kill();
             }
         }

@@ -17,6 +17,8 @@ final class WorkerHandle {
     long readyAtMs;
     long stopDeadlineMs;
     boolean killed;
+    /** Killed by the manager because one message ran past message_timeout: that message's fault. */
+    boolean killedForMessageTimeout;
     /** Paused and waiting for a successor (max_requests, max_memory). */
     String recycleReason;
     long processed;

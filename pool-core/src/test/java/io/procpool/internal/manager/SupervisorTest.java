@@ -124,7 +124,7 @@ class SupervisorTest {
                 listened.add("exit " + slot + " " + code);
             }
         };
-        supervisor = new Supervisor(config, launcher, new Dispatcher(config.queueSettings(), 5, new io.procpool.internal.queue.MemoryQueueStore()), clock, List.of(listener), () -> config);
+        supervisor = new Supervisor(config, launcher, new Dispatcher(config.queueSettings(), 5, 1, new io.procpool.internal.queue.MemoryQueueStore()), clock, List.of(listener), () -> config);
         loop = Thread.ofPlatform().name("supervisor-under-test").start(() -> exitCode.complete(supervisor.run()));
     }
 

@@ -15,8 +15,9 @@ import java.nio.file.StandardOpenOption;
  * {@code <slot> <pid> <message id> <attempt> <epoch ms> <body>} per processed message in
  * {@code processed-<pid>.log}, and a file {@code started-<pid>} / {@code stopped-<pid>} for
  * {@code onStart} / {@code onStop}. A body {@code push:X} also pushes {@code X} into queue
- * {@code default} with {@code ctx.push}; a body starting with {@code poison} throws every time
- * (each try is a line in {@code tries-<pid>.log}). {@code app.sleep_ms} makes each message take that long
+ * {@code default} with {@code ctx.push}; a body starting with {@code crash} halts the worker (exit
+ * code 42); a body starting with {@code poison} throws every time
+ * (each try is a line in {@code tries-<pid>.log}). {@code app.sleep_ms} (or {@code app.sleep_us}) makes each message take that long
  * (uninterruptibly, like a consumer stuck in a slow call). One file per process, so workers
  * never share a writer.
  */
@@ -24,11 +25,13 @@ public class RecordingConsumer implements Consumer {
 
     private Path dir;
     private long sleepMs;
+    private long sleepMicros;
 
     @Override
     public void onStart(WorkerContext ctx) throws IOException {
         dir = Path.of(ctx.config().get("app.record_dir"));
         sleepMs = Long.parseLong(ctx.config().getOrDefault("app.sleep_ms", "0"));
+        sleepMicros = Long.parseLong(ctx.config().getOrDefault("app.sleep_us", "0"));
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("started-" + ctx.pid()), ctx.slot() + "\n");
     }
@@ -36,7 +39,13 @@ public class RecordingConsumer implements Consumer {
     @Override
     public void onMessage(Message message, WorkerContext ctx) {
         sleepUninterruptibly(sleepMs);
+        if (sleepMicros > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(sleepMicros * 1000);
+        }
         String body = message.bodyAsString();
+        if (body.startsWith("crash")) {
+            Runtime.getRuntime().halt(42); // a message that takes its worker down with it
+        }
         if (body.startsWith("poison")) {
             append(dir.resolve("tries-" + ctx.pid() + ".log"), message.id() + " " + message.attempt() + "\n");
             throw new IllegalStateException("cannot process " + body);

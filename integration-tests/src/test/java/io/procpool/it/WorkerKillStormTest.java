@@ -1,0 +1,63 @@
+package io.procpool.it;
+
+import static io.procpool.testkit.PoolProcess.queueStat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.procpool.testkit.PoolProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Acceptance 1 of the built-in queue issue: 100,000 messages while a random worker is SIGKILLed every 200 ms. */
+@Timeout(240)
+class WorkerKillStormTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyMessageIsProcessedAtLeastOnceWhileWorkersAreKilledEvery200ms() throws Exception {
+        int n = 100_000;
+        // min_uptime 0: a killed worker is a crash, not a crash loop, so its slot comes back at once
+        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 4, "min_uptime: 0", "app.sleep_us: 20"))) {
+            pool.awaitReady(4, Duration.ofSeconds(60));
+            for (int b = 0; b < 10; b++) {
+                int from = b * 10_000;
+                pool.push(IntStream.range(from, from + 10_000).mapToObj(i -> "m" + i).toList());
+            }
+            Random random = new Random(42);
+            int kills = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+            Map<String, Object> status = pool.status();
+            while (queueStat(status, "acked") < n && System.nanoTime() < deadline) {
+                List<Long> ready = PoolProcess.readyPids(status);
+                if (!ready.isEmpty()) {
+                    long victim = ready.get(random.nextInt(ready.size()));
+                    ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
+                    kills++;
+                }
+                Thread.sleep(200);
+                status = pool.status();
+            }
+            assertThat(queueStat(status, "acked")).as("acked after " + kills + " kills").isEqualTo(n);
+
+            List<String> lines = PoolProcess.processedLines(dir.resolve("records"));
+            Set<String> distinct = new HashSet<>();
+            for (String l : lines) {
+                distinct.add(l.substring(l.lastIndexOf(' ') + 1));
+            }
+            System.out.printf("kill storm: %d messages, %d workers killed, %d processed more than once%n", n, kills,
+                    lines.size() - distinct.size());
+            assertThat(distinct).as("distinct messages processed").hasSize(n);
+            assertThat(kills).isGreaterThan(3);
+        }
+    }
+}
