@@ -2,13 +2,21 @@ package io.procpool.it;
 
 import static io.procpool.testkit.PoolProcess.queueStat;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.procpool.QueueClient;
 import io.procpool.testkit.PoolProcess;
 import io.procpool.testkit.PoolProcess.CliResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -135,6 +143,31 @@ class BuiltInQueueTest {
             var s = pool.status();
             assertThat(queueStat(s, "depth") + queueStat(s, "in_flight")).isEqualTo(5);
             assertThat(queueStat(s, "pushed")).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void aJavaQueueClientPipelinesBatchesThatAreConfirmedAfterCommit() throws Exception {
+        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 2, "source: {type: queue, max_message_bytes: 1KiB}"))) {
+            pool.awaitReady(2, WAIT);
+            try (QueueClient client = QueueClient.connect(pool.runDir())) {
+                List<CompletableFuture<List<String>>> batches = new ArrayList<>();
+                for (int b = 0; b < 10; b++) {
+                    int from = b * 100;
+                    batches.add(client.pushAsync("default", IntStream.range(from, from + 100)
+                            .mapToObj(i -> ("c" + i).getBytes(StandardCharsets.UTF_8)).toList(), Duration.ZERO));
+                }
+                Set<String> ids = new HashSet<>();
+                for (var f : batches) {
+                    ids.addAll(f.get(30, TimeUnit.SECONDS));
+                }
+                assertThat(ids).hasSize(1000);
+                assertThatThrownBy(() -> client.push("default", List.of(new byte[2048])))
+                        .isInstanceOf(QueueClient.RefusedException.class).hasMessageContaining("max_message_bytes");
+                assertThatThrownBy(() -> client.push("elsewhere", List.of(new byte[1])))
+                        .isInstanceOf(QueueClient.RefusedException.class).hasMessageContaining("serves queue \"default\"");
+            }
+            pool.awaitStatus("1000 acked", s -> queueStat(s, "acked") == 1000, WAIT);
         }
     }
 

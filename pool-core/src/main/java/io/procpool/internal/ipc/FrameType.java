@@ -21,7 +21,13 @@ public enum FrameType {
     /** worker → manager: I reached {@code max_requests}; replace me. */
     RECYCLE(9),
     /** worker → manager: a message for the built-in queue. */
-    PUSH(10);
+    PUSH(10),
+    /** producer → manager (queue.sock): a batch of messages for a queue. */
+    PUSH_BATCH(11),
+    /** manager → producer: the batch is committed; its ids. */
+    PUSHED(12),
+    /** manager → producer: the batch was refused (full queue, too large, wrong queue); nothing of it was added. */
+    PUSH_REFUSED(13);
 
     public final byte code;
 

@@ -560,37 +560,40 @@ public final class Dispatcher {
     }
 
     /**
-     * Deals ready messages one at a time to the workers with credit, starting after the worker
-     * that was dealt first last time, so that a trickle of messages spreads over the pool and a
-     * flood fills every window. Under the lock.
+     * Deals ready messages to the workers with credit, starting after the worker that was dealt
+     * first last time: each gets at most its share of what is ready (so a trickle spreads over
+     * the pool) and at most its free credit (so a flood fills every window), in one contiguous
+     * batch per worker. Under the lock.
      */
     private void fillBatches(Map<Outlet, List<Delivery>> batches) {
-        List<Outlet> open = new ArrayList<>(outlets.values());
+        List<Outlet> open = new ArrayList<>();
+        for (Outlet o : outlets.values()) {
+            if (!o.paused && o.inFlight.size() < settings.prefetch()) {
+                open.add(o);
+            }
+        }
         if (open.isEmpty()) {
             return;
         }
         int prefetch = settings.prefetch();
+        String source = "queue:" + settings.queue();
         int start = (int) (dealRound++ % open.size());
-        Map<Outlet, Long> bytes = new LinkedHashMap<>();
-        boolean progress = true;
-        while (progress && !ready.isEmpty()) {
-            progress = false;
-            for (int k = 0; k < open.size() && !ready.isEmpty(); k++) {
-                Outlet o = open.get((start + k) % open.size());
-                List<Delivery> batch = batches.computeIfAbsent(o, x -> new ArrayList<>());
-                long batchBytes = bytes.getOrDefault(o, 0L);
-                if (o.paused || o.inFlight.size() >= prefetch || batch.size() >= MAX_BATCH
-                        || (!batch.isEmpty() && batchBytes + ready.peekFirst().body().length > MAX_BATCH_BYTES)) {
-                    continue;
-                }
+        int share = Math.max(1, (ready.size() + open.size() - 1) / open.size());
+        for (int k = 0; k < open.size() && !ready.isEmpty(); k++) {
+            Outlet o = open.get((start + k) % open.size());
+            int take = Math.min(Math.min(share, MAX_BATCH), prefetch - o.inFlight.size());
+            List<Delivery> batch = new ArrayList<>(take);
+            long bytes = 0;
+            while (batch.size() < take && !ready.isEmpty()
+                    && (batch.isEmpty() || bytes + ready.peekFirst().body().length <= MAX_BATCH_BYTES)) {
                 Live sent = ready.pollFirst().nextAttempt();
                 o.inFlight.put(sent.id(), sent);
-                batch.add(new Delivery(sent.id(), Long.toString(sent.id()), sent.attempt(), "queue:" + settings.queue(),
-                        Map.of(), sent.body()));
-                bytes.put(o, batchBytes + sent.body().length);
-                progress = true;
+                batch.add(new Delivery(sent.id(), null, sent.attempt(), source, Map.of(), sent.body()));
+                bytes += sent.body().length;
+            }
+            if (!batch.isEmpty()) {
+                batches.put(o, batch);
             }
         }
-        batches.values().removeIf(List::isEmpty);
     }
 }

@@ -64,7 +64,8 @@ public final class Manager {
         List<AutoCloseable> closer = new java.util.ArrayList<>();
         try (RunDirectory runDir = RunDirectory.open(config.runDir());
              ServerSocketChannel ipc = runDir.bind("ipc.sock");
-             ServerSocketChannel control = runDir.bind("control.sock")) {
+             ServerSocketChannel control = runDir.bind("control.sock");
+             ServerSocketChannel producers = runDir.bind("queue.sock")) {
             QueueStore store = openStore(config);
             closer.add(store);
             Dispatcher dispatcher = new Dispatcher(config.queueSettings(), config.maxDeliveries(), config.concurrency(), store);
@@ -73,6 +74,7 @@ public final class Manager {
             new IpcServer(ipc, s, dispatcher).start();
             ControlServer controlServer = new ControlServer(control, s, dispatcher);
             controlServer.start();
+            new ProducerServer(producers, dispatcher).start();
             if (handleSignals) {
                 for (String name : SIGNALS) {
                     Signals.handle(name, () -> s.post(new SignalReceived(name)));

@@ -18,8 +18,10 @@ import org.slf4j.Logger;
  */
 final class MessageRetry {
 
-    private final Retry retry;
+    private final Retry retryAfterFirst;
+    private final java.util.function.Predicate<Throwable> retryable;
     private final int maxAttempts;
+    private final IntervalFunction backoff;
 
     MessageRetry(RetrySettings settings, Logger log) {
         List<Class<?>> ignored = new ArrayList<>();
@@ -35,10 +37,14 @@ final class MessageRetry {
                         settings.maxBackoff())
                 : IntervalFunction.ofExponentialBackoff(settings.backoff(), settings.multiplier(), settings.maxBackoff());
         this.maxAttempts = settings.maxAttempts();
-        this.retry = Retry.of("onMessage", RetryConfig.custom()
-                .maxAttempts(settings.maxAttempts())
-                .intervalFunction(backoff)
-                .retryOnException(t -> t instanceof Exception && ignored.stream().noneMatch(c -> c.isInstance(t)))
+        this.backoff = backoff;
+        this.retryable = t -> t instanceof Exception && ignored.stream().noneMatch(c -> c.isInstance(t));
+        // The first try already happened outside resilience4j, so its first wait is the backoff
+        // and it makes the remaining maxAttempts - 1 tries.
+        this.retryAfterFirst = Retry.of("onMessage", RetryConfig.custom()
+                .maxAttempts(Math.max(1, settings.maxAttempts() - 1))
+                .intervalFunction(attempt -> backoff.apply(attempt + 1))
+                .retryOnException(retryable)
                 .build());
     }
 
@@ -46,8 +52,21 @@ final class MessageRetry {
         return maxAttempts;
     }
 
-    /** Runs {@code call} with retries; throws what the last try threw. */
+    /**
+     * Runs {@code call} with retries; throws what the last try threw. The first try runs
+     * bare: the retry machinery (a context and its allocations) is paid only by a message that
+     * failed once, not by the millions that succeed.
+     */
     void run(CheckedRunnable call) throws Throwable {
-        Retry.decorateCheckedRunnable(retry, call).run();
+        try {
+            call.run();
+            return;
+        } catch (Exception e) {
+            if (maxAttempts == 1 || !retryable.test(e)) {
+                throw e;
+            }
+        }
+        Thread.sleep(backoff.apply(1));
+        Retry.decorateCheckedRunnable(retryAfterFirst, call).run();
     }
 }

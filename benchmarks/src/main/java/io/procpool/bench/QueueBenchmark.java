@@ -1,0 +1,175 @@
+package io.procpool.bench;
+
+import io.procpool.QueueClient;
+import io.procpool.internal.control.ControlClient;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The built-in queue end to end: 2 workers with a no-op consumer, messages pushed with
+ * {@link QueueClient} (batches of 1000, 16 in flight), throughput from the first push to the
+ * last ack, for 64 B and 1 KiB messages and each durability; then push-to-onMessage latency
+ * p50/p99 at a fixed moderate rate, after one second of warm-up that is not recorded. {@code durability: none} is the baseline: the same path
+ * with storage bypassed, measured in the same run.
+ *
+ * <p>Run: {@code bin/bench queue [messages]}.
+ */
+public final class QueueBenchmark {
+
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static final int BATCH = 1000;
+    private static final int IN_FLIGHT = 16;
+
+    public static void main(String[] args) throws Exception {
+        int messages = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
+        Path work = Files.createTempDirectory("procpool-bench-queue");
+        List<String> rows = new ArrayList<>();
+        for (int size : new int[] {64, 1024}) {
+            double baseline = 0;
+            for (String durability : new String[] {"none", "process", "power"}) {
+                int n = durability.equals("power") ? Math.min(messages, 100_000) : messages;
+                double rate = throughput(work.resolve(durability + "-" + size), durability, size, n);
+                if (durability.equals("none")) {
+                    baseline = rate;
+                }
+                rows.add(String.format("| %s | %d B | %,d | %,.0f | %.2fx |", durability, size, n, rate, rate / baseline));
+            }
+        }
+        int rate = 5_000;
+        List<String> latency = new ArrayList<>();
+        for (String durability : new String[] {"none", "process", "power"}) {
+            long[] p = latency(work.resolve("lat-" + durability), durability, rate, Duration.ofSeconds(4));
+            latency.add(String.format("| %s | %,d msg/s | %.2f | %.2f | %.2f |", durability, rate, p[0] / 1e6, p[1] / 1e6,
+                    p[2] / 1e6));
+        }
+        System.out.printf("%nBuilt-in queue, 2 workers, no-op consumer, %s, %d CPUs%n%n", Runtime.version(),
+                Runtime.getRuntime().availableProcessors());
+        System.out.println("| durability | message | messages | msg/s (first push to last ack) | vs none (baseline) |");
+        System.out.println("|---|---|---|---|---|");
+        rows.forEach(System.out::println);
+        System.out.println();
+        System.out.println("| durability | rate | p50 ms | p99 ms | max ms |");
+        System.out.println("|---|---|---|---|---|");
+        latency.forEach(System.out::println);
+    }
+
+    private static Process startPool(Path dir, String yaml) throws Exception {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("pool.yaml"), yaml);
+        Process p = new ProcessBuilder(JAVA, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "io.procpool.cli.PoolCli", "start", "-c", dir.resolve("pool.yaml").toString())
+                .directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("pool.log").toFile())).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try {
+                Map<String, Object> s = ControlClient.call(dir.resolve("run"), Map.of("command", "status"));
+                if (((Number) pool(s).get("workers_ready")).intValue() == 2) {
+                    return p;
+                }
+            } catch (IOException e) {
+                if (!p.isAlive()) {
+                    throw new IllegalStateException("the pool did not start: " + Files.readString(dir.resolve("pool.log")));
+                }
+            }
+            Thread.sleep(20);
+        }
+        p.destroyForcibly();
+        throw new IllegalStateException("the pool was not ready; see " + dir.resolve("pool.log"));
+    }
+
+    private static void stopPool(Path dir, Process p) throws Exception {
+        try {
+            ControlClient.call(dir.resolve("run"), Map.of("command", "stop"));
+            p.waitFor(60, TimeUnit.SECONDS);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private static double throughput(Path dir, String durability, int size, int n) throws Exception {
+        Process pool = startPool(dir, "consumer: " + NoopConsumer.class.getName() + "\nworkers: 2\n"
+                + "source: {type: queue, durability: " + durability + ", prefetch: 2048}\n");
+        try (QueueClient client = QueueClient.connect(dir.resolve("run"))) {
+            byte[] body = new byte[size];
+            Semaphore window = new Semaphore(IN_FLIGHT);
+            long start = System.nanoTime();
+            for (int sent = 0; sent < n; sent += BATCH) {
+                List<byte[]> batch = Collections.nCopies(Math.min(BATCH, n - sent), body);
+                window.acquire();
+                CompletableFuture<List<String>> f = client.pushAsync("default", batch, Duration.ZERO);
+                f.whenComplete((ids, e) -> window.release());
+            }
+            window.acquire(IN_FLIGHT);
+            while (acked(dir) < n) {
+                Thread.sleep(10); // each poll is a JSON round trip through the manager: keep them rare
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return n / seconds;
+        } finally {
+            stopPool(dir, pool);
+        }
+    }
+
+    /** Returns p50, p99 and max in nanoseconds. */
+    private static long[] latency(Path dir, String durability, int rate, Duration length) throws Exception {
+        Process pool = startPool(dir, "consumer: " + LatencyConsumer.class.getName() + "\nworkers: 2\n"
+                + "app.out_dir: " + dir.resolve("out") + "\nsource: {type: queue, durability: " + durability + "}\n");
+        int warmUp = rate; // one second that is not recorded: JIT and first allocations settle
+        int n = warmUp + (int) (rate * length.toSeconds());
+        try (QueueClient client = QueueClient.connect(dir.resolve("run"))) {
+            long interval = 1_000_000_000L / rate;
+            long next = System.nanoTime();
+            List<CompletableFuture<List<String>>> all = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                next += interval;
+                long wait;
+                while ((wait = next - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(Math.min(wait, 50_000));
+                }
+                byte[] body = ByteBuffer.allocate(64).putLong(System.nanoTime()).put((byte) (i < warmUp ? 1 : 0)).array();
+                all.add(client.pushAsync("default", List.of(body), Duration.ZERO));
+            }
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+            while (acked(dir) < n) {
+                Thread.sleep(5);
+            }
+        } finally {
+            stopPool(dir, pool);
+        }
+        List<Long> samples = new ArrayList<>();
+        try (var files = Files.list(dir.resolve("out"))) {
+            for (Path f : files.toList()) {
+                for (String line : Files.readAllLines(f)) {
+                    samples.add(Long.parseLong(line));
+                }
+            }
+        }
+        Collections.sort(samples);
+        return new long[] {samples.get(samples.size() / 2), samples.get((int) (samples.size() * 0.99)),
+                samples.get(samples.size() - 1)};
+    }
+
+    private static long acked(Path dir) throws IOException {
+        Map<String, Object> s = ControlClient.call(dir.resolve("run"), Map.of("command", "queue_stats"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> q = (Map<String, Object>) s.get("queue");
+        return ((Number) q.get("acked")).longValue();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> pool(Map<String, Object> status) {
+        return (Map<String, Object>) status.get("pool");
+    }
+}
