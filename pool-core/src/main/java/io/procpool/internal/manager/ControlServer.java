@@ -50,18 +50,7 @@ final class ControlServer {
     }
 
     void start() {
-        Thread.ofPlatform().name("control-accept").daemon().start(this::acceptLoop);
-    }
-
-    private void acceptLoop() {
-        while (server.isOpen()) {
-            try {
-                SocketChannel ch = server.accept();
-                Thread.ofVirtual().name("control").start(() -> serve(ch));
-            } catch (IOException e) {
-                return; // closed at shutdown
-            }
-        }
+        SocketAcceptor.start(server, "control", true, this::serve);
     }
 
     private void serve(SocketChannel ch) {

@@ -7,7 +7,6 @@ import io.procpool.internal.ipc.Payloads;
 import io.procpool.internal.manager.SupervisorEvent.Connected;
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,18 +33,7 @@ final class IpcServer {
     }
 
     void start() {
-        Thread.ofPlatform().name("ipc-accept").daemon().start(this::acceptLoop);
-    }
-
-    private void acceptLoop() {
-        while (server.isOpen()) {
-            try {
-                SocketChannel ch = server.accept();
-                Thread.ofPlatform().name("ipc-reader").daemon().start(() -> serve(new IpcConnection(ch)));
-            } catch (IOException e) {
-                return; // closed at shutdown
-            }
-        }
+        SocketAcceptor.start(server, "ipc-reader", false, ch -> serve(new IpcConnection(ch)));
     }
 
     private void serve(IpcConnection connection) {

@@ -6,7 +6,6 @@ import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Payloads;
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,18 +31,7 @@ final class ProducerServer {
     }
 
     void start() {
-        Thread.ofPlatform().name("producer-accept").daemon().start(this::acceptLoop);
-    }
-
-    private void acceptLoop() {
-        while (server.isOpen()) {
-            try {
-                SocketChannel ch = server.accept();
-                Thread.ofPlatform().name("producer-reader").daemon().start(() -> serve(new IpcConnection(ch)));
-            } catch (IOException e) {
-                return; // closed at shutdown
-            }
-        }
+        SocketAcceptor.start(server, "producer-reader", false, ch -> serve(new IpcConnection(ch)));
     }
 
     private void serve(IpcConnection connection) {

@@ -249,38 +249,55 @@ public final class SqliteQueueStore implements QueueStore {
         });
     }
 
+    /** Rows per multi-row INSERT: 7 parameters each, well under SQLite's parameter limit. */
+    private static final int ROWS_PER_INSERT = 100;
+
     @Override
     public CompletableFuture<Void> insert(String queue, List<StoredMessage> messages) {
         long now = System.currentTimeMillis();
         return submit(c -> {
-            PreparedStatement ps = statement(c, "INSERT INTO messages(id, queue, body, attempts, deliver_at, last_error, "
-                    + "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
-            for (StoredMessage m : messages) {
-                if (m.id() > 0) {
-                    ps.setLong(1, m.id());
-                } else {
-                    ps.setNull(1, java.sql.Types.INTEGER);
+            // Multi-row statements: one statement per 100 rows instead of one per row.
+            for (int from = 0; from < messages.size(); from += ROWS_PER_INSERT) {
+                int rows = Math.min(ROWS_PER_INSERT, messages.size() - from);
+                PreparedStatement ps = statement(c, "INSERT INTO messages(id, queue, body, attempts, deliver_at, last_error, "
+                        + "created_at) VALUES " + String.join(",", java.util.Collections.nCopies(rows, "(?, ?, ?, ?, ?, ?, ?)")));
+                int p = 1;
+                for (int i = from; i < from + rows; i++) {
+                    StoredMessage m = messages.get(i);
+                    if (m.id() > 0) {
+                        ps.setLong(p++, m.id());
+                    } else {
+                        ps.setNull(p++, java.sql.Types.INTEGER);
+                    }
+                    ps.setString(p++, queue);
+                    ps.setBytes(p++, m.body());
+                    ps.setInt(p++, m.attempts());
+                    ps.setLong(p++, m.deliverAtMs());
+                    ps.setString(p++, m.lastError());
+                    ps.setLong(p++, now);
                 }
-                ps.setString(2, queue);
-                ps.setBytes(3, m.body());
-                ps.setInt(4, m.attempts());
-                ps.setLong(5, m.deliverAtMs());
-                ps.setString(6, m.lastError());
-                ps.setLong(7, now);
-                ps.addBatch();
+                ps.executeUpdate();
             }
-            ps.executeBatch();
             return null;
         });
     }
 
     @Override
     public void delete(List<Long> ids) {
+        long[] sorted = ids.stream().mapToLong(Long::longValue).sorted().toArray();
         submit(c -> {
-            PreparedStatement ps = statement(c, "DELETE FROM messages WHERE id = ?");
-            for (long id : ids) {
-                ps.setLong(1, id);
+            // Acks come mostly as runs of consecutive ids: one ranged DELETE per run.
+            PreparedStatement ps = statement(c, "DELETE FROM messages WHERE id BETWEEN ? AND ?");
+            int i = 0;
+            while (i < sorted.length) {
+                int j = i;
+                while (j + 1 < sorted.length && sorted[j + 1] == sorted[j] + 1) {
+                    j++;
+                }
+                ps.setLong(1, sorted[i]);
+                ps.setLong(2, sorted[j]);
                 ps.addBatch();
+                i = j + 1;
             }
             ps.executeBatch();
             return null;
