@@ -101,7 +101,7 @@ public final class QueueClient implements AutoCloseable {
                     continue;
                 }
                 if (f.type() == FrameType.PUSHED) {
-                    done.complete(answer.ids());
+                    done.complete(ids(answer.firstId(), answer.count()));
                 } else {
                     done.completeExceptionally(new RefusedException(answer.error()));
                 }
@@ -112,6 +112,22 @@ public final class QueueClient implements AutoCloseable {
             pending.values().forEach(f -> f.completeExceptionally(broken));
             pending.clear();
         }
+    }
+
+    /** The batch's ids, made into text only when read. */
+    private static List<String> ids(long first, int count) {
+        return new java.util.AbstractList<>() {
+            @Override
+            public String get(int i) {
+                java.util.Objects.checkIndex(i, count);
+                return Long.toString(first + i);
+            }
+
+            @Override
+            public int size() {
+                return count;
+            }
+        };
     }
 
     @Override

@@ -86,7 +86,7 @@ public final class Payloads {
                 List<Delivery> list = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
                     long tag = in.readLong();
-                    String id = in.readBoolean() ? Long.toString(tag) : in.readUTF();
+                    String id = in.readBoolean() ? null : in.readUTF(); // null: the id is the tag
                     int attempt = in.readInt();
                     Map<String, String> headers = readMap(in);
                     byte[] body = new byte[in.readInt()];
@@ -243,17 +243,18 @@ public final class Payloads {
         }
     }
 
-    /** PUSHED / PUSH_REFUSED: the answer to one PUSH_BATCH; {@code error} is null when it was committed. */
-    public record PushAnswer(long requestId, List<String> ids, String error) {
+    /**
+     * PUSHED / PUSH_REFUSED: the answer to one PUSH_BATCH. A batch gets consecutive ids, so the
+     * answer is the first and the count; {@code error} is null when it was committed.
+     */
+    public record PushAnswer(long requestId, long firstId, int count, String error) {
         public byte[] encode() {
             return write(out -> {
                 out.writeLong(requestId);
                 out.writeBoolean(error == null);
                 if (error == null) {
-                    out.writeInt(ids.size());
-                    for (String id : ids) {
-                        out.writeUTF(id);
-                    }
+                    out.writeLong(firstId);
+                    out.writeInt(count);
                 } else {
                     out.writeUTF(truncate(error));
                 }
@@ -263,15 +264,8 @@ public final class Payloads {
         public static PushAnswer decode(byte[] b) {
             return read(b, in -> {
                 long id = in.readLong();
-                if (!in.readBoolean()) {
-                    return new PushAnswer(id, List.of(), in.readUTF());
-                }
-                int n = in.readInt();
-                List<String> ids = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    ids.add(in.readUTF());
-                }
-                return new PushAnswer(id, ids, null);
+                return in.readBoolean() ? new PushAnswer(id, in.readLong(), in.readInt(), null)
+                        : new PushAnswer(id, 0, 0, in.readUTF());
             });
         }
     }

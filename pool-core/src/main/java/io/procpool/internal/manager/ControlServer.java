@@ -129,8 +129,8 @@ final class ControlServer {
             for (Object b : list) {
                 decoded.add(Base64.getDecoder().decode(String.valueOf(b)));
             }
-            List<String> ids = dispatcher.push(String.valueOf(queue), decoded, delayMs);
-            return Map.of("ok", true, "ids", ids);
+            long first = dispatcher.push(String.valueOf(queue), decoded, delayMs);
+            return Map.of("ok", true, "ids", Dispatcher.ids(first, decoded.size()));
         } catch (IllegalArgumentException e) {
             return Map.of("ok", false, "error", "a body is not valid base64: " + e.getMessage());
         } catch (Dispatcher.PushRefusedException e) {

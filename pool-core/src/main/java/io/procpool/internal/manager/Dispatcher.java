@@ -160,10 +160,11 @@ public final class Dispatcher {
 
     /**
      * Adds messages to the back of {@code queue}, visible to workers {@code delayMs} from now;
-     * returns their ids once they are committed. A full queue holds the producer back for up to
-     * {@code push_timeout}, then refuses; nothing is dropped silently.
+     * returns the first of their ids (they are consecutive) once they are committed. A full
+     * queue holds the producer back for up to {@code push_timeout}, then refuses; nothing is
+     * dropped silently.
      */
-    public List<String> push(String queue, List<byte[]> bodies, long delayMs) throws PushRefusedException, InterruptedException {
+    public long push(String queue, List<byte[]> bodies, long delayMs) throws PushRefusedException, InterruptedException {
         QueueSettings s = settings;
         if (!s.queue().equals(queue)) {
             throw new PushRefusedException("this pool serves queue \"" + s.queue() + "\", not \"" + queue + "\"");
@@ -197,7 +198,6 @@ public final class Dispatcher {
                 lock.unlock();
             }
         }
-        List<String> ids = new ArrayList<>(batch.size());
         lock.lock();
         try {
             for (StoredMessage m : batch) {
@@ -207,12 +207,29 @@ public final class Dispatcher {
                 } else {
                     ready.addLast(live);
                 }
-                ids.add(Long.toString(m.id()));
             }
             pushed += batch.size();
             changed.signal();
         } finally {
             lock.unlock();
+        }
+        return batch.isEmpty() ? nextIdSnapshot() : batch.get(0).id();
+    }
+
+    private long nextIdSnapshot() {
+        lock.lock();
+        try {
+            return nextId;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The ids {@link #push} gave a batch of {@code count} starting at {@code first}, as text. */
+    public static List<String> ids(long first, int count) {
+        List<String> ids = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            ids.add(Long.toString(first + i));
         }
         return ids;
     }

@@ -125,7 +125,7 @@ public final class Manager {
             return Map.of("ok", false, "error", "the pool is not running");
         }
         try {
-            return Map.of("ok", true, "ids", dispatcher.push(queue, bodies, 0));
+            return Map.of("ok", true, "ids", Dispatcher.ids(dispatcher.push(queue, bodies, 0), bodies.size()));
         } catch (Dispatcher.PushRefusedException e) {
             return Map.of("ok", false, "error", e.getMessage());
         }

@@ -53,15 +53,15 @@ final class ProducerServer {
     private void answer(IpcConnection connection, Payloads.PushBatch batch) {
         Payloads.PushAnswer answer;
         try {
-            List<String> ids = dispatcher.push(batch.queue(), batch.bodies(), batch.delayMs());
-            answer = new Payloads.PushAnswer(batch.requestId(), ids, null);
+            long first = dispatcher.push(batch.queue(), batch.bodies(), batch.delayMs());
+            answer = new Payloads.PushAnswer(batch.requestId(), first, batch.bodies().size(), null);
         } catch (Dispatcher.PushRefusedException e) {
-            answer = new Payloads.PushAnswer(batch.requestId(), List.of(), e.getMessage());
+            answer = new Payloads.PushAnswer(batch.requestId(), 0, 0, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         } catch (RuntimeException e) {
-            answer = new Payloads.PushAnswer(batch.requestId(), List.of(), "the queue could not store the batch: " + e);
+            answer = new Payloads.PushAnswer(batch.requestId(), 0, 0, "the queue could not store the batch: " + e);
         }
         try {
             connection.send(answer.error() == null ? FrameType.PUSHED : FrameType.PUSH_REFUSED, answer.encode());

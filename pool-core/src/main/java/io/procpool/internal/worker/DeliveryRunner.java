@@ -97,7 +97,7 @@ final class DeliveryRunner {
                     runOne(d);
                 } else {
                     permits.acquire();
-                    Thread.ofVirtual().name("message-" + d.id()).start(() -> {
+                    Thread.ofVirtual().name("message-" + d.tag()).start(() -> {
                         try {
                             runOne(d);
                         } finally {
@@ -120,7 +120,7 @@ final class DeliveryRunner {
         try {
             retry.run(() -> {
                 if (tries[0]++ > 0) {
-                    ctx.logger().info("message {} (delivery {}): try {} of {}", d.id(), d.attempt(), tries[0],
+                    ctx.logger().info("message {} (delivery {}): try {} of {}", IncomingMessage.idOf(d), d.attempt(), tries[0],
                             retry.maxAttempts());
                 }
                 consumer.onMessage(m, ctx);
@@ -130,12 +130,12 @@ final class DeliveryRunner {
             if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
                 // Out of memory or worse: this JVM cannot be trusted. Die now; the manager starts a
                 // fresh worker and redelivers, and a message that keeps doing this is dead-lettered.
-                System.err.println("worker: " + e + " in message " + d.id() + "; exiting");
+                System.err.println("worker: " + e + " in message " + IncomingMessage.idOf(d) + "; exiting");
                 Runtime.getRuntime().halt(io.procpool.internal.ExitCode.FAILED);
             }
             failed.incrementAndGet();
             error = e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-            ctx.logger().warn("message {} (delivery {}) failed after {} tr{}: {}", d.id(), d.attempt(), tries[0],
+            ctx.logger().warn("message {} (delivery {}) failed after {} tr{}: {}", IncomingMessage.idOf(d), d.attempt(), tries[0],
                     tries[0] == 1 ? "y" : "ies", error);
         } finally {
             startedAtMs.remove(key);

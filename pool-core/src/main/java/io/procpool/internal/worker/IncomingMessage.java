@@ -9,7 +9,12 @@ record IncomingMessage(Delivery delivery) implements Message {
 
     @Override
     public String id() {
-        return delivery.id();
+        return idOf(delivery);
+    }
+
+    /** A delivery's id; the manager leaves it out when it equals the tag (the built-in queue's case). */
+    static String idOf(Delivery d) {
+        return d.id() != null ? d.id() : Long.toString(d.tag());
     }
 
     @Override
