@@ -6,6 +6,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,44 +59,65 @@ public final class Payloads {
      */
     public record Deliver(List<Delivery> deliveries) {
         public byte[] encode() {
-            int hint = 16;
+            byte[] source = utf8(deliveries.isEmpty() ? "" : deliveries.get(0).source());
+            int size = 4 + 2 + source.length;
             for (Delivery d : deliveries) {
-                hint += 24 + d.body().length;
+                size += 8 + 1 + 4 + 4 + 4 + d.body().length + (d.id() == null ? 0 : 2 + utf8(d.id()).length)
+                        + headersSize(d.headers());
             }
-            return write(hint, out -> {
-                out.writeInt(deliveries.size());
-                out.writeUTF(deliveries.isEmpty() ? "" : deliveries.get(0).source());
-                for (Delivery d : deliveries) {
-                    out.writeLong(d.tag());
-                    boolean idIsTag = d.id() == null;
-                    out.writeBoolean(idIsTag);
-                    if (!idIsTag) {
-                        out.writeUTF(d.id());
-                    }
-                    out.writeInt(d.attempt());
-                    writeMap(out, d.headers());
-                    out.writeInt(d.body().length);
-                    out.write(d.body());
+            // One exact-size buffer and bulk puts: this is the hottest encoder of the pool.
+            ByteBuffer out = ByteBuffer.allocate(size);
+            out.putInt(deliveries.size());
+            putString(out, source);
+            for (Delivery d : deliveries) {
+                out.putLong(d.tag());
+                out.put((byte) (d.id() == null ? 1 : 0));
+                if (d.id() != null) {
+                    putString(out, utf8(d.id()));
                 }
-            });
+                out.putInt(d.attempt());
+                out.putInt(d.headers().size());
+                for (var h : d.headers().entrySet()) {
+                    putString(out, utf8(h.getKey()));
+                    putString(out, utf8(h.getValue()));
+                }
+                out.putInt(d.body().length);
+                out.put(d.body());
+            }
+            return out.array();
         }
 
         public static Deliver decode(byte[] b) {
-            return read(b, in -> {
-                int n = in.readInt();
-                String source = in.readUTF();
+            try {
+                ByteBuffer in = ByteBuffer.wrap(b);
+                int n = in.getInt();
+                String source = getString(in);
                 List<Delivery> list = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
-                    long tag = in.readLong();
-                    String id = in.readBoolean() ? null : in.readUTF(); // null: the id is the tag
-                    int attempt = in.readInt();
-                    Map<String, String> headers = readMap(in);
-                    byte[] body = new byte[in.readInt()];
-                    in.readFully(body);
+                    long tag = in.getLong();
+                    String id = in.get() == 1 ? null : getString(in); // null: the id is the tag
+                    int attempt = in.getInt();
+                    int headerCount = in.getInt();
+                    Map<String, String> headers = headerCount == 0 ? Map.of() : new LinkedHashMap<>();
+                    for (int h = 0; h < headerCount; h++) {
+                        headers.put(getString(in), getString(in));
+                    }
+                    byte[] body = new byte[in.getInt()];
+                    in.get(body);
                     list.add(new Delivery(tag, id, attempt, source, headers, body));
                 }
                 return new Deliver(list);
-            });
+            } catch (RuntimeException e) {
+                throw new IpcProtocolException("truncated or corrupt DELIVER payload: " + e);
+            }
+        }
+
+        private static int headersSize(Map<String, String> headers) {
+            int n = 0;
+            for (var h : headers.entrySet()) {
+                n += 4 + utf8(h.getKey()).length + utf8(h.getValue()).length;
+            }
+            return n;
         }
     }
 
@@ -122,33 +145,42 @@ public final class Payloads {
     /** ACK: a batch of outcomes. */
     public record Ack(List<Outcome> outcomes) {
         public byte[] encode() {
-            return write(out -> {
-                out.writeInt(outcomes.size());
-                for (Outcome o : outcomes) {
-                    out.writeLong(o.tag());
-                    out.writeByte(o.result().ordinal());
-                    if (o.result() == Result.FAILED) {
-                        out.writeUTF(truncate(o.error()));
-                    }
+            int size = 4;
+            for (Outcome o : outcomes) {
+                size += 9 + (o.result() == Result.FAILED ? 2 + utf8(o.error()).length : 0);
+            }
+            ByteBuffer out = ByteBuffer.allocate(size);
+            out.putInt(outcomes.size());
+            for (Outcome o : outcomes) {
+                out.putLong(o.tag());
+                out.put((byte) o.result().ordinal());
+                if (o.result() == Result.FAILED) {
+                    putString(out, utf8(o.error()));
                 }
-            });
+            }
+            return out.array();
         }
 
         public static Ack decode(byte[] b) {
-            return read(b, in -> {
-                int n = in.readInt();
+            try {
+                ByteBuffer in = ByteBuffer.wrap(b);
+                int n = in.getInt();
                 List<Outcome> list = new ArrayList<>(n);
                 Result[] results = Result.values();
                 for (int i = 0; i < n; i++) {
-                    long tag = in.readLong();
-                    int r = in.readByte();
+                    long tag = in.getLong();
+                    int r = in.get();
                     if (r < 0 || r >= results.length) {
-                        throw new IOException("unknown outcome " + r);
+                        throw new IpcProtocolException("unknown outcome " + r);
                     }
-                    list.add(new Outcome(tag, results[r], results[r] == Result.FAILED ? in.readUTF() : null));
+                    list.add(new Outcome(tag, results[r], results[r] == Result.FAILED ? getString(in) : null));
                 }
                 return new Ack(list);
-            });
+            } catch (IpcProtocolException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new IpcProtocolException("truncated or corrupt ACK payload: " + e);
+            }
         }
     }
 
@@ -284,6 +316,23 @@ public final class Payloads {
     // writeUTF refuses strings over 65535 encoded bytes; errors and ids are cut well below.
     private static String truncate(String s) {
         return s.length() > 8_000 ? s.substring(0, 8_000) + "…" : s;
+    }
+
+    /** UTF-8 of a string cut to 8,000 chars, so that it always fits a u16 length (3 bytes a char at most). */
+    private static byte[] utf8(String s) {
+        return truncate(s).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A string as u16 length and UTF-8 bytes; callers keep strings under 64 KiB (see truncate). */
+    private static void putString(ByteBuffer out, byte[] utf8) {
+        out.putShort((short) utf8.length);
+        out.put(utf8);
+    }
+
+    private static String getString(ByteBuffer in) {
+        byte[] b = new byte[Short.toUnsignedInt(in.getShort())];
+        in.get(b);
+        return new String(b, StandardCharsets.UTF_8);
     }
 
     private static void writeMap(DataOutputStream out, Map<String, String> map) throws IOException {
