@@ -246,32 +246,45 @@ public final class Payloads {
     /** PUSH_BATCH: {@code requestId} matches the answer to the request on a pipelined connection. */
     public record PushBatch(long requestId, String queue, long delayMs, List<byte[]> bodies) {
         public byte[] encode() {
-            return write(out -> {
-                out.writeLong(requestId);
-                out.writeUTF(queue);
-                out.writeLong(delayMs);
-                out.writeInt(bodies.size());
-                for (byte[] b : bodies) {
-                    out.writeInt(b.length);
-                    out.write(b);
-                }
-            });
+            byte[] name = utf8(queue);
+            int size = 8 + 2 + name.length + 8 + 4;
+            for (byte[] b : bodies) {
+                size += 4 + b.length;
+            }
+            ByteBuffer out = ByteBuffer.allocate(size);
+            out.putLong(requestId);
+            putString(out, name);
+            out.putLong(delayMs);
+            out.putInt(bodies.size());
+            for (byte[] b : bodies) {
+                out.putInt(b.length);
+                out.put(b);
+            }
+            return out.array();
         }
 
         public static PushBatch decode(byte[] b) {
-            return read(b, in -> {
-                long id = in.readLong();
-                String queue = in.readUTF();
-                long delay = in.readLong();
-                int n = in.readInt();
+            try {
+                ByteBuffer in = ByteBuffer.wrap(b);
+                long id = in.getLong();
+                String queue = getString(in);
+                long delay = in.getLong();
+                int n = in.getInt();
+                if (n < 0 || n > b.length) {
+                    throw new IpcProtocolException("a PUSH_BATCH claims " + n + " messages");
+                }
                 List<byte[]> bodies = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
-                    byte[] body = new byte[in.readInt()];
-                    in.readFully(body);
+                    byte[] body = new byte[in.getInt()];
+                    in.get(body);
                     bodies.add(body);
                 }
                 return new PushBatch(id, queue, delay, bodies);
-            });
+            } catch (IpcProtocolException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new IpcProtocolException("truncated or corrupt PUSH_BATCH payload: " + e);
+            }
         }
     }
 

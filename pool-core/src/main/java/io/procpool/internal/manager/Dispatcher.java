@@ -328,7 +328,9 @@ public final class Dispatcher {
 
     /** Settles outcomes from one worker's ACK frame. */
     public void settle(long workerId, List<Outcome> outcomes) {
-        List<Long> done = new ArrayList<>(outcomes.size());
+        boolean persistent = store.persistent();
+        List<Long> done = persistent ? new ArrayList<>(outcomes.size()) : null;
+        int ackedNow = 0;
         lock.lock();
         try {
             Outlet o = outlets.get(workerId);
@@ -342,19 +344,24 @@ public final class Dispatcher {
                     continue;
                 }
                 switch (outcome.result()) {
-                    case ACKED -> done.add(m.id());
+                    case ACKED -> {
+                        ackedNow++;
+                        if (persistent) {
+                            done.add(m.id());
+                        }
+                    }
                     // never started: back to the head, and the delivery it was sent as does not count
                     case RELEASED -> ready.addFirst(m.notDelivered());
                     case FAILED -> fail(m, outcome.error(), now);
                 }
             }
-            acked += done.size();
+            acked += ackedNow;
             changed.signal();
             space.signalAll();
         } finally {
             lock.unlock();
         }
-        if (!done.isEmpty()) {
+        if (persistent && !done.isEmpty()) {
             store.delete(done);
         }
     }

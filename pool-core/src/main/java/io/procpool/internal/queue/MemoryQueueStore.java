@@ -17,6 +17,11 @@ public final class MemoryQueueStore implements QueueStore {
     private final Map<String, List<StoredMessage>> dead = new HashMap<>();
 
     @Override
+    public boolean persistent() {
+        return false;
+    }
+
+    @Override
     public List<StoredMessage> load(String queue) {
         return List.of();
     }

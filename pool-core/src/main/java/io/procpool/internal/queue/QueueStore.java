@@ -14,6 +14,11 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface QueueStore extends AutoCloseable {
 
+    /** False when nothing is kept (durability none): then acks need not be told to the store at all. */
+    default boolean persistent() {
+        return true;
+    }
+
     /** The live messages (ready and delayed) of {@code queue}, in id order; called once at start. */
     List<StoredMessage> load(String queue);
 
