@@ -46,8 +46,9 @@ final class StatusCommand implements Callable<Integer> {
         b.append(String.format("workers %s/%s ready  processed %s  failed %s  restarts %s%n", pool.get("workers_ready"),
                 pool.get("workers_target"), pool.get("processed"), pool.get("failed"), pool.get("restarts")));
         if (pool.get("queue") instanceof Map<?, ?> q) {
-            b.append(String.format("queue %s: depth %s, in flight %s, acked %s, dead %s%n", q.get("name"), q.get("depth"),
-                    q.get("in_flight"), q.get("acked"), q.get("dead")));
+            b.append(String.format("queue %s (%s): depth %s, delayed %s, in flight %s, dead %s; pushed %s, acked %s"
+                            + " (%s/s over the last 10 s)%n", q.get("name"), q.get("durability"), q.get("depth"), q.get("delayed"),
+                    q.get("in_flight"), q.get("dead"), q.get("pushed"), q.get("acked"), q.get("acked_per_s")));
         }
         b.append(String.format("%n%-5s %-8s %-10s %-9s %10s %7s %9s %8s%n",
                 "SLOT", "PID", "STATE", "UPTIME", "PROCESSED", "FAILED", "RESTARTS", "RSS"));

@@ -108,6 +108,9 @@ public final class Dispatcher {
     private long deadAtStart;
     private long sendsDropped;
     private long dealRound;
+    /** (time ms, pushed, acked) once a second over the last 10 s, for the rates in stats. */
+    private final Deque<long[]> rateSamples = new ArrayDeque<>();
+    private static final long RATE_WINDOW_MS = 10_000;
     private boolean intakeStopped;
     private boolean closed;
     private Thread thread;
@@ -496,6 +499,19 @@ public final class Dispatcher {
         }
     }
 
+    /** Records the counters for the rates; the supervisor calls it about once a second. */
+    public void sampleRates(long nowMs) {
+        lock.lock();
+        try {
+            rateSamples.addLast(new long[] {nowMs, pushed, acked});
+            while (rateSamples.size() > 2 && rateSamples.peekFirst()[0] < nowMs - RATE_WINDOW_MS) {
+                rateSamples.pollFirst();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Counters for {@code pool status} and {@code pool queue stats}. */
     public Map<String, Object> stats() {
         lock.lock();
@@ -513,6 +529,11 @@ public final class Dispatcher {
             m.put("dead", deadAtStart + deadLettered);
             m.put("pushed", pushed);
             m.put("acked", acked);
+            long[] oldest = rateSamples.peekFirst();
+            long[] newest = rateSamples.peekLast();
+            double seconds = oldest == null || newest == oldest ? 0 : (newest[0] - oldest[0]) / 1000.0;
+            m.put("pushed_per_s", seconds == 0 ? 0 : Math.round((newest[1] - oldest[1]) / seconds));
+            m.put("acked_per_s", seconds == 0 ? 0 : Math.round((newest[2] - oldest[2]) / seconds));
             m.put("max_length", settings.maxLength());
             m.put("sends_dropped", sendsDropped);
             return m;

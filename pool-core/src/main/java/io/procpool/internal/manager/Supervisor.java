@@ -519,6 +519,7 @@ public final class Supervisor {
             return;
         }
         lastMemoryCheckMs = now;
+        dispatcher.sampleRates(now);
         for (WorkerHandle w : new ArrayList<>(workers.values())) {
             w.rssBytes = ProcessMemory.rssBytes(w.pid());
             if (config.maxMemoryBytes() > 0 && w.rssBytes > config.maxMemoryBytes()) {
