@@ -2,7 +2,7 @@ package io.procpool.internal.config;
 
 import io.procpool.internal.queue.Durability;
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -22,71 +22,35 @@ public record QueueSettings(String queue, Durability durability, int prefetch, l
     static final Set<String> KEYS = Set.of("type", "queue", "durability", "prefetch", "max_length", "push_timeout",
             "max_message_bytes", "redelivery_delay", "max_redelivery_delay");
 
-    static QueueSettings from(Map<String, String> source, String origin) {
-        for (String key : source.keySet()) {
+    /** Validates the {@code source.*} keys of a queue source; {@code keys} are those set, without the prefix. */
+    static QueueSettings from(Set<String> keys, ConfigValues v) {
+        for (String key : keys) {
             if (!KEYS.contains(key)) {
                 throw ConfigException.invalid("source." + key, "unknown key for source type queue (known: "
-                        + String.join(", ", new java.util.TreeSet<>(KEYS)) + ")", source.get(key), origin);
+                        + String.join(", ", new java.util.TreeSet<>(KEYS)) + ")", v.string("source." + key, ""),
+                        v.origin("source." + key));
             }
         }
-        String name = source.getOrDefault("queue", "default");
+        String name = v.string("source.queue", "default");
         if (!name.matches("[A-Za-z0-9_.:-]{1,100}") || name.endsWith(".dead")) {
             throw ConfigException.invalid("source.queue", "must be 1-100 letters, digits, _ . : - and not end in .dead",
-                    name, origin);
+                    name, v.origin("source.queue"));
         }
         Durability durability;
-        try {
-            durability = Durability.of(source.getOrDefault("durability", "process"));
-        } catch (IllegalArgumentException e) {
-            throw ConfigException.invalid("source.durability", "must be one of process, power, none",
-                    source.get("durability"), origin);
-        }
-        long maxMessageBytes = size(source, "max_message_bytes", DEFAULT_MAX_MESSAGE_BYTES, origin);
+        String durabilityText = v.oneOf("source.durability", "process", List.of("process", "power", "none"));
+        durability = Durability.of(durabilityText);
+        long maxMessageBytes = v.size("source.max_message_bytes", DEFAULT_MAX_MESSAGE_BYTES);
         if (maxMessageBytes < 1 || maxMessageBytes > MAX_MESSAGE_BYTES_LIMIT) {
             throw ConfigException.invalid("source.max_message_bytes", "must be from 1B to 16MiB",
-                    source.get("max_message_bytes"), origin);
+                    v.string("source.max_message_bytes", ""), v.origin("source.max_message_bytes"));
         }
         return new QueueSettings(name, durability,
-                (int) number(source, "prefetch", PoolConfig.DEFAULT_PREFETCH, 1, 100_000, origin),
-                number(source, "max_length", 0, 0, Long.MAX_VALUE, origin),
-                duration(source, "push_timeout", Duration.ofSeconds(10), origin),
+                v.intIn("source.prefetch", PoolConfig.DEFAULT_PREFETCH, 1, 100_000),
+                v.longIn("source.max_length", 0, 0, Long.MAX_VALUE),
+                v.duration("source.push_timeout", Duration.ofSeconds(10)),
                 maxMessageBytes,
-                duration(source, "redelivery_delay", Duration.ofSeconds(1), origin),
-                duration(source, "max_redelivery_delay", Duration.ofMinutes(5), origin));
-    }
-
-    private static long number(Map<String, String> s, String key, long dflt, long min, long max, String origin) {
-        String v = s.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            long n = Long.parseLong(v.trim());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw ConfigException.invalid("source." + key, "must be an integer from " + min + " to " + max, v, origin);
-    }
-
-    private static Duration duration(Map<String, String> s, String key, Duration dflt, String origin) {
-        String v = s.get(key);
-        try {
-            return v == null ? dflt : Units.parseDuration(v);
-        } catch (IllegalArgumentException e) {
-            throw ConfigException.invalid("source." + key, e.getMessage(), v, origin);
-        }
-    }
-
-    private static long size(Map<String, String> s, String key, long dflt, String origin) {
-        String v = s.get(key);
-        try {
-            return v == null ? dflt : Units.parseSizeBytes(v);
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            throw ConfigException.invalid("source." + key, e.getMessage(), v, origin);
-        }
+                v.duration("source.redelivery_delay", Duration.ofSeconds(1)),
+                v.duration("source.max_redelivery_delay", Duration.ofMinutes(5)));
     }
 
     /** The delay before delivery number {@code attempts + 1} of a message that failed {@code attempts} times. */

@@ -19,22 +19,21 @@ public record RetrySettings(int maxAttempts, Duration backoff, double multiplier
     public static final RetrySettings DEFAULTS = new RetrySettings(3, Duration.ofMillis(100), 2.0, Duration.ofSeconds(10),
             0.5, List.of());
 
-    static RetrySettings from(Map<String, RawConfig.Entry> raw) {
+    static RetrySettings from(ConfigValues v) {
         RetrySettings d = DEFAULTS;
-        int attempts = (int) number(raw, "retry.max_attempts", d.maxAttempts(), 1, 100);
-        double multiplier = decimal(raw, "retry.multiplier", d.multiplier(), 1.0, 100.0);
-        double jitter = decimal(raw, "retry.jitter", d.jitter(), 0.0, 1.0);
-        Duration backoff = duration(raw, "retry.backoff", d.backoff());
-        Duration maxBackoff = duration(raw, "retry.max_backoff", d.maxBackoff());
-        RawConfig.Entry ignore = raw.get("retry.ignore");
-        List<String> classes = ignore == null ? List.of() : ignore.value() instanceof List<?> l
-                ? l.stream().map(String::valueOf).toList() : List.of(String.valueOf(ignore.value()));
+        List<String> classes = v.list("retry.ignore", List.of());
         for (String c : classes) {
             if (!c.matches("[\\w$.]+")) {
-                throw ConfigException.invalid("retry.ignore", "must list exception class names", c, ignore.origin());
+                throw ConfigException.invalid("retry.ignore", "must list exception class names", c, v.origin("retry.ignore"));
             }
         }
-        return new RetrySettings(attempts, backoff, multiplier, maxBackoff, jitter, List.copyOf(classes));
+        return new RetrySettings(
+                v.intIn("retry.max_attempts", d.maxAttempts(), 1, 100),
+                v.duration("retry.backoff", d.backoff()),
+                v.decimal("retry.multiplier", d.multiplier(), 1.0, 100.0),
+                v.duration("retry.max_backoff", d.maxBackoff()),
+                v.decimal("retry.jitter", d.jitter(), 0.0, 1.0),
+                List.copyOf(classes));
     }
 
     /** The settings as dotted keys for a worker's WELCOME. */
@@ -58,48 +57,5 @@ public record RetrySettings(int maxAttempts, Duration backoff, double multiplier
                 Units.parseDuration(s.getOrDefault("retry.max_backoff", "10s")),
                 Double.parseDouble(s.getOrDefault("retry.jitter", "0")),
                 ignore.isBlank() ? List.of() : List.of(ignore.split(",")));
-    }
-
-    private static String text(Map<String, RawConfig.Entry> raw, String key) {
-        RawConfig.Entry e = raw.get(key);
-        if (e != null && !(e.value() instanceof String)) {
-            throw ConfigException.invalid(key, "must be a single value, not a list", e.value(), e.origin());
-        }
-        return e == null ? null : (String) e.value();
-    }
-
-    private static long number(Map<String, RawConfig.Entry> raw, String key, long dflt, long min, long max) {
-        String v = text(raw, key);
-        try {
-            long n = v == null ? dflt : Long.parseLong(v.trim());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw ConfigException.invalid(key, "must be an integer from " + min + " to " + max, v, raw.get(key).origin());
-    }
-
-    private static double decimal(Map<String, RawConfig.Entry> raw, String key, double dflt, double min, double max) {
-        String v = text(raw, key);
-        try {
-            double n = v == null ? dflt : Double.parseDouble(v.trim());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw ConfigException.invalid(key, "must be a number from " + min + " to " + max, v, raw.get(key).origin());
-    }
-
-    private static Duration duration(Map<String, RawConfig.Entry> raw, String key, Duration dflt) {
-        String v = text(raw, key);
-        try {
-            return v == null ? dflt : Units.parseDuration(v);
-        } catch (IllegalArgumentException e) {
-            throw ConfigException.invalid(key, e.getMessage(), v, raw.get(key).origin());
-        }
     }
 }

@@ -63,10 +63,19 @@ public final class WorkerRuntime {
      */
     public static int runEmbedded(String spec, Consumer consumer) {
         String[] parts = spec.split(",");
-        WorkerRuntime runtime = new WorkerRuntime(Path.of(parts[0]), Integer.parseInt(parts[1]), Long.parseLong(parts[2]), consumer);
+        return new WorkerRuntime(Path.of(parts[0]), Integer.parseInt(parts[1]), Long.parseLong(parts[2]), consumer)
+                .runWithSignals();
+    }
+
+    /**
+     * Runs the worker with its signal handling: Ctrl-C in a terminal reaches the whole process
+     * group, but the manager decides how its workers stop, so a worker ignores INT and treats
+     * TERM as "stop gracefully".
+     */
+    int runWithSignals() {
         io.procpool.internal.Signals.ignore("INT");
-        io.procpool.internal.Signals.handle("TERM", runtime::requestStop);
-        return runtime.run();
+        io.procpool.internal.Signals.handle("TERM", this::requestStop);
+        return run();
     }
 
     /** Runs the worker to its end; returns the process's exit code. */
