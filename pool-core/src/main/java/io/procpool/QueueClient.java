@@ -4,6 +4,7 @@ import io.procpool.internal.ipc.Frame;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Payloads;
+import io.procpool.internal.queue.Bodies;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -83,7 +84,7 @@ public final class QueueClient implements AutoCloseable {
         long id = nextRequest.getAndIncrement();
         pending.put(id, done);
         try {
-            connection.send(FrameType.PUSH_BATCH, new Payloads.PushBatch(id, queue, delay.toMillis(), bodies).encode());
+            connection.send(FrameType.PUSH_BATCH, new Payloads.PushBatch(id, queue, delay.toMillis(), Bodies.of(bodies)).encode());
         } catch (IOException e) {
             pending.remove(id);
             done.completeExceptionally(e);

@@ -23,7 +23,9 @@ import java.util.concurrent.locks.LockSupport;
  * p50/p99 at a fixed moderate rate, after one second of warm-up that is not recorded. {@code durability: none} is the baseline: the same path
  * with storage bypassed, measured in the same run.
  *
- * <p>Run: {@code bin/bench queue [messages]}.
+ * <p>Run: {@code bin/bench queue [messages] [durabilities] [sizes]}, e.g.
+ * {@code bin/bench queue 1000000 none,process 64}: the optional lists narrow the throughput
+ * rows (and skip latency) for quick comparisons; the README's table comes from the full run.
  */
 public final class QueueBenchmark {
 
@@ -33,11 +35,15 @@ public final class QueueBenchmark {
 
     public static void main(String[] args) throws Exception {
         int messages = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
+        List<String> durabilities = List.of(args.length > 1 ? args[1].split(",") : new String[] {"none", "process", "power"});
+        boolean full = args.length <= 1;
+        int[] sizes = args.length > 2 ? java.util.Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray()
+                : new int[] {64, 1024};
         Path work = Files.createTempDirectory("procpool-bench-queue");
         List<String> rows = new ArrayList<>();
-        for (int size : new int[] {64, 1024}) {
+        for (int size : sizes) {
             double baseline = 0;
-            for (String durability : new String[] {"none", "process", "power"}) {
+            for (String durability : durabilities) {
                 int n = durability.equals("power") ? Math.min(messages, 100_000) : messages;
                 double rate = throughput(work.resolve(durability + "-" + size), durability, size, n);
                 if (durability.equals("none")) {
@@ -48,7 +54,7 @@ public final class QueueBenchmark {
         }
         int rate = 5_000;
         List<String> latency = new ArrayList<>();
-        for (String durability : new String[] {"none", "process", "power"}) {
+        for (String durability : full ? durabilities : List.<String>of()) {
             long[] p = latency(work.resolve("lat-" + durability), durability, rate, Duration.ofSeconds(4));
             latency.add(String.format("| %s | %,d msg/s | %.2f | %.2f | %.2f |", durability, rate, p[0] / 1e6, p[1] / 1e6,
                     p[2] / 1e6));

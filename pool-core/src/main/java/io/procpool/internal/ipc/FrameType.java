@@ -27,7 +27,12 @@ public enum FrameType {
     /** manager → producer: the batch is committed; its ids. */
     PUSHED(12),
     /** manager → producer: the batch was refused (full queue, too large, wrong queue); nothing of it was added. */
-    PUSH_REFUSED(13);
+    PUSH_REFUSED(13),
+    /**
+     * manager → worker: built-in queue messages as runs of consecutive ids that share their
+     * attempt, bodies packed as they were pushed (the fast path; DELIVER carries the rest).
+     */
+    DELIVER_RUNS(14);
 
     public final byte code;
 

@@ -1,5 +1,6 @@
 package io.procpool.internal.ipc;
 
+import io.procpool.internal.queue.Bodies;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -125,20 +126,22 @@ public final class Payloads {
     public enum Result { ACKED, FAILED, RELEASED }
 
     /**
-     * The outcome of one delivery: acked, failed (with {@code error}), or released unstarted
-     * (the worker is stopping or recycling; the message goes back without counting an attempt).
+     * The outcome of {@code count} deliveries with consecutive tags from {@code tag}: acked,
+     * failed (with {@code error}; always one delivery), or released unstarted (the worker is
+     * stopping or recycling; the messages go back without counting an attempt). Workers send
+     * consecutive acks as one range, so a batch processed in order acks as one outcome.
      */
-    public record Outcome(long tag, Result result, String error) {
+    public record Outcome(long tag, int count, Result result, String error) {
         public static Outcome acked(long tag) {
-            return new Outcome(tag, Result.ACKED, null);
+            return new Outcome(tag, 1, Result.ACKED, null);
         }
 
         public static Outcome failed(long tag, String error) {
-            return new Outcome(tag, Result.FAILED, error);
+            return new Outcome(tag, 1, Result.FAILED, error);
         }
 
         public static Outcome released(long tag) {
-            return new Outcome(tag, Result.RELEASED, null);
+            return new Outcome(tag, 1, Result.RELEASED, null);
         }
     }
 
@@ -147,12 +150,13 @@ public final class Payloads {
         public byte[] encode() {
             int size = 4;
             for (Outcome o : outcomes) {
-                size += 9 + (o.result() == Result.FAILED ? 2 + utf8(o.error()).length : 0);
+                size += 13 + (o.result() == Result.FAILED ? 2 + utf8(o.error()).length : 0);
             }
             ByteBuffer out = ByteBuffer.allocate(size);
             out.putInt(outcomes.size());
             for (Outcome o : outcomes) {
                 out.putLong(o.tag());
+                out.putInt(o.count());
                 out.put((byte) o.result().ordinal());
                 if (o.result() == Result.FAILED) {
                     putString(out, utf8(o.error()));
@@ -165,21 +169,90 @@ public final class Payloads {
             try {
                 ByteBuffer in = ByteBuffer.wrap(b);
                 int n = in.getInt();
+                if (n < 0 || n > b.length / 13) {
+                    throw new IpcProtocolException("an ACK claims " + n + " outcomes");
+                }
                 List<Outcome> list = new ArrayList<>(n);
                 Result[] results = Result.values();
                 for (int i = 0; i < n; i++) {
                     long tag = in.getLong();
+                    int count = in.getInt();
                     int r = in.get();
                     if (r < 0 || r >= results.length) {
                         throw new IpcProtocolException("unknown outcome " + r);
                     }
-                    list.add(new Outcome(tag, results[r], results[r] == Result.FAILED ? getString(in) : null));
+                    if (count < 1 || (results[r] == Result.FAILED && count != 1)) {
+                        throw new IpcProtocolException("an outcome of " + count + " deliveries");
+                    }
+                    list.add(new Outcome(tag, count, results[r], results[r] == Result.FAILED ? getString(in) : null));
                 }
                 return new Ack(list);
             } catch (IpcProtocolException e) {
                 throw e;
             } catch (RuntimeException e) {
                 throw new IpcProtocolException("truncated or corrupt ACK payload: " + e);
+            }
+        }
+    }
+
+    /**
+     * Consecutive built-in queue messages that share their attempt: tags {@code firstTag ..
+     * firstTag + count - 1} (the tag is the message id), bodies {@code [from, to)} of {@code bodies}.
+     */
+    public record Run(long firstTag, int attempt, Bodies bodies, int from, int to) {
+        public int count() {
+            return to - from;
+        }
+    }
+
+    /**
+     * DELIVER_RUNS: built-in queue messages as runs. Each run's bodies are copied in one piece,
+     * so the manager's cost does not grow with the number of messages in a run.
+     */
+    public static final class DeliverRuns {
+        private DeliverRuns() {}
+
+        public static byte[] encode(String source, List<Run> runs) {
+            byte[] name = utf8(source);
+            int size = 2 + name.length + 4;
+            for (Run r : runs) {
+                size += 16 + r.bodies().packedBytes(r.from(), r.to());
+            }
+            ByteBuffer out = ByteBuffer.allocate(size);
+            putString(out, name);
+            out.putInt(runs.size());
+            for (Run r : runs) {
+                out.putLong(r.firstTag());
+                out.putInt(r.attempt());
+                out.putInt(r.count());
+                r.bodies().writeTo(out, r.from(), r.to());
+            }
+            return out.array();
+        }
+
+        /** The runs as one delivery per message. */
+        public static List<Delivery> decode(byte[] b) {
+            try {
+                ByteBuffer in = ByteBuffer.wrap(b);
+                String source = getString(in);
+                int runs = in.getInt();
+                if (runs < 0 || runs > b.length / 16) {
+                    throw new IpcProtocolException("a DELIVER_RUNS claims " + runs + " runs");
+                }
+                List<Delivery> list = new ArrayList<>();
+                for (int r = 0; r < runs; r++) {
+                    long firstTag = in.getLong();
+                    int attempt = in.getInt();
+                    Bodies bodies = Bodies.read(in, in.getInt());
+                    for (int i = 0; i < bodies.size(); i++) {
+                        list.add(new Delivery(firstTag + i, null, attempt, source, Map.of(), bodies.body(i)));
+                    }
+                }
+                return list;
+            } catch (IpcProtocolException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new IpcProtocolException("truncated or corrupt DELIVER_RUNS payload: " + e);
             }
         }
     }
@@ -243,23 +316,19 @@ public final class Payloads {
         }
     }
 
-    /** PUSH_BATCH: {@code requestId} matches the answer to the request on a pipelined connection. */
-    public record PushBatch(long requestId, String queue, long delayMs, List<byte[]> bodies) {
+    /**
+     * PUSH_BATCH: {@code requestId} matches the answer to the request on a pipelined
+     * connection. Decoding does not copy the bodies: they stay packed in the frame's bytes.
+     */
+    public record PushBatch(long requestId, String queue, long delayMs, Bodies bodies) {
         public byte[] encode() {
             byte[] name = utf8(queue);
-            int size = 8 + 2 + name.length + 8 + 4;
-            for (byte[] b : bodies) {
-                size += 4 + b.length;
-            }
-            ByteBuffer out = ByteBuffer.allocate(size);
+            ByteBuffer out = ByteBuffer.allocate(8 + 2 + name.length + 8 + 4 + bodies.packedBytes(0, bodies.size()));
             out.putLong(requestId);
             putString(out, name);
             out.putLong(delayMs);
             out.putInt(bodies.size());
-            for (byte[] b : bodies) {
-                out.putInt(b.length);
-                out.put(b);
-            }
+            bodies.writeTo(out, 0, bodies.size());
             return out.array();
         }
 
@@ -269,19 +338,9 @@ public final class Payloads {
                 long id = in.getLong();
                 String queue = getString(in);
                 long delay = in.getLong();
-                int n = in.getInt();
-                if (n < 0 || n > b.length) {
-                    throw new IpcProtocolException("a PUSH_BATCH claims " + n + " messages");
-                }
-                List<byte[]> bodies = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    byte[] body = new byte[in.getInt()];
-                    in.get(body);
-                    bodies.add(body);
-                }
-                return new PushBatch(id, queue, delay, bodies);
-            } catch (IpcProtocolException e) {
-                throw e;
+                return new PushBatch(id, queue, delay, Bodies.read(in, in.getInt()));
+            } catch (IllegalArgumentException e) {
+                throw new IpcProtocolException("a corrupt PUSH_BATCH payload: " + e.getMessage());
             } catch (RuntimeException e) {
                 throw new IpcProtocolException("truncated or corrupt PUSH_BATCH payload: " + e);
             }

@@ -31,8 +31,16 @@ final class AotCache {
 
     private static final Logger log = LoggerFactory.getLogger(AotCache.class);
 
+    /**
+     * Trainers started per manager run at most. A trainer that is killed (SIGKILL, a crash)
+     * writes no cache, and training slows a worker's start; under a kill storm every new worker
+     * would train and start slowly, so after this many the pool runs on without a cache.
+     */
+    static final int MAX_TRAININGS = 3;
+
     private final Path file;
     private LaunchedWorker trainer;
+    private int trainings;
 
     private AotCache(Path file) {
         this.file = file;
@@ -97,7 +105,7 @@ final class AotCache {
             // -Xshare must not be set with an AOT cache: the JVM refuses to start (FACTS.md).
             return List.of("-XX:AOTCache=" + file, "-Xlog:aot=off", "-Xlog:cds=off");
         }
-        if (trainer != null && trainer.isAlive()) {
+        if (trainer != null && trainer.isAlive() || trainings >= MAX_TRAININGS) {
             return List.of();
         }
         try {
@@ -111,6 +119,10 @@ final class AotCache {
     /** Records the worker started with the training flags. */
     void trainingStarted(LaunchedWorker worker) {
         trainer = worker;
+        if (++trainings == MAX_TRAININGS) {
+            log.info("this is the last try at training the AOT cache in this run: {} trainers ended without writing it",
+                    MAX_TRAININGS - 1);
+        }
         log.info("worker pid {} trains the AOT cache {}; workers started after it exits start faster", worker.pid(), file);
     }
 

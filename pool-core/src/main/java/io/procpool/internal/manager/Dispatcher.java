@@ -6,6 +6,8 @@ import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Payloads;
 import io.procpool.internal.ipc.Payloads.Delivery;
 import io.procpool.internal.ipc.Payloads.Outcome;
+import io.procpool.internal.queue.Bodies;
+import io.procpool.internal.queue.IdRanges;
 import io.procpool.internal.queue.QueueStore;
 import io.procpool.internal.queue.StoredMessage;
 import java.io.IOException;
@@ -54,40 +56,6 @@ public final class Dispatcher {
         }
     }
 
-    /**
-     * A message in the working set. {@code attempt} counts deliveries (what consumers see as
-     * {@code attempt()}); {@code failures} counts deliveries that failed or whose worker died of
-     * it, and is what {@code max_deliveries} limits.
-     */
-    private record Live(long id, byte[] body, int attempt, int failures, long deliverAtMs) {
-        Live nextAttempt() {
-            return new Live(id, body, attempt + 1, failures, 0);
-        }
-
-        Live notDelivered() {
-            return new Live(id, body, attempt - 1, failures, 0);
-        }
-
-        Live failed(long deliverAtMs) {
-            return new Live(id, body, attempt, failures + 1, deliverAtMs);
-        }
-    }
-
-    /** What the dispatcher knows of one attached worker. */
-    private static final class Outlet {
-        final long workerId;
-        final int slot;
-        final IpcConnection connection;
-        final Map<Long, Live> inFlight = new LinkedHashMap<>();
-        boolean paused;
-
-        Outlet(long workerId, int slot, IpcConnection connection) {
-            this.workerId = workerId;
-            this.slot = slot;
-            this.connection = connection;
-        }
-    }
-
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Condition space = lock.newCondition();
@@ -96,10 +64,13 @@ public final class Dispatcher {
     private volatile int maxDeliveries;
     /** Messages a worker runs at once: how many of its in-flight messages can have started. */
     private volatile int concurrency;
-    private final Deque<Live> ready = new ArrayDeque<>();
-    private final PriorityQueue<Live> delayed = new PriorityQueue<>(Comparator.comparingLong(Live::deliverAtMs)
-            .thenComparingLong(Live::id));
+    private final Deque<MessageRun> ready = new ArrayDeque<>();
+    private long readyCount;
+    private final PriorityQueue<MessageRun> delayed = new PriorityQueue<>(Comparator.comparingLong(MessageRun::deliverAtMs)
+            .thenComparingLong(MessageRun::firstId));
+    private long delayedCount;
     private final Map<Long, Outlet> outlets = new LinkedHashMap<>();
+    private long flightSeq;
     private long nextId = 1;
     private long pendingInserts;
     private long pushed;
@@ -127,12 +98,11 @@ public final class Dispatcher {
         long now = System.currentTimeMillis();
         lock.lock();
         try {
-            for (StoredMessage m : store.load(settings.queue())) {
-                Live live = new Live(m.id(), m.body(), m.attempts(), m.attempts(), m.deliverAtMs());
-                if (m.deliverAtMs() > now) {
-                    delayed.add(live);
+            for (MessageRun run : runsOf(store.load(settings.queue()))) {
+                if (run.deliverAtMs() > now) {
+                    addDelayed(run);
                 } else {
-                    ready.add(live);
+                    addReady(run);
                 }
             }
             nextId = store.maxId() + 1;
@@ -140,8 +110,8 @@ public final class Dispatcher {
         } finally {
             lock.unlock();
         }
-        if (!ready.isEmpty() || !delayed.isEmpty()) {
-            log.info("queue {}: {} message(s) waiting, {} delayed", settings.queue(), ready.size(), delayed.size());
+        if (readyCount + delayedCount > 0) {
+            log.info("queue {}: {} message(s) waiting, {} delayed", settings.queue(), readyCount, delayedCount);
         }
         thread = Thread.ofPlatform().name("dispatcher").daemon().start(this::dispatchLoop);
     }
@@ -161,41 +131,49 @@ public final class Dispatcher {
         }
     }
 
+    /** {@link #push(String, Bodies, long)} for separate bodies. */
+    public long push(String queue, List<byte[]> bodies, long delayMs) throws PushRefusedException, InterruptedException {
+        return push(queue, Bodies.of(bodies), delayMs);
+    }
+
     /**
      * Adds messages to the back of {@code queue}, visible to workers {@code delayMs} from now;
      * returns the first of their ids (they are consecutive) once they are committed. A full
      * queue holds the producer back for up to {@code push_timeout}, then refuses; nothing is
-     * dropped silently.
+     * dropped silently. The batch stays one run, in the bytes it arrived in, until it is dispatched.
      */
-    public long push(String queue, List<byte[]> bodies, long delayMs) throws PushRefusedException, InterruptedException {
+    public long push(String queue, Bodies bodies, long delayMs) throws PushRefusedException, InterruptedException {
         QueueSettings s = settings;
         if (!s.queue().equals(queue)) {
             throw new PushRefusedException("this pool serves queue \"" + s.queue() + "\", not \"" + queue + "\"");
         }
-        for (int i = 0; i < bodies.size(); i++) {
-            if (bodies.get(i).length > s.maxMessageBytes()) {
-                throw new PushRefusedException("message " + (i + 1) + " is " + bodies.get(i).length
+        int n = bodies.size();
+        for (int i = 0; i < n; i++) {
+            if (bodies.length(i) > s.maxMessageBytes()) {
+                throw new PushRefusedException("message " + (i + 1) + " is " + bodies.length(i)
                         + " bytes, over source.max_message_bytes (" + s.maxMessageBytes() + ")");
             }
         }
-        List<StoredMessage> batch = new ArrayList<>(bodies.size());
+        if (n == 0) {
+            return nextIdSnapshot();
+        }
         long deliverAt = delayMs > 0 ? System.currentTimeMillis() + delayMs : 0;
+        long firstId;
         lock.lock();
         try {
-            awaitSpace(bodies.size(), s);
-            for (byte[] body : bodies) {
-                batch.add(new StoredMessage(nextId++, body, 0, deliverAt, null));
-            }
-            pendingInserts += batch.size();
+            awaitSpace(n, s);
+            firstId = nextId;
+            nextId += n;
+            pendingInserts += n;
         } finally {
             lock.unlock();
         }
         try {
-            store.insert(queue, batch).join();
+            store.insert(queue, firstId, bodies, deliverAt).join();
         } finally {
             lock.lock();
             try {
-                pendingInserts -= batch.size();
+                pendingInserts -= n;
                 space.signalAll();
             } finally {
                 lock.unlock();
@@ -203,20 +181,58 @@ public final class Dispatcher {
         }
         lock.lock();
         try {
-            for (StoredMessage m : batch) {
-                Live live = new Live(m.id(), m.body(), 0, 0, deliverAt);
-                if (deliverAt > 0) {
-                    delayed.add(live);
-                } else {
-                    ready.addLast(live);
-                }
+            MessageRun run = MessageRun.pushed(firstId, bodies, deliverAt);
+            if (deliverAt > 0) {
+                addDelayed(run);
+            } else {
+                addReady(run);
             }
-            pushed += batch.size();
+            pushed += n;
             changed.signal();
         } finally {
             lock.unlock();
         }
-        return batch.isEmpty() ? nextIdSnapshot() : batch.get(0).id();
+        return firstId;
+    }
+
+    /** Stored messages as runs: consecutive ids with the same attempts and time share one. */
+    private static List<MessageRun> runsOf(List<StoredMessage> stored) {
+        List<MessageRun> runs = new ArrayList<>();
+        int i = 0;
+        while (i < stored.size()) {
+            StoredMessage first = stored.get(i);
+            int j = i + 1;
+            while (j < stored.size() && stored.get(j).id() == first.id() + (j - i)
+                    && stored.get(j).attempts() == first.attempts() && stored.get(j).deliverAtMs() == first.deliverAtMs()) {
+                j++;
+            }
+            List<byte[]> bodies = new ArrayList<>(j - i);
+            for (int k = i; k < j; k++) {
+                bodies.add(stored.get(k).body());
+            }
+            runs.add(new MessageRun(first.id(), Bodies.of(bodies), 0, j - i, first.attempts(), first.attempts(),
+                    first.deliverAtMs()));
+            i = j;
+        }
+        return runs;
+    }
+
+    /** Under the lock. */
+    private void addReady(MessageRun run) {
+        ready.addLast(run);
+        readyCount += run.size();
+    }
+
+    /** Under the lock. */
+    private void addReadyFirst(MessageRun run) {
+        ready.addFirst(run);
+        readyCount += run.size();
+    }
+
+    /** Under the lock. */
+    private void addDelayed(MessageRun run) {
+        delayed.add(run);
+        delayedCount += run.size();
     }
 
     private long nextIdSnapshot() {
@@ -256,11 +272,16 @@ public final class Dispatcher {
 
     /** Live messages: ready, delayed, in flight and being committed. Under the lock. */
     private long size() {
-        long inFlight = 0;
+        return readyCount + delayedCount + inFlight() + pendingInserts;
+    }
+
+    /** Under the lock. */
+    private long inFlight() {
+        long n = 0;
         for (Outlet o : outlets.values()) {
-            inFlight += o.inFlight.size();
+            n += o.inFlight;
         }
-        return ready.size() + delayed.size() + inFlight + pendingInserts;
+        return n;
     }
 
     /** A READY worker starts receiving messages. */
@@ -303,21 +324,36 @@ public final class Dispatcher {
             if (o == null) {
                 return;
             }
-            List<Live> back = new ArrayList<>(o.inFlight.values());
-            int requeued = 0;
-            for (int i = back.size() - 1; i >= 0; i--) {
-                Live m = back.get(i);
-                boolean mayHaveRun = i < concurrency;
-                Live next = !mayHaveRun ? m.notDelivered() : messageFault ? m.failed(0) : m;
-                if (next.failures() >= maxDeliveries) {
-                    deadLetter(next, "its worker " + why + " while delivery " + m.attempt() + " of it was running");
-                } else {
-                    if (next.failures() > m.failures()) {
-                        store.recordFailure(m.id(), next.failures(), "worker " + why, 0);
+            List<MessageRun> back = new ArrayList<>();
+            int index = 0; // position among the worker's unsettled messages, in the order they were sent
+            for (Outlet.Flight f : o.flightsInSendOrder()) {
+                int n = f.run.size();
+                for (int a = f.nextUnsettled(0, n); a < n; ) {
+                    int b = f.unsettledUntil(a, n);
+                    int mayHaveRun = (int) Math.max(0, Math.min(b - a, (long) concurrency - index));
+                    for (int i = a; i < a + mayHaveRun; i++) {
+                        MessageRun m = f.run.slice(i, i + 1);
+                        MessageRun next = messageFault ? m.failed(0) : m;
+                        if (next.failures() >= maxDeliveries) {
+                            deadLetter(next, "its worker " + why + " while delivery " + m.attempt() + " of it was running");
+                            continue;
+                        }
+                        if (messageFault) {
+                            store.recordFailure(m.firstId(), next.failures(), "worker " + why, 0);
+                        }
+                        back.add(next);
                     }
-                    ready.addFirst(next);
-                    requeued++;
+                    if (a + mayHaveRun < b) {
+                        back.add(f.run.slice(a + mayHaveRun, b).notDelivered());
+                    }
+                    index += b - a;
+                    a = f.nextUnsettled(b, n);
                 }
+            }
+            long requeued = 0;
+            for (int i = back.size() - 1; i >= 0; i--) {
+                addReadyFirst(back.get(i));
+                requeued += back.get(i).size();
             }
             if (requeued > 0) {
                 log.info("redelivering {} unacked message(s) of worker {} (slot {})", requeued, workerId, o.slot);
@@ -329,11 +365,12 @@ public final class Dispatcher {
         }
     }
 
-    /** Settles outcomes from one worker's ACK frame. */
+    /** Settles outcomes from one worker's ACK frame; outcomes for unknown tags are ignored. */
     public void settle(long workerId, List<Outcome> outcomes) {
         boolean persistent = store.persistent();
-        List<Long> done = persistent ? new ArrayList<>(outcomes.size()) : null;
-        int ackedNow = 0;
+        IdRanges done = persistent ? new IdRanges() : null;
+        List<MessageRun> back = new ArrayList<>(0);
+        long ackedNow = 0;
         lock.lock();
         try {
             Outlet o = outlets.get(workerId);
@@ -342,21 +379,48 @@ public final class Dispatcher {
             }
             long now = System.currentTimeMillis();
             for (Outcome outcome : outcomes) {
-                Live m = o.inFlight.remove(outcome.tag());
-                if (m == null) {
-                    continue;
-                }
-                switch (outcome.result()) {
-                    case ACKED -> {
-                        ackedNow++;
-                        if (persistent) {
-                            done.add(m.id());
+                long a = outcome.tag();
+                long end = a + outcome.count();
+                while (a < end) {
+                    Outlet.Flight f = o.flightOf(a);
+                    if (f == null) {
+                        a = o.nextFlightAfter(a);
+                        if (a < 0) {
+                            break;
                         }
+                        continue;
                     }
-                    // never started: back to the head, and the delivery it was sent as does not count
-                    case RELEASED -> ready.addFirst(m.notDelivered());
-                    case FAILED -> fail(m, outcome.error(), now);
+                    MessageRun run = f.run;
+                    int j = (int) Math.min(run.size(), end - run.firstId());
+                    for (int p = f.nextUnsettled((int) (a - run.firstId()), j); p < j && f.remaining > 0; ) {
+                        int q = f.unsettledUntil(p, j);
+                        switch (outcome.result()) {
+                            case ACKED -> {
+                                ackedNow += q - p;
+                                if (persistent) {
+                                    done.add(run.firstId() + p, q - p);
+                                }
+                            }
+                            // never started: back to the head, and the delivery it was sent as does not count
+                            case RELEASED -> back.add(run.slice(p, q).notDelivered());
+                            case FAILED -> {
+                                for (int i = p; i < q; i++) {
+                                    fail(run.slice(i, i + 1), outcome.error(), now);
+                                }
+                            }
+                        }
+                        f.settle(p, q);
+                        o.inFlight -= q - p;
+                        p = f.nextUnsettled(q, j);
+                    }
+                    if (f.remaining == 0) {
+                        o.flights.remove(run.firstId());
+                    }
+                    a = run.firstId() + j;
                 }
+            }
+            for (int i = back.size() - 1; i >= 0; i--) {
+                addReadyFirst(back.get(i));
             }
             acked += ackedNow;
             changed.signal();
@@ -369,23 +433,23 @@ public final class Dispatcher {
         }
     }
 
-    /** A delivery failed: wait and deliver again, or dead-letter it at max_deliveries. Under the lock. */
-    private void fail(Live m, String error, long now) {
-        Live failed = m.failed(0);
+    /** A delivery of a one-message run failed: wait and deliver again, or dead-letter it at max_deliveries. Under the lock. */
+    private void fail(MessageRun m, String error, long now) {
+        MessageRun failed = m.failed(0);
         if (failed.failures() >= maxDeliveries) {
             deadLetter(failed, error);
             return;
         }
         long deliverAt = now + settings.redeliveryDelayAfter(failed.failures()).toMillis();
-        delayed.add(m.failed(deliverAt));
-        store.recordFailure(m.id(), failed.failures(), error, deliverAt);
+        addDelayed(m.failed(deliverAt));
+        store.recordFailure(m.firstId(), failed.failures(), error, deliverAt);
     }
 
-    /** Under the lock. */
-    private void deadLetter(Live m, String error) {
+    /** Dead-letters a one-message run. Under the lock. */
+    private void deadLetter(MessageRun m, String error) {
         deadLettered++;
-        store.moveToDead(settings.queue(), new StoredMessage(m.id(), m.body(), m.failures(), 0, error));
-        log.warn("message {} of queue {} was dead-lettered after {} failed deliveries: {}", m.id(), settings.queue(),
+        store.moveToDead(settings.queue(), new StoredMessage(m.firstId(), m.body(0), m.failures(), 0, error));
+        log.warn("message {} of queue {} was dead-lettered after {} failed deliveries: {}", m.firstId(), settings.queue(),
                 m.failures(), error);
     }
 
@@ -427,8 +491,9 @@ public final class Dispatcher {
         List<StoredMessage> back = store.requeueDead(settings.queue());
         lock.lock();
         try {
-            for (StoredMessage m : back) {
-                ready.addLast(new Live(m.id(), m.body(), 0, 0, 0));
+            // Back with attempts reset, whatever the store kept: a requeued letter starts over.
+            for (MessageRun run : runsOf(back.stream().map(m -> new StoredMessage(m.id(), m.body(), 0, 0, null)).toList())) {
+                addReady(run);
             }
             deadAtStart = 0;
             deadLettered = 0;
@@ -440,14 +505,16 @@ public final class Dispatcher {
     }
 
     /** Deletes every message that is not in flight (ready and delayed); returns how many. */
-    public int purge() {
-        List<Long> ids = new ArrayList<>();
+    public long purge() {
+        IdRanges ids = new IdRanges();
         lock.lock();
         try {
-            ready.forEach(m -> ids.add(m.id()));
-            delayed.forEach(m -> ids.add(m.id()));
+            ready.forEach(m -> ids.add(m.firstId(), m.size()));
+            delayed.forEach(m -> ids.add(m.firstId(), m.size()));
             ready.clear();
             delayed.clear();
+            readyCount = 0;
+            delayedCount = 0;
             space.signalAll();
         } finally {
             lock.unlock();
@@ -455,7 +522,7 @@ public final class Dispatcher {
         if (!ids.isEmpty()) {
             store.delete(ids);
         }
-        return ids.size();
+        return ids.total();
     }
 
     /** Up to {@code limit} messages waiting in the queue (or its dead letters), oldest first. */
@@ -466,11 +533,13 @@ public final class Dispatcher {
         List<StoredMessage> list = new ArrayList<>();
         lock.lock();
         try {
-            for (Live m : ready) {
+            for (MessageRun run : ready) {
+                for (int i = 0; i < run.size() && list.size() < limit; i++) {
+                    list.add(new StoredMessage(run.firstId() + i, run.body(i), run.failures(), 0, null));
+                }
                 if (list.size() >= limit) {
                     break;
                 }
-                list.add(new StoredMessage(m.id(), m.body(), m.failures(), 0, null));
             }
         } finally {
             lock.unlock();
@@ -516,16 +585,12 @@ public final class Dispatcher {
     public Map<String, Object> stats() {
         lock.lock();
         try {
-            long inFlight = 0;
-            for (Outlet o : outlets.values()) {
-                inFlight += o.inFlight.size();
-            }
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", settings.queue());
             m.put("durability", settings.durability().name().toLowerCase(java.util.Locale.ROOT));
-            m.put("depth", ready.size());
-            m.put("delayed", delayed.size());
-            m.put("in_flight", inFlight);
+            m.put("depth", readyCount);
+            m.put("delayed", delayedCount);
+            m.put("in_flight", inFlight());
             m.put("dead", deadAtStart + deadLettered);
             m.put("pushed", pushed);
             m.put("acked", acked);
@@ -544,11 +609,11 @@ public final class Dispatcher {
 
     private void dispatchLoop() {
         while (true) {
-            Map<Outlet, List<Delivery>> batches = new LinkedHashMap<>();
+            Map<Outlet, List<Payloads.Run>> batches = new LinkedHashMap<>();
             lock.lock();
             try {
                 while (!closed && !promoteDueMessages() && (intakeStopped || ready.isEmpty() || !anyCredit())) {
-                    Live next = delayed.peek();
+                    MessageRun next = delayed.peek();
                     long waitMs = next == null ? Long.MAX_VALUE : next.deliverAtMs() - System.currentTimeMillis();
                     if (waitMs == Long.MAX_VALUE) {
                         changed.awaitUninterruptibly();
@@ -570,9 +635,10 @@ public final class Dispatcher {
                 lock.unlock();
             }
             // Socket writes happen outside the lock so that acks keep settling meanwhile.
-            batches.forEach((outlet, deliveries) -> {
+            String source = "queue:" + settings.queue();
+            batches.forEach((outlet, runs) -> {
                 try {
-                    outlet.connection.send(FrameType.DELIVER, new Payloads.Deliver(deliveries).encode());
+                    outlet.connection.send(FrameType.DELIVER_RUNS, Payloads.DeliverRuns.encode(source, runs));
                 } catch (IOException e) {
                     // The worker is dying; its exit detaches it and redelivers these messages.
                 }
@@ -588,7 +654,9 @@ public final class Dispatcher {
         long now = System.currentTimeMillis();
         boolean moved = false;
         while (!delayed.isEmpty() && delayed.peek().deliverAtMs() <= now) {
-            ready.addLast(delayed.poll());
+            MessageRun due = delayed.poll();
+            delayedCount -= due.size();
+            addReady(due);
             moved = true;
         }
         return moved && !intakeStopped && anyCredit();
@@ -597,7 +665,7 @@ public final class Dispatcher {
     private boolean anyCredit() {
         int prefetch = settings.prefetch();
         for (Outlet o : outlets.values()) {
-            if (!o.paused && o.inFlight.size() < prefetch) {
+            if (!o.paused && o.inFlight < prefetch) {
                 return true;
             }
         }
@@ -610,35 +678,66 @@ public final class Dispatcher {
      * the pool) and at most its free credit (so a flood fills every window), in one contiguous
      * batch per worker. Under the lock.
      */
-    private void fillBatches(Map<Outlet, List<Delivery>> batches) {
+    private void fillBatches(Map<Outlet, List<Payloads.Run>> batches) {
+        int prefetch = settings.prefetch();
         List<Outlet> open = new ArrayList<>();
         for (Outlet o : outlets.values()) {
-            if (!o.paused && o.inFlight.size() < settings.prefetch()) {
+            if (!o.paused && o.inFlight < prefetch) {
                 open.add(o);
             }
         }
         if (open.isEmpty()) {
             return;
         }
-        int prefetch = settings.prefetch();
-        String source = "queue:" + settings.queue();
         int start = (int) (dealRound++ % open.size());
-        int share = Math.max(1, (ready.size() + open.size() - 1) / open.size());
+        long share = Math.max(1, (readyCount + open.size() - 1) / open.size());
         for (int k = 0; k < open.size() && !ready.isEmpty(); k++) {
             Outlet o = open.get((start + k) % open.size());
-            int take = Math.min(Math.min(share, MAX_BATCH), prefetch - o.inFlight.size());
-            List<Delivery> batch = new ArrayList<>(take);
+            int take = (int) Math.min(Math.min(share, MAX_BATCH), prefetch - o.inFlight);
+            List<Payloads.Run> batch = new ArrayList<>(2);
             long bytes = 0;
-            while (batch.size() < take && !ready.isEmpty()
-                    && (batch.isEmpty() || bytes + ready.peekFirst().body().length <= MAX_BATCH_BYTES)) {
-                Live sent = ready.pollFirst().nextAttempt();
-                o.inFlight.put(sent.id(), sent);
-                batch.add(new Delivery(sent.id(), null, sent.attempt(), source, Map.of(), sent.body()));
-                bytes += sent.body().length;
+            int taken = 0;
+            while (taken < take && !ready.isEmpty()) {
+                MessageRun head = ready.peekFirst();
+                int n = fitting(head, Math.min(head.size(), take - taken), MAX_BATCH_BYTES - bytes);
+                if (n == 0) {
+                    if (taken > 0) {
+                        break;
+                    }
+                    n = 1; // a message larger than a batch still goes, alone
+                }
+                ready.pollFirst();
+                readyCount -= n;
+                if (n < head.size()) {
+                    ready.addFirst(head.slice(n, head.size()));
+                }
+                MessageRun sent = head.slice(0, n).nextAttempt();
+                o.add(new Outlet.Flight(sent, flightSeq++));
+                batch.add(new Payloads.Run(sent.firstId(), sent.attempt(), sent.bodies(), sent.from(), sent.to()));
+                bytes += sent.bytes(0, n);
+                taken += n;
             }
             if (!batch.isEmpty()) {
                 batches.put(o, batch);
             }
         }
+    }
+
+    /** How many of the first {@code max} messages of {@code run} fit in {@code budget} bytes. */
+    private static int fitting(MessageRun run, int max, long budget) {
+        if (run.bytes(0, max) <= budget) {
+            return max;
+        }
+        int lo = 0;
+        int hi = max; // bytes(0, lo) fits, bytes(0, hi) does not
+        while (hi - lo > 1) {
+            int mid = (lo + hi) >>> 1;
+            if (run.bytes(0, mid) <= budget) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 }

@@ -258,6 +258,7 @@ public final class Supervisor {
         settings.put("consumer", config.consumer());
         settings.put("concurrency", Integer.toString(config.concurrency()));
         settings.put("source.type", config.sourceType());
+        settings.put("source.prefetch", Integer.toString(config.queueSettings().prefetch()));
         settings.put("worker.max_requests", Long.toString(maxRequestsWithJitter()));
         settings.putAll(config.retry().asSettings());
         try {

@@ -42,7 +42,12 @@ public final class MemoryQueueStore implements QueueStore {
     }
 
     @Override
-    public void delete(List<Long> ids) {}
+    public CompletableFuture<Void> insert(String queue, long firstId, Bodies bodies, long deliverAtMs) {
+        return DONE;
+    }
+
+    @Override
+    public void delete(IdRanges ids) {}
 
     @Override
     public void recordFailure(long id, int attempts, String error, long deliverAtMs) {}

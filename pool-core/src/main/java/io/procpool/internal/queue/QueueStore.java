@@ -31,8 +31,14 @@ public interface QueueStore extends AutoCloseable {
     /** Stores new messages; the future completes once they are committed. */
     CompletableFuture<Void> insert(String queue, List<StoredMessage> messages);
 
-    /** Forgets acked messages. */
-    void delete(List<Long> ids);
+    /**
+     * Stores {@code bodies} as new messages with consecutive ids from {@code firstId}; the
+     * future completes once they are committed. The manager's push path: no object per message.
+     */
+    CompletableFuture<Void> insert(String queue, long firstId, Bodies bodies, long deliverAtMs);
+
+    /** Forgets acked (or purged) messages. */
+    void delete(IdRanges ids);
 
     /** Records a failed delivery and when the message may be delivered again. */
     void recordFailure(long id, int attempts, String error, long deliverAtMs);

@@ -256,48 +256,69 @@ public final class SqliteQueueStore implements QueueStore {
     public CompletableFuture<Void> insert(String queue, List<StoredMessage> messages) {
         long now = System.currentTimeMillis();
         return submit(c -> {
-            // Multi-row statements: one statement per 100 rows instead of one per row.
-            for (int from = 0; from < messages.size(); from += ROWS_PER_INSERT) {
-                int rows = Math.min(ROWS_PER_INSERT, messages.size() - from);
-                PreparedStatement ps = statement(c, "INSERT INTO messages(id, queue, body, attempts, deliver_at, last_error, "
-                        + "created_at) VALUES " + String.join(",", java.util.Collections.nCopies(rows, "(?, ?, ?, ?, ?, ?, ?)")));
-                int p = 1;
-                for (int i = from; i < from + rows; i++) {
-                    StoredMessage m = messages.get(i);
-                    if (m.id() > 0) {
-                        ps.setLong(p++, m.id());
-                    } else {
-                        ps.setNull(p++, java.sql.Types.INTEGER);
-                    }
-                    ps.setString(p++, queue);
-                    ps.setBytes(p++, m.body());
-                    ps.setInt(p++, m.attempts());
-                    ps.setLong(p++, m.deliverAtMs());
-                    ps.setString(p++, m.lastError());
-                    ps.setLong(p++, now);
+            insertRows(c, messages.size(), (ps, p, i) -> {
+                StoredMessage m = messages.get(i);
+                if (m.id() > 0) {
+                    ps.setLong(p, m.id());
+                } else {
+                    ps.setNull(p, java.sql.Types.INTEGER);
                 }
-                ps.executeUpdate();
-            }
+                ps.setString(p + 1, queue);
+                ps.setBytes(p + 2, m.body());
+                ps.setInt(p + 3, m.attempts());
+                ps.setLong(p + 4, m.deliverAtMs());
+                ps.setString(p + 5, m.lastError());
+                ps.setLong(p + 6, now);
+            });
             return null;
         });
     }
 
     @Override
-    public void delete(List<Long> ids) {
-        long[] sorted = ids.stream().mapToLong(Long::longValue).sorted().toArray();
+    public CompletableFuture<Void> insert(String queue, long firstId, Bodies bodies, long deliverAtMs) {
+        long now = System.currentTimeMillis();
+        // The bodies are copied out of the batch here, on the writer thread, not on the caller's.
+        return submit(c -> {
+            insertRows(c, bodies.size(), (ps, p, i) -> {
+                ps.setLong(p, firstId + i);
+                ps.setString(p + 1, queue);
+                ps.setBytes(p + 2, bodies.body(i));
+                ps.setInt(p + 3, 0);
+                ps.setLong(p + 4, deliverAtMs);
+                ps.setNull(p + 5, java.sql.Types.VARCHAR);
+                ps.setLong(p + 6, now);
+            });
+            return null;
+        });
+    }
+
+    /** Sets the 7 parameters of row {@code i}, starting at parameter {@code p}. */
+    private interface RowBinder {
+        void bind(PreparedStatement ps, int p, int i) throws SQLException;
+    }
+
+    private void insertRows(Connection c, int count, RowBinder binder) throws SQLException {
+        // Multi-row statements: one statement per 100 rows instead of one per row.
+        for (int from = 0; from < count; from += ROWS_PER_INSERT) {
+            int rows = Math.min(ROWS_PER_INSERT, count - from);
+            PreparedStatement ps = statement(c, "INSERT INTO messages(id, queue, body, attempts, deliver_at, last_error, "
+                    + "created_at) VALUES " + String.join(",", java.util.Collections.nCopies(rows, "(?, ?, ?, ?, ?, ?, ?)")));
+            for (int r = 0; r < rows; r++) {
+                binder.bind(ps, 1 + r * 7, from + r);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public void delete(IdRanges ids) {
         submit(c -> {
-            // Acks come mostly as runs of consecutive ids: one ranged DELETE per run.
+            // Acks come as runs of consecutive ids: one ranged DELETE per run.
             PreparedStatement ps = statement(c, "DELETE FROM messages WHERE id BETWEEN ? AND ?");
-            int i = 0;
-            while (i < sorted.length) {
-                int j = i;
-                while (j + 1 < sorted.length && sorted[j + 1] == sorted[j] + 1) {
-                    j++;
-                }
-                ps.setLong(1, sorted[i]);
-                ps.setLong(2, sorted[j]);
+            for (long[] run : ids.merged()) {
+                ps.setLong(1, run[0]);
+                ps.setLong(2, run[1]);
                 ps.addBatch();
-                i = j + 1;
             }
             ps.executeBatch();
             return null;

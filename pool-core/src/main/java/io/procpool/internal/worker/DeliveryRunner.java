@@ -3,6 +3,7 @@ package io.procpool.internal.worker;
 import io.procpool.Consumer;
 import io.procpool.Message;
 import io.procpool.WorkerContext;
+import io.procpool.internal.ipc.Payloads;
 import io.procpool.internal.ipc.Payloads.Delivery;
 import io.procpool.internal.ipc.Payloads.Outcome;
 import java.util.ArrayList;
@@ -22,10 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * for each delivery with the configured concurrency, records the outcome, coalesces outcomes
  * into ACK batches, counts processed / failed, and asks for a recycle at {@code max_requests}.
  *
- * <p>Threads: the IPC reader thread calls {@link #offer}; one intake thread ("delivery") takes
- * deliveries in order and runs them inline ({@code concurrency: 1}) or on virtual threads
- * ({@code concurrency: K}, at most K at once); the heartbeat thread reads the counters and
- * calls {@link #flushOutcomes}.
+ * <p>Threads: the IPC reader thread calls {@link #offer} with whole frames; one intake thread
+ * ("delivery") takes them in order and runs their deliveries inline ({@code concurrency: 1}) or
+ * on virtual threads ({@code concurrency: K}, at most K at once); the heartbeat thread reads the
+ * counters and calls {@link #flushOutcomes}. Per message the hot path allocates only the message.
  */
 final class DeliveryRunner {
 
@@ -34,8 +35,8 @@ final class DeliveryRunner {
         void send(List<Outcome> outcomes);
     }
 
-    /** Outcomes wait at most for this many more before they are sent, so acks stay batched. */
-    private static final int ACK_BATCH = 256;
+    /** Outcomes wait at most for this many deliveries before they are sent, so acks stay batched. */
+    private static final int MAX_ACK_BATCH = 256;
     /** Deliveries with this tag came from another worker ({@code ctx.send}) and take no ack. */
     static final long NO_ACK = -1;
 
@@ -44,24 +45,37 @@ final class DeliveryRunner {
     private final WorkerContext ctx;
     private final int concurrency;
     private final long maxRequests;
+    private final int ackBatch;
     private final OutcomeSink sink;
     private final Runnable onMaxRequests;
-    private final BlockingQueue<Delivery> queue = new LinkedBlockingQueue<>();
+    /** Frames as they arrived: one queue operation per batch, not per message. */
+    private final BlockingQueue<List<Delivery>> queue = new LinkedBlockingQueue<>();
     private final Semaphore permits;
+    /** Start times of running messages when several run at once ({@code concurrency > 1}). */
     private final Map<Long, Long> startedAtMs = new ConcurrentHashMap<>();
+    /** Start time of the running message with {@code concurrency: 1}; 0 when none runs. */
+    private volatile long soleStartedAtMs;
+    /** Deliveries received and not yet started or released: while there are some, acks wait to be batched. */
+    private final AtomicInteger unstarted = new AtomicInteger();
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicBoolean recycleAsked = new AtomicBoolean();
     /** Deliveries received and not yet finished (queued or running). */
     private final AtomicInteger outstanding = new AtomicInteger();
     private final List<Outcome> pending = new ArrayList<>();
+    /** Deliveries the outcomes in {@link #pending} and the open ack range cover; guarded by {@code pending}. */
+    private int pendingCount;
+    /** The open range of consecutive acks, not yet in {@link #pending}; guarded by {@code pending}. */
+    private long ackFrom;
+    private int ackCount;
     private volatile boolean closed;
     /** Set when the worker stops or recycles: deliveries not yet started go back to the manager. */
     private volatile boolean releasing;
     private Thread intake;
 
-    DeliveryRunner(Consumer consumer, WorkerContext ctx, int concurrency, long maxRequests, MessageRetry retry,
+    DeliveryRunner(Consumer consumer, WorkerContext ctx, int concurrency, long maxRequests, int ackBatch, MessageRetry retry,
                    OutcomeSink sink, Runnable onMaxRequests) {
+        this.ackBatch = ackBatch;
         this.retry = retry;
         this.consumer = consumer;
         this.ctx = ctx;
@@ -72,38 +86,49 @@ final class DeliveryRunner {
         this.permits = new Semaphore(concurrency);
     }
 
+    /**
+     * Acks go back after a quarter of the credit window ({@code prefetch}) at most: the manager
+     * refills the window while the rest runs, and a worker that dies loses little finished work.
+     */
+    static int ackBatchFor(int prefetch) {
+        return Math.max(1, Math.min(MAX_ACK_BATCH, prefetch / 4));
+    }
+
     void start() {
         intake = Thread.ofPlatform().name("delivery").daemon().start(this::takeLoop);
     }
 
     void offer(List<Delivery> deliveries) {
         outstanding.addAndGet(deliveries.size());
-        queue.addAll(deliveries);
+        unstarted.addAndGet(deliveries.size());
+        queue.add(deliveries);
     }
 
     private void takeLoop() {
         try {
             while (!closed) {
-                Delivery d = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (d == null) {
+                List<Delivery> batch = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (batch == null) {
                     flushOutcomes();
                     continue;
                 }
-                if (releasing) {
-                    release(d);
-                    continue;
-                }
-                if (concurrency == 1) {
-                    runOne(d);
-                } else {
-                    permits.acquire();
-                    Thread.ofVirtual().name("message-" + d.tag()).start(() -> {
-                        try {
-                            runOne(d);
-                        } finally {
-                            permits.release();
-                        }
-                    });
+                for (Delivery d : batch) {
+                    if (releasing) {
+                        release(d);
+                    } else if (concurrency == 1) {
+                        unstarted.decrementAndGet();
+                        runOne(d);
+                    } else {
+                        permits.acquire();
+                        unstarted.decrementAndGet();
+                        Thread.ofVirtual().name("message-" + d.tag()).start(() -> {
+                            try {
+                                runOne(d);
+                            } finally {
+                                permits.release();
+                            }
+                        });
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -113,7 +138,7 @@ final class DeliveryRunner {
 
     private void runOne(Delivery d) {
         long key = d.tag() == NO_ACK ? -System.nanoTime() : d.tag();
-        startedAtMs.put(key, System.currentTimeMillis());
+        markStarted(key, System.currentTimeMillis());
         String error = null;
         Message m = new IncomingMessage(d);
         int[] tries = {0};
@@ -138,10 +163,14 @@ final class DeliveryRunner {
             ctx.logger().warn("message {} (delivery {}) failed after {} tr{}: {}", IncomingMessage.idOf(d), d.attempt(), tries[0],
                     tries[0] == 1 ? "y" : "ies", error);
         } finally {
-            startedAtMs.remove(key);
+            markStarted(key, 0);
         }
         if (d.tag() != NO_ACK) {
-            addOutcome(error == null ? Outcome.acked(d.tag()) : Outcome.failed(d.tag(), error));
+            if (error == null) {
+                addAck(d.tag());
+            } else {
+                addOutcome(Outcome.failed(d.tag(), error));
+            }
         }
         outstanding.decrementAndGet();
         if (maxRequests > 0 && processed.get() + failed.get() >= maxRequests && recycleAsked.compareAndSet(false, true)) {
@@ -150,8 +179,20 @@ final class DeliveryRunner {
         }
     }
 
+    /** Records that the message of {@code key} started at {@code atMs}, or (0) ended. */
+    private void markStarted(long key, long atMs) {
+        if (concurrency == 1) {
+            soleStartedAtMs = atMs;
+        } else if (atMs != 0) {
+            startedAtMs.put(key, atMs);
+        } else {
+            startedAtMs.remove(key);
+        }
+    }
+
     /** Hands back a delivery that was never started (a worker-to-worker message is dropped). */
     private void release(Delivery d) {
+        unstarted.decrementAndGet();
         if (d.tag() != NO_ACK) {
             addOutcome(Outcome.released(d.tag()));
         }
@@ -165,23 +206,56 @@ final class DeliveryRunner {
      */
     void releaseUnstarted() {
         releasing = true;
-        Delivery d;
-        while ((d = queue.poll()) != null) {
-            release(d);
+        List<Delivery> batch;
+        while ((batch = queue.poll()) != null) {
+            batch.forEach(this::release);
         }
         flushOutcomes();
+    }
+
+    /** Records an ack; consecutive acks grow one range instead of one outcome each. */
+    private void addAck(long tag) {
+        boolean flushNow;
+        synchronized (pending) {
+            if (ackCount > 0 && tag == ackFrom + ackCount) {
+                ackCount++;
+            } else {
+                closeAckRange();
+                ackFrom = tag;
+                ackCount = 1;
+            }
+            flushNow = flushDue();
+        }
+        if (flushNow) {
+            flushOutcomes();
+        }
     }
 
     private void addOutcome(Outcome o) {
         boolean flushNow;
         synchronized (pending) {
+            closeAckRange();
             pending.add(o);
-            // Send at once when nothing else is waiting: batching must not add latency to a
-            // lone message, only save syscalls under load.
-            flushNow = pending.size() >= ACK_BATCH || queue.isEmpty();
+            flushNow = flushDue();
         }
         if (flushNow) {
             flushOutcomes();
+        }
+    }
+
+    /**
+     * Send at once when no received delivery waits to start: batching must not add latency to a
+     * lone message, only save syscalls under load. Under {@code pending}'s lock.
+     */
+    private boolean flushDue() {
+        return ++pendingCount >= ackBatch || unstarted.get() == 0;
+    }
+
+    /** Moves the open ack range into {@link #pending}. Under {@code pending}'s lock. */
+    private void closeAckRange() {
+        if (ackCount > 0) {
+            pending.add(new Outcome(ackFrom, ackCount, Payloads.Result.ACKED, null));
+            ackCount = 0;
         }
     }
 
@@ -189,11 +263,13 @@ final class DeliveryRunner {
     void flushOutcomes() {
         List<Outcome> batch;
         synchronized (pending) {
+            closeAckRange();
             if (pending.isEmpty()) {
                 return;
             }
             batch = List.copyOf(pending);
             pending.clear();
+            pendingCount = 0;
         }
         sink.send(batch);
     }
@@ -222,11 +298,14 @@ final class DeliveryRunner {
     }
 
     int inFlight() {
-        return startedAtMs.size();
+        return concurrency == 1 ? (soleStartedAtMs != 0 ? 1 : 0) : startedAtMs.size();
     }
 
     /** Epoch millis at which the oldest running message started; 0 when none runs. */
     long busySinceEpochMs() {
+        if (concurrency == 1) {
+            return soleStartedAtMs;
+        }
         long oldest = 0;
         for (long t : startedAtMs.values()) {
             if (oldest == 0 || t < oldest) {

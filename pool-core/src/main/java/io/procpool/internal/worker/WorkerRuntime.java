@@ -110,6 +110,7 @@ public final class WorkerRuntime {
         runner = new DeliveryRunner(consumer, ctx,
                 Integer.parseInt(settings.getOrDefault("concurrency", "1")),
                 Long.parseLong(settings.getOrDefault("worker.max_requests", "0")),
+                DeliveryRunner.ackBatchFor(Integer.parseInt(settings.getOrDefault("source.prefetch", "64"))),
                 new MessageRetry(RetrySettings.fromSettings(settings), log),
                 this::sendOutcomes, this::askForRecycle);
         Thread reader = Thread.ofPlatform().name("ipc-reader").daemon().start(this::readLoop);
@@ -174,6 +175,7 @@ public final class WorkerRuntime {
                 Frame f = connection.readFrame();
                 switch (f.type()) {
                     case DELIVER -> runner.offer(Payloads.Deliver.decode(f.payload()).deliveries());
+                    case DELIVER_RUNS -> runner.offer(Payloads.DeliverRuns.decode(f.payload()));
                     case STOP -> requestStop();
                     default -> log.warn("ignoring unexpected frame {} from the manager", f.type());
                 }

@@ -79,7 +79,8 @@ class DispatcherTest {
             try {
                 while (got.size() < n) {
                     Frame f = workerEnd.readFrame();
-                    got.addAll(Payloads.Deliver.decode(f.payload()).deliveries());
+                    assertThat(f.type()).isEqualTo(FrameType.DELIVER_RUNS);
+                    got.addAll(Payloads.DeliverRuns.decode(f.payload()));
                 }
             } catch (Exception e) {
                 throw new RuntimeException(e);
@@ -105,7 +106,7 @@ class DispatcherTest {
         List<Delivery> first = receive(worker, 2);
         assertThat(first).extracting(DispatcherTest::text).containsExactly("a", "b");
         assertThat(first).allSatisfy(d -> assertThat(d.attempt()).isEqualTo(1));
-        assertThat(dispatcher.stats()).containsEntry("in_flight", 2L).containsEntry("depth", 1);
+        assertThat(dispatcher.stats()).containsEntry("in_flight", 2L).containsEntry("depth", 1L);
         dispatcher.settle(1, List.of(Outcome.acked(first.get(0).tag())));
         assertThat(receive(worker, 1)).extracting(DispatcherTest::text).containsExactly("c");
         assertThat(dispatcher.stats()).containsEntry("acked", 1L);
@@ -138,7 +139,7 @@ class DispatcherTest {
         assertThat(Duration.ofNanos(System.nanoTime() - failedAt)).isGreaterThanOrEqualTo(Duration.ofMillis(45));
         assertThat(d2.attempt()).isEqualTo(2);
         dispatcher.settle(1, List.of(Outcome.failed(d2.tag(), "boom again")));
-        assertThat(dispatcher.stats()).containsEntry("dead", 1L).containsEntry("in_flight", 0L).containsEntry("delayed", 0);
+        assertThat(dispatcher.stats()).containsEntry("dead", 1L).containsEntry("in_flight", 0L).containsEntry("delayed", 0L);
         assertThat(dispatcher.peek(true, 10)).singleElement().satisfies(m -> assertThat(m.lastError()).isEqualTo("boom again"));
         assertThat(dispatcher.requeueDead()).isEqualTo(1);
         assertThat(receive(worker, 1).get(0).attempt()).isEqualTo(1);
@@ -188,5 +189,32 @@ class DispatcherTest {
         assertThat(receive(worker, 1)).extracting(DispatcherTest::text).containsExactly("now");
         assertThat(receive(worker, 1)).extracting(DispatcherTest::text).containsExactly("later");
         assertThat(Duration.ofNanos(System.nanoTime() - pushedAt)).isGreaterThanOrEqualTo(Duration.ofMillis(295));
+    }
+
+    @Test
+    void aBatchSettlesInRangesAndItsUnsettledRestGoesBackInOrderWhenTheWorkerDies() throws Exception {
+        start(10, 5, 0);
+        IpcConnection w1 = attach(1);
+        dispatcher.push("q", bodies("a", "b", "c", "d", "e", "f", "g", "h", "i", "j"), 0);
+        List<Delivery> sent = receive(w1, 10);
+        assertThat(sent).extracting(DispatcherTest::text).containsExactly("a", "b", "c", "d", "e", "f", "g", "h", "i", "j");
+        long t = sent.get(0).tag();
+        dispatcher.settle(1, List.of(new Outcome(t + 2, 3, Payloads.Result.ACKED, null), Outcome.failed(t, "boom"),
+                new Outcome(t + 7, 3, Payloads.Result.RELEASED, null)));
+        List<Delivery> released = receive(w1, 3);
+        assertThat(released).extracting(DispatcherTest::text).containsExactly("h", "i", "j");
+        assertThat(released).allSatisfy(d -> assertThat(d.attempt()).isEqualTo(1));
+        assertThat(dispatcher.stats()).containsEntry("acked", 3L).containsEntry("in_flight", 6L).containsEntry("delayed", 1L);
+
+        dispatcher.detach(1, "killed (SIGKILL)", false);
+        IpcConnection w2 = attach(2);
+        List<Delivery> again = receive(w2, 6);
+        assertThat(again).extracting(DispatcherTest::text).containsExactly("b", "f", "g", "h", "i", "j");
+        assertThat(again).extracting(Delivery::attempt).containsExactly(2, 1, 1, 1, 1, 1);
+        Delivery retried = receive(w2, 1).get(0);
+        assertThat(text(retried)).isEqualTo("a");
+        assertThat(retried.attempt()).isEqualTo(2);
+        dispatcher.settle(2, List.of(new Outcome(t, 10, Payloads.Result.ACKED, null)));
+        assertThat(dispatcher.stats()).containsEntry("acked", 10L).containsEntry("in_flight", 0L).containsEntry("depth", 0L);
     }
 }

@@ -32,7 +32,7 @@ class SqliteQueueStoreTest {
         try (SqliteQueueStore store = SqliteQueueStore.open(db, Durability.PROCESS)) {
             store.insert("q", messages(1, 1000)).join();
             store.insert("other", messages(1001, 5)).join();
-            store.delete(List.of(1L, 2L, 3L));
+            store.delete(IdRanges.of(1L, 2L, 3L));
             store.recordFailure(4, 2, "boom", 123);
         }
         try (SqliteQueueStore store = SqliteQueueStore.open(db, Durability.POWER)) {
