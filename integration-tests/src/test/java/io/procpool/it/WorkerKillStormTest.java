@@ -62,7 +62,7 @@ class WorkerKillStormTest {
                     + "than once%n", n, kills, ackedInStorm, lines.size() - distinct.size());
             assertThat(distinct).as("distinct messages processed").hasSize(n);
             assertThat(kills).isGreaterThan(3);
-            assertThat(ackedInStorm).as("messages acked while workers were being killed").isGreaterThan(n / 4);
+            assertThat(ackedInStorm).as("messages acked while workers were being killed").isGreaterThan(n / 10);
         }
     }
 }

@@ -20,7 +20,12 @@ public final class IpcConnection implements AutoCloseable {
     private static final int HEADER_BYTES = 5;
 
     private final SocketChannel channel;
-    private ByteBuffer in = ByteBuffer.allocate(64 << 10).flip();
+    /**
+     * Direct, so that a read goes from the kernel straight into it (a heap buffer costs the JDK
+     * one more copy through a temporary direct buffer). Frames larger than what is buffered are
+     * read straight into their payload array instead.
+     */
+    private final ByteBuffer in = ByteBuffer.allocateDirect(64 << 10).flip();
     private final ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
     private final Object writeLock = new Object();
 
@@ -41,24 +46,29 @@ public final class IpcConnection implements AutoCloseable {
             throw new IpcProtocolException("frame length " + Integer.toUnsignedString(length)
                     + " is over the limit of " + MAX_FRAME_BYTES + " bytes");
         }
-        fill(length);
         byte[] payload = new byte[length];
-        in.get(payload);
+        if (length <= in.capacity()) {
+            fill(length);
+            in.get(payload);
+        } else {
+            int buffered = in.remaining();
+            in.get(payload, 0, buffered);
+            ByteBuffer rest = ByteBuffer.wrap(payload, buffered, length - buffered);
+            while (rest.hasRemaining()) {
+                if (channel.read(rest) < 0) {
+                    throw new EOFException("peer closed the connection in the middle of a frame");
+                }
+            }
+        }
         return new Frame(type, payload);
     }
 
-    /** Makes at least {@code n} bytes readable in {@code in}, reading from the socket as needed. */
+    /** Makes at least {@code n} bytes (at most the buffer's capacity) readable in {@code in}, reading from the socket as needed. */
     private void fill(int n) throws IOException {
         if (in.remaining() >= n) {
             return;
         }
-        if (in.capacity() < n) {
-            ByteBuffer bigger = ByteBuffer.allocate(Math.max(n, in.capacity() * 2));
-            bigger.put(in).flip();
-            in = bigger;
-        } else {
-            in.compact().flip();
-        }
+        in.compact().flip();
         while (in.remaining() < n) {
             in.position(in.limit()).limit(in.capacity());
             int r;
@@ -80,6 +90,21 @@ public final class IpcConnection implements AutoCloseable {
             header.clear();
             header.putInt(payload.length).put(type.code).flip();
             ByteBuffer[] parts = {header, ByteBuffer.wrap(payload)};
+            while (parts[1].hasRemaining() || parts[0].hasRemaining()) {
+                channel.write(parts);
+            }
+        }
+    }
+
+    /**
+     * Sends one frame whose payload is {@code payload}'s remaining bytes. With a direct buffer
+     * the kernel copies straight from it: the hot path reuses one instead of a new array per frame.
+     */
+    public void send(FrameType type, ByteBuffer payload) throws IOException {
+        synchronized (writeLock) {
+            header.clear();
+            header.putInt(payload.remaining()).put(type.code).flip();
+            ByteBuffer[] parts = {header, payload};
             while (parts[1].hasRemaining() || parts[0].hasRemaining()) {
                 channel.write(parts);
             }

@@ -213,13 +213,22 @@ public final class Payloads {
         private DeliverRuns() {}
 
         public static byte[] encode(String source, List<Run> runs) {
-            byte[] name = utf8(source);
-            int size = 2 + name.length + 4;
+            ByteBuffer out = ByteBuffer.allocate(encodedSize(source, runs));
+            encodeTo(out, source, runs);
+            return out.array();
+        }
+
+        public static int encodedSize(String source, List<Run> runs) {
+            int size = 2 + utf8(source).length + 4;
             for (Run r : runs) {
                 size += 16 + r.bodies().packedBytes(r.from(), r.to());
             }
-            ByteBuffer out = ByteBuffer.allocate(size);
-            putString(out, name);
+            return size;
+        }
+
+        /** Writes the payload at {@code out}'s position; {@code out} has {@link #encodedSize} bytes left. */
+        public static void encodeTo(ByteBuffer out, String source, List<Run> runs) {
+            putString(out, utf8(source));
             out.putInt(runs.size());
             for (Run r : runs) {
                 out.putLong(r.firstTag());
@@ -227,7 +236,6 @@ public final class Payloads {
                 out.putInt(r.count());
                 r.bodies().writeTo(out, r.from(), r.to());
             }
-            return out.array();
         }
 
         /** The runs as one delivery per message. */

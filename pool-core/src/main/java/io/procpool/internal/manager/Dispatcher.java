@@ -11,6 +11,7 @@ import io.procpool.internal.queue.IdRanges;
 import io.procpool.internal.queue.QueueStore;
 import io.procpool.internal.queue.StoredMessage;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,7 +47,7 @@ public final class Dispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     /** Messages per DELIVER frame at most: large enough to amortize a syscall, small enough to spread load. */
-    private static final int MAX_BATCH = 256;
+    private static final int MAX_BATCH = 1024;
     private static final long MAX_BATCH_BYTES = 4 << 20;
 
     /** A push the queue cannot take now (full, too large, wrong queue); the message says why. */
@@ -85,6 +86,8 @@ public final class Dispatcher {
     private boolean intakeStopped;
     private boolean closed;
     private Thread thread;
+    /** Where the dispatcher thread encodes DELIVER_RUNS frames; see {@link #encode}. */
+    private ByteBuffer deliverBuffer;
 
     public Dispatcher(QueueSettings settings, int maxDeliveries, int concurrency, QueueStore store) {
         this.settings = settings;
@@ -327,28 +330,24 @@ public final class Dispatcher {
             List<MessageRun> back = new ArrayList<>();
             int index = 0; // position among the worker's unsettled messages, in the order they were sent
             for (Outlet.Flight f : o.flightsInSendOrder()) {
-                int n = f.run.size();
-                for (int a = f.nextUnsettled(0, n); a < n; ) {
-                    int b = f.unsettledUntil(a, n);
-                    int mayHaveRun = (int) Math.max(0, Math.min(b - a, (long) concurrency - index));
-                    for (int i = a; i < a + mayHaveRun; i++) {
-                        MessageRun m = f.run.slice(i, i + 1);
-                        MessageRun next = messageFault ? m.failed(0) : m;
-                        if (next.failures() >= maxDeliveries) {
-                            deadLetter(next, "its worker " + why + " while delivery " + m.attempt() + " of it was running");
-                            continue;
-                        }
-                        if (messageFault) {
-                            store.recordFailure(m.firstId(), next.failures(), "worker " + why, 0);
-                        }
-                        back.add(next);
+                MessageRun run = f.run();
+                int mayHaveRun = (int) Math.max(0, Math.min(run.size(), (long) concurrency - index));
+                for (int i = 0; i < mayHaveRun; i++) {
+                    MessageRun m = run.slice(i, i + 1);
+                    MessageRun next = messageFault ? m.failed(0) : m;
+                    if (next.failures() >= maxDeliveries) {
+                        deadLetter(next, "its worker " + why + " while delivery " + m.attempt() + " of it was running");
+                        continue;
                     }
-                    if (a + mayHaveRun < b) {
-                        back.add(f.run.slice(a + mayHaveRun, b).notDelivered());
+                    if (messageFault) {
+                        store.recordFailure(m.firstId(), next.failures(), "worker " + why, 0);
                     }
-                    index += b - a;
-                    a = f.nextUnsettled(b, n);
+                    back.add(next);
                 }
+                if (mayHaveRun < run.size()) {
+                    back.add(run.slice(mayHaveRun, run.size()).notDelivered());
+                }
+                index += run.size();
             }
             long requeued = 0;
             for (int i = back.size() - 1; i >= 0; i--) {
@@ -390,33 +389,26 @@ public final class Dispatcher {
                         }
                         continue;
                     }
-                    MessageRun run = f.run;
-                    int j = (int) Math.min(run.size(), end - run.firstId());
-                    for (int p = f.nextUnsettled((int) (a - run.firstId()), j); p < j && f.remaining > 0; ) {
-                        int q = f.unsettledUntil(p, j);
-                        switch (outcome.result()) {
-                            case ACKED -> {
-                                ackedNow += q - p;
-                                if (persistent) {
-                                    done.add(run.firstId() + p, q - p);
-                                }
-                            }
-                            // never started: back to the head, and the delivery it was sent as does not count
-                            case RELEASED -> back.add(run.slice(p, q).notDelivered());
-                            case FAILED -> {
-                                for (int i = p; i < q; i++) {
-                                    fail(run.slice(i, i + 1), outcome.error(), now);
-                                }
+                    MessageRun run = f.run();
+                    int p = (int) (a - run.firstId());
+                    int q = (int) Math.min(run.size(), end - run.firstId());
+                    switch (outcome.result()) {
+                        case ACKED -> {
+                            ackedNow += q - p;
+                            if (persistent) {
+                                done.add(run.firstId() + p, q - p);
                             }
                         }
-                        f.settle(p, q);
-                        o.inFlight -= q - p;
-                        p = f.nextUnsettled(q, j);
+                        // never started: back to the head, and the delivery it was sent as does not count
+                        case RELEASED -> back.add(run.slice(p, q).notDelivered());
+                        case FAILED -> {
+                            for (int i = p; i < q; i++) {
+                                fail(run.slice(i, i + 1), outcome.error(), now);
+                            }
+                        }
                     }
-                    if (f.remaining == 0) {
-                        o.flights.remove(run.firstId());
-                    }
-                    a = run.firstId() + j;
+                    o.settle(f, p, q);
+                    a = run.firstId() + q;
                 }
             }
             for (int i = back.size() - 1; i >= 0; i--) {
@@ -638,12 +630,26 @@ public final class Dispatcher {
             String source = "queue:" + settings.queue();
             batches.forEach((outlet, runs) -> {
                 try {
-                    outlet.connection.send(FrameType.DELIVER_RUNS, Payloads.DeliverRuns.encode(source, runs));
+                    outlet.connection.send(FrameType.DELIVER_RUNS, encode(source, runs));
                 } catch (IOException e) {
                     // The worker is dying; its exit detaches it and redelivers these messages.
                 }
             });
         }
+    }
+
+    /**
+     * Encodes a DELIVER_RUNS payload into the dispatcher thread's one direct buffer, so a frame
+     * costs one copy of its bodies and no allocation. Dispatcher thread only.
+     */
+    private ByteBuffer encode(String source, List<Payloads.Run> runs) {
+        int size = Payloads.DeliverRuns.encodedSize(source, runs);
+        if (deliverBuffer == null || deliverBuffer.capacity() < size) {
+            deliverBuffer = ByteBuffer.allocateDirect(Math.max(size, 256 << 10));
+        }
+        deliverBuffer.clear();
+        Payloads.DeliverRuns.encodeTo(deliverBuffer, source, runs);
+        return deliverBuffer.flip();
     }
 
     /**

@@ -36,7 +36,7 @@ final class DeliveryRunner {
     }
 
     /** Outcomes wait at most for this many deliveries before they are sent, so acks stay batched. */
-    private static final int MAX_ACK_BATCH = 256;
+    private static final int MAX_ACK_BATCH = 512;
     /** Deliveries with this tag came from another worker ({@code ctx.send}) and take no ack. */
     static final long NO_ACK = -1;
 

@@ -217,4 +217,17 @@ class DispatcherTest {
         dispatcher.settle(2, List.of(new Outcome(t, 10, Payloads.Result.ACKED, null)));
         assertThat(dispatcher.stats()).containsEntry("acked", 10L).containsEntry("in_flight", 0L).containsEntry("depth", 0L);
     }
+
+    @Test
+    void aReleasedMessageThatComesBackToTheSameWorkerLosesNoneOfItsNeighbours() throws Exception {
+        start(10, 5, 0);
+        IpcConnection w1 = attach(1);
+        dispatcher.push("q", bodies("a", "b", "c"), 0);
+        long t = receive(w1, 3).get(0).tag();
+        dispatcher.settle(1, List.of(Outcome.released(t)));
+        assertThat(receive(w1, 1)).extracting(DispatcherTest::text).containsExactly("a");
+        assertThat(dispatcher.stats()).containsEntry("in_flight", 3L);
+        dispatcher.settle(1, List.of(new Outcome(t, 3, Payloads.Result.ACKED, null)));
+        assertThat(dispatcher.stats()).containsEntry("acked", 3L).containsEntry("in_flight", 0L).containsEntry("depth", 0L);
+    }
 }
