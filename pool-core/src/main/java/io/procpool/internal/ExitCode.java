@@ -27,6 +27,8 @@ public final class ExitCode {
     public static final int NOT_RUNNING = 9;
     /** Manager or CLI: the queue database is corrupt, foreign or cannot be opened. */
     public static final int QUEUE_UNAVAILABLE = 10;
+    /** Manager or worker: the source could not start (a TCP port taken, a broker unreachable). */
+    public static final int SOURCE_FAILED = 11;
 
     private ExitCode() {}
 
@@ -40,6 +42,7 @@ public final class ExitCode {
             case CONSUMER_START_FAILED -> "consumer onStart threw";
             case MANAGER_GONE -> "lost its manager";
             case CONSUMER_LOOP_FAILED -> "consumer run() threw";
+            case SOURCE_FAILED -> "its source could not start";
             case 137 -> "killed (SIGKILL)";
             case 143 -> "terminated (SIGTERM)";
             default -> code > 128 ? "killed by signal " + (code - 128) : "exit code " + code;

@@ -92,9 +92,12 @@ public record PoolConfig(
         ConfigValues v = new ConfigValues(raw);
         String consumer = v.string("consumer", null);
         String sourceType = v.string("source.type", "queue");
-        if (!SOURCE_TYPES.contains(sourceType)) {
-            throw ConfigException.invalid("source.type", "must be one of " + String.join(", ",
-                    SOURCE_TYPES.stream().sorted().toList()) + " (tcp, redis and kafka come with their modules)",
+        io.procpool.spi.SourceProvider provider = SOURCE_TYPES.contains(sourceType) ? null : SourceProviders.find(sourceType);
+        if (!SOURCE_TYPES.contains(sourceType) && provider == null) {
+            List<String> known = new ArrayList<>(SOURCE_TYPES.stream().sorted().toList());
+            known.addAll(SourceProviders.types());
+            throw ConfigException.invalid("source.type", "must be one of " + String.join(", ", known)
+                    + " (tcp, redis and kafka come with their modules: pool-tcp, pool-redis, pool-kafka on the classpath)",
                     sourceType, v.origin("source.type"));
         }
         if (consumer == null || consumer.isBlank()) {
@@ -109,6 +112,14 @@ public record PoolConfig(
         });
         source.putIfAbsent("type", sourceType);
         QueueSettings queue = sourceType.equals("queue") ? QueueSettings.from(source.keySet(), v) : null;
+        if (provider != null) {
+            try {
+                provider.validate(Map.copyOf(source));
+            } catch (io.procpool.spi.SourceConfigException e) {
+                String key = "source." + e.key();
+                throw ConfigException.invalid(key, e.problem(), e.value(), v.origin(key));
+            }
+        }
         List<Path> classpath = new ArrayList<>();
         for (String entry : v.list("classpath", List.of())) {
             classpath.add(baseDir.resolve(entry).normalize());

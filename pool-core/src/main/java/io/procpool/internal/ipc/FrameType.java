@@ -8,7 +8,7 @@ public enum FrameType {
     WELCOME(2),
     /** worker → manager: consumer loaded, {@code onStart} returned, ready for messages. */
     READY(3),
-    /** manager → worker: a batch of messages. */
+    /** manager → worker: a batch of messages; a flag says whether their consumer may reply. */
     DELIVER(4),
     /** worker → manager: a batch of outcomes (acks and failures) for delivered messages. */
     ACK(5),
@@ -32,7 +32,9 @@ public enum FrameType {
      * manager → worker: built-in queue messages as runs of consecutive ids that share their
      * attempt, bodies packed as they were pushed (the fast path; DELIVER carries the rest).
      */
-    DELIVER_RUNS(14);
+    DELIVER_RUNS(14),
+    /** worker → manager: replies of deliveries that allow them (TCP), sent before the ACK of their delivery. */
+    REPLIES(15);
 
     public final byte code;
 

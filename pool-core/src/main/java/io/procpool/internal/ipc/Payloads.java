@@ -56,12 +56,17 @@ public final class Payloads {
 
     /**
      * DELIVER: a batch of messages. Hot path: the source is written once per batch (a batch
-     * comes from one source), and an id equal to its tag is not written at all.
+     * comes from one source), and an id equal to its tag is not written at all. {@code replies}:
+     * the source carries replies (TCP), so the consumer may call {@code Message.reply}.
      */
-    public record Deliver(List<Delivery> deliveries) {
+    public record Deliver(List<Delivery> deliveries, boolean replies) {
+        public Deliver(List<Delivery> deliveries) {
+            this(deliveries, false);
+        }
+
         public byte[] encode() {
             byte[] source = utf8(deliveries.isEmpty() ? "" : deliveries.get(0).source());
-            int size = 4 + 2 + source.length;
+            int size = 4 + 2 + source.length + 1;
             for (Delivery d : deliveries) {
                 size += 8 + 1 + 4 + 4 + 4 + d.body().length + (d.id() == null ? 0 : 2 + utf8(d.id()).length)
                         + headersSize(d.headers());
@@ -70,6 +75,7 @@ public final class Payloads {
             ByteBuffer out = ByteBuffer.allocate(size);
             out.putInt(deliveries.size());
             putString(out, source);
+            out.put((byte) (replies ? 1 : 0));
             for (Delivery d : deliveries) {
                 out.putLong(d.tag());
                 out.put((byte) (d.id() == null ? 1 : 0));
@@ -93,6 +99,10 @@ public final class Payloads {
                 ByteBuffer in = ByteBuffer.wrap(b);
                 int n = in.getInt();
                 String source = getString(in);
+                boolean replies = in.get() == 1;
+                if (n < 0 || n > b.length / 21) {
+                    throw new IpcProtocolException("a DELIVER claims " + n + " messages");
+                }
                 List<Delivery> list = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
                     long tag = in.getLong();
@@ -107,7 +117,7 @@ public final class Payloads {
                     in.get(body);
                     list.add(new Delivery(tag, id, attempt, source, headers, body));
                 }
-                return new Deliver(list);
+                return new Deliver(list, replies);
             } catch (RuntimeException e) {
                 throw new IpcProtocolException("truncated or corrupt DELIVER payload: " + e);
             }
@@ -119,6 +129,47 @@ public final class Payloads {
                 n += 4 + utf8(h.getKey()).length + utf8(h.getValue()).length;
             }
             return n;
+        }
+    }
+
+    /** One reply of a consumer to the delivery {@code tag}. */
+    public record Reply(long tag, byte[] body) {}
+
+    /** REPLIES: a batch of replies, in the order the consumers sent them. */
+    public record Replies(List<Reply> replies) {
+        public byte[] encode() {
+            int size = 4;
+            for (Reply r : replies) {
+                size += 12 + r.body().length;
+            }
+            ByteBuffer out = ByteBuffer.allocate(size);
+            out.putInt(replies.size());
+            for (Reply r : replies) {
+                out.putLong(r.tag()).putInt(r.body().length).put(r.body());
+            }
+            return out.array();
+        }
+
+        public static Replies decode(byte[] b) {
+            try {
+                ByteBuffer in = ByteBuffer.wrap(b);
+                int n = in.getInt();
+                if (n < 0 || n > b.length / 12) {
+                    throw new IpcProtocolException("a REPLIES claims " + n + " replies");
+                }
+                List<Reply> list = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    long tag = in.getLong();
+                    byte[] body = new byte[in.getInt()];
+                    in.get(body);
+                    list.add(new Reply(tag, body));
+                }
+                return new Replies(list);
+            } catch (IpcProtocolException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new IpcProtocolException("truncated or corrupt REPLIES payload: " + e);
+            }
         }
     }
 

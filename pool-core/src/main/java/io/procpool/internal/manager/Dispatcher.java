@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * {@link #pause}, {@link #detach}; control threads call {@link #push} and the inspection
  * methods. All state is guarded by {@link #lock}; socket writes and store waits happen outside it.
  */
-public final class Dispatcher {
+public final class Dispatcher implements WorkerFeed {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     /** Messages per DELIVER frame at most: large enough to amortize a syscall, small enough to spread load. */
@@ -288,6 +288,7 @@ public final class Dispatcher {
     }
 
     /** A READY worker starts receiving messages. */
+    @Override
     public void attach(long workerId, int slot, IpcConnection connection) {
         lock.lock();
         try {
@@ -299,6 +300,7 @@ public final class Dispatcher {
     }
 
     /** The worker gets no new messages (it is stopping or being recycled); in-flight ones may still be acked. */
+    @Override
     public void pause(long workerId) {
         lock.lock();
         try {
@@ -320,6 +322,7 @@ public final class Dispatcher {
      * SIGTERM) counts nothing. Messages beyond the first {@code concurrency} were waiting
      * unstarted, and go back as if never sent.
      */
+    @Override
     public void detach(long workerId, String why, boolean messageFault) {
         lock.lock();
         try {
@@ -365,6 +368,7 @@ public final class Dispatcher {
     }
 
     /** Settles outcomes from one worker's ACK frame; outcomes for unknown tags are ignored. */
+    @Override
     public void settle(long workerId, List<Outcome> outcomes) {
         boolean persistent = store.persistent();
         IdRanges done = persistent ? new IdRanges() : null;
@@ -540,6 +544,7 @@ public final class Dispatcher {
     }
 
     /** No more dispatching: used by a graceful stop so in-flight work can drain. */
+    @Override
     public void stopIntake() {
         lock.lock();
         try {

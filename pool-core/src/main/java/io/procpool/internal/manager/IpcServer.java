@@ -25,11 +25,13 @@ final class IpcServer {
     private final ServerSocketChannel server;
     private final Supervisor supervisor;
     private final Dispatcher dispatcher;
+    private final WorkerFeed feed;
 
-    IpcServer(ServerSocketChannel server, Supervisor supervisor, Dispatcher dispatcher) {
+    IpcServer(ServerSocketChannel server, Supervisor supervisor, Dispatcher dispatcher, WorkerFeed feed) {
         this.server = server;
         this.supervisor = supervisor;
         this.dispatcher = dispatcher;
+        this.feed = feed;
     }
 
     void start() {
@@ -60,7 +62,12 @@ final class IpcServer {
     private void readOne(Payloads.Hello hello, Frame f) {
         long id = hello.workerId();
         switch (f.type()) {
-            case ACK -> dispatcher.settle(id, Payloads.Ack.decode(f.payload()).outcomes());
+            case ACK -> feed.settle(id, Payloads.Ack.decode(f.payload()).outcomes());
+            case REPLIES -> {
+                for (Payloads.Reply r : Payloads.Replies.decode(f.payload()).replies()) {
+                    feed.reply(id, r.tag(), r.body());
+                }
+            }
             case READY -> supervisor.post(new SupervisorEvent.Ready(id));
             case HEARTBEAT -> supervisor.post(new SupervisorEvent.Heartbeat(id, Payloads.Heartbeat.decode(f.payload())));
             case RECYCLE -> supervisor.post(new SupervisorEvent.RecycleAsked(id, Payloads.Recycle.decode(f.payload()).reason()));

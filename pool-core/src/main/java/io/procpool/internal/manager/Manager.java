@@ -4,6 +4,7 @@ import io.procpool.PoolListener;
 import io.procpool.internal.Signals;
 import io.procpool.internal.config.ConsumerClassCheck;
 import io.procpool.internal.config.PoolConfig;
+import io.procpool.internal.config.SourceProviders;
 import io.procpool.internal.manager.RunDirectory.AlreadyRunningException;
 import io.procpool.internal.manager.SupervisorEvent.Command;
 import io.procpool.internal.manager.SupervisorEvent.SignalReceived;
@@ -11,6 +12,8 @@ import io.procpool.internal.queue.Durability;
 import io.procpool.internal.queue.MemoryQueueStore;
 import io.procpool.internal.queue.QueueStore;
 import io.procpool.internal.queue.SqliteQueueStore;
+import io.procpool.spi.ManagerSource;
+import io.procpool.spi.SourceProvider;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.ServerSocketChannel;
@@ -71,7 +74,27 @@ public final class Manager {
             Dispatcher dispatcher = new Dispatcher(config.queueSettings(), config.maxDeliveries(), config.concurrency(), store);
             Supervisor s = new Supervisor(config, new JvmWorkerLauncher(out, err, entry), dispatcher, Clock.systemUTC(),
                     listeners, reloader);
-            new IpcServer(ipc, s, dispatcher).start();
+            WorkerFeed feed = dispatcher;
+            ManagerSource source = managerSource(config);
+            if (source != null) {
+                closer.add(source);
+                RequestRouter router = new RequestRouter(prefetchOf(config), source::stopAccepting);
+                closer.add(0, router::close);
+                s.feedFrom(router, () -> {
+                    Map<String, Object> stats = new java.util.LinkedHashMap<>(source.stats());
+                    stats.putAll(router.stats());
+                    return stats;
+                });
+                router.start();
+                try {
+                    source.start(router);
+                } catch (Exception e) {
+                    err.println("[manager] pool start: source " + config.sourceType() + " could not start: " + e.getMessage());
+                    return io.procpool.internal.ExitCode.SOURCE_FAILED;
+                }
+                feed = router;
+            }
+            new IpcServer(ipc, s, dispatcher, feed).start();
             ControlServer controlServer = new ControlServer(control, s, dispatcher);
             controlServer.start();
             new ProducerServer(producers, dispatcher).start();
@@ -103,6 +126,24 @@ public final class Manager {
                     // best effort at exit
                 }
             }
+        }
+    }
+
+    /** The manager's instance of a manager-run source (TCP in process mode), or null. */
+    private static ManagerSource managerSource(PoolConfig config) {
+        SourceProvider provider = SourceProviders.find(config.sourceType());
+        if (provider == null || !provider.managerFed(config.source())) {
+            return null;
+        }
+        return provider.managerSource(config.source());
+    }
+
+    /** {@code source.prefetch} of a manager-run source: unfinished requests per worker at most. */
+    private static int prefetchOf(PoolConfig config) {
+        try {
+            return Integer.parseInt(config.source().getOrDefault("prefetch", Integer.toString(PoolConfig.DEFAULT_PREFETCH)));
+        } catch (NumberFormatException e) {
+            return PoolConfig.DEFAULT_PREFETCH; // the provider validated it
         }
     }
 

@@ -73,6 +73,9 @@ final class StatusReport {
         if ("queue".equals(s.config().sourceType())) {
             pool.put("queue", s.dispatcher().stats());
         }
+        if (s.sourceStats() != null) {
+            pool.put(s.config().sourceType(), s.sourceStats().get());
+        }
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("ok", true);
         report.put("pool", pool);

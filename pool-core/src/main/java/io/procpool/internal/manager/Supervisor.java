@@ -49,6 +49,10 @@ public final class Supervisor {
 
     private final WorkerLauncher launcher;
     private final Dispatcher dispatcher;
+    /** What feeds READY workers: the queue's dispatcher, or the router of a manager-run source. */
+    private WorkerFeed feed;
+    /** Counters of a manager-run source for status, or null. */
+    private java.util.function.Supplier<Map<String, Object>> sourceStats;
     private final Clock clock;
     private final List<PoolListener> listeners;
     private final Supplier<PoolConfig> configReloader;
@@ -74,6 +78,7 @@ public final class Supervisor {
         this.config = config;
         this.launcher = launcher;
         this.dispatcher = dispatcher;
+        this.feed = dispatcher;
         this.clock = clock;
         this.listeners = List.copyOf(listeners);
         this.configReloader = configReloader;
@@ -288,7 +293,7 @@ public final class Supervisor {
         w.state = WorkerHandle.State.READY;
         w.readyAtMs = clock.millis();
         log.info("worker {} in slot {} (pid {}) is ready in {} ms", w.id, w.slot, w.pid(), w.readyAtMs - w.spawnedAtMs);
-        dispatcher.attach(w.id, w.slot, w.connection);
+        feed.attach(w.id, w.slot, w.connection);
         Slot slot = slots.get(w.slot);
         if (slot != null && slot.successor == w) {
             WorkerHandle old = slot.current;
@@ -318,7 +323,7 @@ public final class Supervisor {
         if (w == null) {
             return;
         }
-        dispatcher.detach(workerId, ExitCode.describe(exitCode), mayBeMessageFault(w, exitCode));
+        feed.detach(workerId, ExitCode.describe(exitCode), mayBeMessageFault(w, exitCode));
         exitedProcessed += w.processed;
         exitedFailed += w.failed;
         if (w.connection != null) {
@@ -381,7 +386,7 @@ public final class Supervisor {
         }
         w.state = WorkerHandle.State.STOPPING;
         w.stopDeadlineMs = clock.millis() + config.maxWaitTime().toMillis();
-        dispatcher.pause(w.id);
+        feed.pause(w.id);
         if (w.connection == null) {
             return; // it gets STOP right after its HELLO
         }
@@ -405,7 +410,7 @@ public final class Supervisor {
         }
         log.info("recycling worker {} in slot {} (pid {}): {}", w.id, w.slot, w.pid(), reason);
         w.recycleReason = reason;
-        dispatcher.pause(w.id);
+        feed.pause(w.id);
         if (slot.successor == null && !stopping) {
             slot.successor = spawnWorker(slot);
         }
@@ -482,7 +487,7 @@ public final class Supervisor {
             stopping = true;
             stopDeadlineMs = deadline;
             reloadQueue.clear();
-            dispatcher.stopIntake();
+            feed.stopIntake();
             log.info("stopping {} worker(s), waiting up to {}", workers.size(), Units.format(timeout));
         }
         for (WorkerHandle w : new ArrayList<>(workers.values())) {
@@ -579,6 +584,16 @@ public final class Supervisor {
 
     long exitedFailed() {
         return exitedFailed;
+    }
+
+    /** Workers get their messages from {@code feed} (a manager-run source's router) instead of the queue. Before {@link #run}. */
+    void feedFrom(WorkerFeed feed, java.util.function.Supplier<Map<String, Object>> stats) {
+        this.feed = feed;
+        this.sourceStats = stats;
+    }
+
+    java.util.function.Supplier<Map<String, Object>> sourceStats() {
+        return sourceStats;
     }
 
     Dispatcher dispatcher() {

@@ -6,6 +6,7 @@ import io.procpool.WorkerContext;
 import io.procpool.internal.ipc.Payloads;
 import io.procpool.internal.ipc.Payloads.Delivery;
 import io.procpool.internal.ipc.Payloads.Outcome;
+import io.procpool.spi.Request;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +31,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class DeliveryRunner {
 
-    /** Sends a batch of outcomes to the manager. */
+    /** Sends a batch of outcomes to the manager, after the replies that came before them. */
     interface OutcomeSink {
-        void send(List<Outcome> outcomes);
+        void send(List<Payloads.Reply> replies, List<Outcome> outcomes);
     }
+
+    /**
+     * Deliveries that arrived together and where their results go: over IPC (with replies when
+     * {@code replies}), or, for a request of a source this worker runs itself, to {@code local}.
+     */
+    private record Batch(List<Delivery> deliveries, boolean replies, Request local) {}
 
     /** Outcomes wait at most for this many deliveries before they are sent, so acks stay batched. */
     private static final int MAX_ACK_BATCH = 512;
@@ -49,7 +56,7 @@ final class DeliveryRunner {
     private final OutcomeSink sink;
     private final Runnable onMaxRequests;
     /** Frames as they arrived: one queue operation per batch, not per message. */
-    private final BlockingQueue<List<Delivery>> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
     private final Semaphore permits;
     /** Start times of running messages when several run at once ({@code concurrency > 1}). */
     private final Map<Long, Long> startedAtMs = new ConcurrentHashMap<>();
@@ -58,11 +65,16 @@ final class DeliveryRunner {
     /** Deliveries received and not yet started or released: while there are some, acks wait to be batched. */
     private final AtomicInteger unstarted = new AtomicInteger();
     private final AtomicLong processed = new AtomicLong();
+    private final AtomicLong localIds = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicBoolean recycleAsked = new AtomicBoolean();
     /** Deliveries received and not yet finished (queued or running). */
     private final AtomicInteger outstanding = new AtomicInteger();
     private final List<Outcome> pending = new ArrayList<>();
+    /** Replies not yet sent; guarded by {@code pending}. They always leave before the outcomes batched with them. */
+    private final List<Payloads.Reply> pendingReplies = new ArrayList<>();
+    /** Held from taking a batch of outcomes to sending it, so that batches leave in the order they were taken. */
+    private final Object flushLock = new Object();
     /** Deliveries the outcomes in {@link #pending} and the open ack range cover; guarded by {@code pending}. */
     private int pendingCount;
     /** The open range of consecutive acks, not yet in {@link #pending}; guarded by {@code pending}. */
@@ -99,31 +111,45 @@ final class DeliveryRunner {
     }
 
     void offer(List<Delivery> deliveries) {
+        offer(deliveries, false);
+    }
+
+    /** Deliveries from the manager; {@code replies}: their consumer may reply. IPC reader thread. */
+    void offer(List<Delivery> deliveries, boolean replies) {
         outstanding.addAndGet(deliveries.size());
         unstarted.addAndGet(deliveries.size());
-        queue.add(deliveries);
+        queue.add(new Batch(deliveries, replies, null));
+    }
+
+    /** A request of a source this worker runs itself (TCP base mode); its results go to the request. Any thread. */
+    void offerLocal(Request request) {
+        outstanding.incrementAndGet();
+        unstarted.incrementAndGet();
+        Delivery d = new Delivery(NO_ACK, "local-" + localIds.incrementAndGet(), 1, request.source(), request.headers(),
+                request.body());
+        queue.add(new Batch(List.of(d), true, request));
     }
 
     private void takeLoop() {
         try {
             while (!closed) {
-                List<Delivery> batch = queue.poll(100, TimeUnit.MILLISECONDS);
+                Batch batch = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (batch == null) {
                     flushOutcomes();
                     continue;
                 }
-                for (Delivery d : batch) {
-                    if (releasing) {
+                for (Delivery d : batch.deliveries()) {
+                    if (releasing && batch.local() == null) {
                         release(d);
                     } else if (concurrency == 1) {
                         unstarted.decrementAndGet();
-                        runOne(d);
+                        runOne(d, batch);
                     } else {
                         permits.acquire();
                         unstarted.decrementAndGet();
                         Thread.ofVirtual().name("message-" + d.tag()).start(() -> {
                             try {
-                                runOne(d);
+                                runOne(d, batch);
                             } finally {
                                 permits.release();
                             }
@@ -136,11 +162,13 @@ final class DeliveryRunner {
         }
     }
 
-    private void runOne(Delivery d) {
+    private void runOne(Delivery d, Batch batch) {
         long key = d.tag() == NO_ACK ? -System.nanoTime() : d.tag();
         markStarted(key, System.currentTimeMillis());
         String error = null;
-        Message m = new IncomingMessage(d);
+        java.util.function.Consumer<byte[]> replyTo = batch.local() != null ? batch.local()::reply
+                : batch.replies() ? body -> addReply(d.tag(), body) : null;
+        Message m = new IncomingMessage(d, replyTo);
         int[] tries = {0};
         try {
             retry.run(() -> {
@@ -165,7 +193,13 @@ final class DeliveryRunner {
         } finally {
             markStarted(key, 0);
         }
-        if (d.tag() != NO_ACK) {
+        if (batch.local() != null) {
+            if (error == null) {
+                batch.local().done();
+            } else {
+                batch.local().failed(error);
+            }
+        } else if (d.tag() != NO_ACK) {
             if (error == null) {
                 addAck(d.tag());
             } else {
@@ -206,9 +240,14 @@ final class DeliveryRunner {
      */
     void releaseUnstarted() {
         releasing = true;
-        List<Delivery> batch;
-        while ((batch = queue.poll()) != null) {
-            batch.forEach(this::release);
+        List<Batch> left = new ArrayList<>();
+        queue.drainTo(left);
+        for (Batch batch : left) {
+            if (batch.local() != null) {
+                queue.add(batch); // a request of this worker's own source has nowhere else to go: it still runs
+            } else {
+                batch.deliveries().forEach(this::release);
+            }
         }
         flushOutcomes();
     }
@@ -259,19 +298,39 @@ final class DeliveryRunner {
         }
     }
 
-    /** Sends every outcome not yet sent. Any thread. */
-    void flushOutcomes() {
-        List<Outcome> batch;
+    /**
+     * A consumer's reply to delivery {@code tag}: sent at once when nothing else waits to start
+     * (no latency added to a lone request), else with the next batch of acks, always before them.
+     */
+    private void addReply(long tag, byte[] body) {
+        boolean flushNow;
         synchronized (pending) {
-            closeAckRange();
-            if (pending.isEmpty()) {
-                return;
-            }
-            batch = List.copyOf(pending);
-            pending.clear();
-            pendingCount = 0;
+            pendingReplies.add(new Payloads.Reply(tag, body.clone()));
+            flushNow = unstarted.get() == 0 || pendingReplies.size() >= ackBatch;
         }
-        sink.send(batch);
+        if (flushNow) {
+            flushOutcomes();
+        }
+    }
+
+    /** Sends every reply and outcome not yet sent. Any thread. */
+    void flushOutcomes() {
+        synchronized (flushLock) {
+            List<Outcome> batch;
+            List<Payloads.Reply> replies;
+            synchronized (pending) {
+                closeAckRange();
+                if (pending.isEmpty() && pendingReplies.isEmpty()) {
+                    return;
+                }
+                batch = List.copyOf(pending);
+                replies = List.copyOf(pendingReplies);
+                pending.clear();
+                pendingReplies.clear();
+                pendingCount = 0;
+            }
+            sink.send(replies, batch);
+        }
     }
 
     /** Waits until every delivery received so far has run and its outcome was sent. */

@@ -4,8 +4,24 @@ import io.procpool.Message;
 import io.procpool.internal.ipc.Payloads.Delivery;
 import java.util.Map;
 
-/** A {@link Message} built from one delivery of a DELIVER frame. Immutable. */
-record IncomingMessage(Delivery delivery) implements Message {
+/**
+ * A {@link Message} built from one delivery; {@code replyTo} is where replies go, null when the
+ * source carries none. Immutable; any thread.
+ */
+record IncomingMessage(Delivery delivery, java.util.function.Consumer<byte[]> replyTo) implements Message {
+
+    IncomingMessage(Delivery delivery) {
+        this(delivery, null);
+    }
+
+    @Override
+    public void reply(byte[] body) {
+        if (replyTo == null) {
+            Message.super.reply(body);
+        } else {
+            replyTo.accept(body);
+        }
+    }
 
     @Override
     public String id() {

@@ -3,10 +3,13 @@ package io.procpool.internal.worker;
 import io.procpool.Consumer;
 import io.procpool.internal.ExitCode;
 import io.procpool.internal.config.RetrySettings;
+import io.procpool.internal.config.SourceProviders;
 import io.procpool.internal.ipc.Frame;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Payloads;
+import io.procpool.spi.SourceProvider;
+import io.procpool.spi.WorkerSource;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
@@ -122,6 +125,13 @@ public final class WorkerRuntime {
             return ExitCode.CONSUMER_START_FAILED;
         }
         runner.start();
+        WorkerSource ownSource;
+        try {
+            ownSource = startOwnSource(settings, slot);
+        } catch (Exception e) {
+            log.error("source {} could not start in this worker: {}", settings.get("source.type"), e.toString());
+            return ExitCode.SOURCE_FAILED;
+        }
         Thread.ofPlatform().name("heartbeat").daemon().start(this::heartbeatLoop);
         try {
             connection.send(FrameType.READY, new byte[0]);
@@ -137,6 +147,9 @@ public final class WorkerRuntime {
                 stopRequested.await();
             }
             stopping = true;
+            if (ownSource != null) {
+                ownSource.stopAccepting();
+            }
             runner.awaitIdle();
             consumer.onStop(ctx);
         } catch (InterruptedException e) {
@@ -144,10 +157,37 @@ public final class WorkerRuntime {
         } catch (Exception e) {
             log.error("consumer {}.onStop threw", consumer.getClass().getName(), e);
         }
+        if (ownSource != null) {
+            ownSource.close();
+        }
         runner.close();
         reader.interrupt();
         connection.close();
         return code;
+    }
+
+    /**
+     * Starts the source this worker runs itself (TCP in base mode, Redis, Kafka), whose
+     * requests run on this worker's delivery path; null when the manager feeds the worker.
+     */
+    private WorkerSource startOwnSource(Map<String, String> settings, int slot) throws Exception {
+        String type = settings.getOrDefault("source.type", "queue");
+        SourceProvider provider = SourceProviders.find(type);
+        if (provider == null) {
+            return null;
+        }
+        Map<String, String> source = new java.util.TreeMap<>();
+        settings.forEach((k, v) -> {
+            if (k.startsWith("source.")) {
+                source.put(k.substring("source.".length()), v);
+            }
+        });
+        if (provider.managerFed(source)) {
+            return null;
+        }
+        WorkerSource ws = provider.workerSource(source);
+        ws.start(runner::offerLocal, slot);
+        return ws;
     }
 
     private int runLoop(Consumer consumer, ConnectedWorkerContext ctx) {
@@ -174,7 +214,10 @@ public final class WorkerRuntime {
             while (true) {
                 Frame f = connection.readFrame();
                 switch (f.type()) {
-                    case DELIVER -> runner.offer(Payloads.Deliver.decode(f.payload()).deliveries());
+                    case DELIVER -> {
+                        Payloads.Deliver deliver = Payloads.Deliver.decode(f.payload());
+                        runner.offer(deliver.deliveries(), deliver.replies());
+                    }
                     case DELIVER_RUNS -> runner.offer(Payloads.DeliverRuns.decode(f.payload()));
                     case STOP -> requestStop();
                     default -> log.warn("ignoring unexpected frame {} from the manager", f.type());
@@ -215,8 +258,14 @@ public final class WorkerRuntime {
         }
     }
 
-    private void sendOutcomes(java.util.List<Payloads.Outcome> outcomes) {
+    private void sendOutcomes(java.util.List<Payloads.Reply> replies, java.util.List<Payloads.Outcome> outcomes) {
         try {
+            if (!replies.isEmpty()) {
+                connection.send(FrameType.REPLIES, new Payloads.Replies(replies).encode());
+            }
+            if (outcomes.isEmpty()) {
+                return;
+            }
             connection.send(FrameType.ACK, new Payloads.Ack(outcomes).encode());
         } catch (IOException e) {
             managerGone();

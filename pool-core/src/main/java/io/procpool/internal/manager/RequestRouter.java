@@ -1,0 +1,265 @@
+package io.procpool.internal.manager;
+
+import io.procpool.internal.ipc.FrameType;
+import io.procpool.internal.ipc.IpcConnection;
+import io.procpool.internal.ipc.Payloads;
+import io.procpool.internal.ipc.Payloads.Delivery;
+import io.procpool.internal.ipc.Payloads.Outcome;
+import io.procpool.spi.Request;
+import io.procpool.spi.RequestSink;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the requests of a manager-run source (TCP in process mode) on workers: each request goes
+ * to the least loaded READY worker with credit ({@code source.prefetch} unfinished requests at
+ * most), in DELIVER batches that allow replies; replies and outcomes come back over IPC and go
+ * to the request. A request whose worker dies is failed (the source answers it with an error)
+ * rather than run again: it may have had effects and sent replies already. A request a stopping
+ * worker had not started goes to another worker.
+ *
+ * <p>Threads: sources call {@link #submit} from their I/O threads; the "router" thread sends
+ * batches; IPC readers call {@link #settle} and {@link #reply}; the supervisor attaches and
+ * detaches workers. State is guarded by {@link #lock}; callbacks into requests and socket
+ * writes happen outside it.
+ */
+final class RequestRouter implements WorkerFeed, RequestSink {
+
+    private static final Logger log = LoggerFactory.getLogger(RequestRouter.class);
+    private static final int MAX_BATCH = 256;
+
+    /** One attached worker and the requests it has not finished. */
+    private static final class Outlet {
+        final long workerId;
+        final IpcConnection connection;
+        final Map<Long, Request> inFlight = new HashMap<>();
+        boolean paused;
+
+        Outlet(long workerId, IpcConnection connection) {
+            this.workerId = workerId;
+            this.connection = connection;
+        }
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Request> waiting = new ArrayDeque<>();
+    private final Map<Long, Outlet> outlets = new LinkedHashMap<>();
+    private final int prefetch;
+    /** Run when a graceful stop begins: the source stops accepting. */
+    private final Runnable onStopIntake;
+    private final AtomicLong lost = new AtomicLong();
+    private long nextTag = 1;
+    private boolean intakeStopped;
+    private boolean closed;
+
+    RequestRouter(int prefetch, Runnable onStopIntake) {
+        this.prefetch = prefetch;
+        this.onStopIntake = onStopIntake;
+    }
+
+    void start() {
+        Thread.ofPlatform().name("router").daemon().start(this::routeLoop);
+    }
+
+    @Override
+    public void submit(Request request) {
+        lock.lock();
+        try {
+            waiting.addLast(request);
+            changed.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void attach(long workerId, int slot, IpcConnection connection) {
+        lock.lock();
+        try {
+            outlets.put(workerId, new Outlet(workerId, connection));
+            changed.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void pause(long workerId) {
+        lock.lock();
+        try {
+            Outlet o = outlets.get(workerId);
+            if (o != null) {
+                o.paused = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void detach(long workerId, String why, boolean messageFault) {
+        List<Request> failed;
+        lock.lock();
+        try {
+            Outlet o = outlets.remove(workerId);
+            if (o == null) {
+                return;
+            }
+            failed = new ArrayList<>(o.inFlight.values());
+            changed.signal();
+        } finally {
+            lock.unlock();
+        }
+        if (!failed.isEmpty()) {
+            lost.addAndGet(failed.size());
+            log.warn("{} request(s) in flight on worker {} get an error: it {}", failed.size(), workerId, why);
+        }
+        for (Request r : failed) {
+            r.failed("worker " + why + " while handling this request");
+        }
+    }
+
+    @Override
+    public void settle(long workerId, List<Outcome> outcomes) {
+        List<Runnable> calls = new ArrayList<>();
+        lock.lock();
+        try {
+            Outlet o = outlets.get(workerId);
+            if (o == null) {
+                return;
+            }
+            for (Outcome outcome : outcomes) {
+                for (long tag = outcome.tag(); tag < outcome.tag() + outcome.count(); tag++) {
+                    Request r = o.inFlight.remove(tag);
+                    if (r == null) {
+                        continue;
+                    }
+                    switch (outcome.result()) {
+                        case ACKED -> calls.add(r::done);
+                        case FAILED -> calls.add(() -> r.failed(outcome.error()));
+                        case RELEASED -> waiting.addFirst(r); // never started: another worker runs it
+                    }
+                }
+            }
+            changed.signal();
+        } finally {
+            lock.unlock();
+        }
+        calls.forEach(Runnable::run);
+    }
+
+    @Override
+    public void reply(long workerId, long tag, byte[] body) {
+        Request r;
+        lock.lock();
+        try {
+            Outlet o = outlets.get(workerId);
+            r = o == null ? null : o.inFlight.get(tag);
+        } finally {
+            lock.unlock();
+        }
+        if (r != null) {
+            r.reply(body);
+        }
+    }
+
+    @Override
+    public void stopIntake() {
+        lock.lock();
+        try {
+            intakeStopped = true;
+        } finally {
+            lock.unlock();
+        }
+        onStopIntake.run();
+    }
+
+    void close() {
+        List<Request> left;
+        lock.lock();
+        try {
+            closed = true;
+            left = new ArrayList<>(waiting);
+            waiting.clear();
+            changed.signal();
+        } finally {
+            lock.unlock();
+        }
+        left.forEach(r -> r.failed("the pool stopped before a worker took this request"));
+    }
+
+    /** Requests waiting for a worker and running, for {@code pool status}. */
+    Map<String, Object> stats() {
+        lock.lock();
+        try {
+            long running = 0;
+            for (Outlet o : outlets.values()) {
+                running += o.inFlight.size();
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("waiting", waiting.size());
+            m.put("in_flight", running);
+            m.put("failed_by_worker_death", lost.get());
+            return m;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void routeLoop() {
+        while (true) {
+            Map<Outlet, List<Delivery>> batches = new LinkedHashMap<>();
+            lock.lock();
+            try {
+                while (!closed && (intakeStopped || waiting.isEmpty() || leastLoaded() == null)) {
+                    changed.awaitUninterruptibly();
+                }
+                if (closed) {
+                    return;
+                }
+                Outlet o;
+                while (!waiting.isEmpty() && (o = leastLoaded()) != null) {
+                    List<Delivery> batch = batches.computeIfAbsent(o, k -> new ArrayList<>());
+                    if (batch.size() >= MAX_BATCH) {
+                        break;
+                    }
+                    Request r = waiting.pollFirst();
+                    long tag = nextTag++;
+                    o.inFlight.put(tag, r);
+                    batch.add(new Delivery(tag, null, 1, r.source(), r.headers(), r.body()));
+                }
+            } finally {
+                lock.unlock();
+            }
+            batches.forEach((outlet, deliveries) -> {
+                try {
+                    outlet.connection.send(FrameType.DELIVER, new Payloads.Deliver(deliveries, true).encode());
+                } catch (IOException e) {
+                    // the worker is dying: its exit detaches it and fails these requests
+                }
+            });
+        }
+    }
+
+    /** The attached, unpaused worker with the fewest unfinished requests under prefetch, or null. Under the lock. */
+    private Outlet leastLoaded() {
+        Outlet best = null;
+        for (Outlet o : outlets.values()) {
+            if (!o.paused && o.inFlight.size() < prefetch && (best == null || o.inFlight.size() < best.inFlight.size())) {
+                best = o;
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,31 @@
+package io.procpool.internal.manager;
+
+import io.procpool.internal.ipc.IpcConnection;
+import io.procpool.internal.ipc.Payloads.Outcome;
+import java.util.List;
+
+/**
+ * What feeds READY workers in a manager-fed pool: the built-in queue's {@link Dispatcher}, or
+ * the {@link RequestRouter} of a manager-run source (TCP in process mode). The supervisor tells
+ * it which workers come and go; IPC readers hand it outcomes and replies.
+ */
+interface WorkerFeed {
+
+    /** A READY worker starts receiving messages. Supervisor thread. */
+    void attach(long workerId, int slot, IpcConnection connection);
+
+    /** The worker gets no new messages (stopping, recycling). Supervisor thread. */
+    void pause(long workerId);
+
+    /** The worker is gone; {@code messageFault} when its death may be its message's fault. Supervisor thread. */
+    void detach(long workerId, String why, boolean messageFault);
+
+    /** Outcomes from the worker's ACK frame. IPC reader thread. */
+    void settle(long workerId, List<Outcome> outcomes);
+
+    /** A reply the worker's consumer sent for delivery {@code tag}. IPC reader thread. */
+    default void reply(long workerId, long tag, byte[] body) {}
+
+    /** A graceful stop began: send nothing more. Supervisor thread. */
+    void stopIntake();
+}
