@@ -103,4 +103,126 @@ class TcpProcessModeTest {
             assertThat(((Number) tcp.get("frames_out")).longValue()).isEqualTo(64L * (perConnection + perConnection / 50));
         }
     }
+
+    @Test
+    void aWorkerKilledUnderLoadLeavesNoRequestUnansweredAndNoConnectionClosed() throws Exception {
+        int port = FrameClient.freePort();
+        try (PoolProcess pool = start(2, tcp(port), "min_uptime: 0", "app.jitter_us: 2000")) {
+            ExecutorService clients = Executors.newFixedThreadPool(8);
+            AtomicLong errors = new AtomicLong();
+            AtomicLong echoes = new AtomicLong();
+            AtomicBoolean go = new AtomicBoolean(true);
+            try {
+                List<Future<?>> running = new ArrayList<>();
+                for (int c = 0; c < 8; c++) {
+                    int conn = c;
+                    running.add(clients.submit(() -> {
+                        // read timeout 10 s: a request left hanging fails the test
+                        try (FrameClient client = new FrameClient(port, 10_000)) {
+                            for (int round = 0; go.get() && round < 500; round++) {
+                                for (int i = 0; i < 20; i++) {
+                                    client.send("c" + conn + "-" + round + "-" + i);
+                                }
+                                for (int i = 0; i < 20; i++) {
+                                    String reply = client.read();
+                                    if (reply.startsWith("procpool-error: ")) {
+                                        errors.incrementAndGet();
+                                    } else {
+                                        assertThat(reply).isEqualTo("c" + conn + "-" + round + "-" + i);
+                                        echoes.incrementAndGet();
+                                    }
+                                }
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                Thread.sleep(1_000);
+                long victim = PoolProcess.readyPids(pool.status()).get(0);
+                ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
+                pool.awaitStatus("the killed worker replaced", s -> PoolProcess.readyCount(s) == 2
+                        && !PoolProcess.readyPids(s).contains(victim), Duration.ofSeconds(30));
+                Thread.sleep(1_000);
+                go.set(false);
+                for (Future<?> f : running) {
+                    f.get(60, TimeUnit.SECONDS); // throws if a read timed out or a connection closed
+                }
+            } finally {
+                clients.shutdownNow();
+            }
+            System.out.printf("tcp kill: %d echoes, %d error replies for requests on the killed worker%n", echoes.get(),
+                    errors.get());
+            assertThat(echoes.get()).isGreaterThan(1_000);
+            Map<?, ?> tcp = (Map<?, ?>) pool(pool.status()).get("tcp");
+            assertThat(((Number) tcp.get("error_replies")).longValue()).isEqualTo(errors.get());
+        }
+    }
+
+    @Test
+    void badInputClosesOnlyItsOwnConnection() throws Exception {
+        int port = FrameClient.freePort();
+        try (PoolProcess pool = start(2, tcp(port), "source.read_timeout: 1s")) {
+            AtomicBoolean go = new AtomicBoolean(true);
+            AtomicLong good = new AtomicLong();
+            ExecutorService background = Executors.newSingleThreadExecutor();
+            Future<?> wellBehaved = background.submit(() -> {
+                try (FrameClient client = new FrameClient(port, 10_000)) {
+                    for (int i = 0; go.get() && i < 1_000_000; i++) {
+                        client.send("good-" + i);
+                        assertThat(client.read()).isEqualTo("good-" + i);
+                        good.incrementAndGet();
+                    }
+                }
+                return null;
+            });
+            try {
+                byte[] random = new byte[64];
+                new Random(7).nextBytes(random);
+                random[0] = (byte) 0xC3; // a length of ~3 GB: over max_frame_bytes at once
+                List<byte[]> oversized = List.of(
+                        ByteBuffer.allocate(4).putInt(10_000_000).array(),  // a 10 MB frame announced
+                        random,
+                        "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                for (byte[] bad : oversized) {
+                    try (FrameClient client = new FrameClient(port, 5_000)) {
+                        client.sendRaw(bad);
+                        assertThat(client.closedByServer()).isTrue();
+                    }
+                }
+                try (FrameClient client = new FrameClient(port, 5_000)) {
+                    client.sendRaw(new byte[] {0, 0, 0, 0});
+                    assertThat(client.closedByServer()).as("zero length").isTrue();
+                }
+                byte[] partial = ByteBuffer.allocate(14).putInt(100).put("0123456789".getBytes(StandardCharsets.US_ASCII)).array();
+                try (FrameClient client = new FrameClient(port, 5_000)) {
+                    client.sendRaw(partial);
+                    client.socket.shutdownOutput();
+                    assertThat(client.closedByServer()).as("half-close mid-frame").isTrue();
+                }
+                try (FrameClient client = new FrameClient(port, 5_000)) {
+                    client.sendRaw(partial);
+                    assertThat(client.closedByServer()).as("stalled mid-frame past read_timeout").isTrue();
+                }
+                try (FrameClient client = new FrameClient(port, 5_000)) {
+                    client.send("after all that");
+                    assertThat(client.read()).isEqualTo("after all that");
+                }
+                Thread.sleep(300);
+                long before = good.get();
+                Thread.sleep(500);
+                assertThat(good.get()).as("the well-behaved client kept going").isGreaterThan(before);
+            } finally {
+                go.set(false);
+                wellBehaved.get(30, TimeUnit.SECONDS); // rethrows any error the good client saw
+                background.shutdownNow();
+            }
+            Map<String, Object> status = pool.status();
+            assertThat(PoolProcess.readyCount(status)).isEqualTo(2);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> closed = (Map<String, Object>) ((Map<?, ?>) pool(status).get("tcp")).get("closed_for");
+            assertThat(closed).containsEntry("frame_too_large", 3).containsEntry("zero_length", 1)
+                    .containsEntry("half_closed_mid_frame", 1).containsEntry("stalled_mid_frame", 1);
+            assertThat(pool.log()).contains("a frame over max_frame_bytes").contains("stalled for 1000 ms");
+        }
+    }
 }

@@ -65,6 +65,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private final class Pending implements Request {
         final byte[] body;
         List<byte[]> held;
+        int replies;
         boolean finished;
 
         Pending(byte[] body) {
@@ -108,6 +109,21 @@ final class Connection extends ChannelInboundHandlerAdapter {
     /** Called by the handler before the decoder: bytes arrived. */
     void bytesRead() {
         lastReadNanos = System.nanoTime();
+    }
+
+    /**
+     * Called by the handler before the decoder when the client shut its output down, while the
+     * decoder still holds what it read: true when that is half a frame, and the connection is closed.
+     */
+    boolean halfClosedMidFrame() {
+        if (decoder.buffered() == 0) {
+            return false;
+        }
+        stats.closed(TcpStats.Closed.HALF_CLOSED_MID_FRAME);
+        log.warn("closing {}: it half-closed in the middle of a frame ({} bytes of it read)", channel.remoteAddress(),
+                decoder.buffered());
+        closeNow();
+        return true;
     }
 
     @Override
@@ -186,6 +202,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
                     channel.remoteAddress());
             return;
         }
+        p.replies++;
         if (pending.peekFirst() == p) {
             write(reply);
             channel.flush();
@@ -201,7 +218,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
         if (closing || p.finished) {
             return;
         }
-        if (error != null) {
+        // An error frame only for a request that has not replied: one that did was answered, and
+        // a client reading one reply per request must not get two.
+        if (error != null && p.replies == 0) {
             stats.errorReplies.increment();
             replied(p, (settings.errorPrefix() + error).getBytes(StandardCharsets.UTF_8));
         }
@@ -234,17 +253,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
-            if (decoder.buffered() > 0) {
-                stats.closed(TcpStats.Closed.HALF_CLOSED_MID_FRAME);
-                log.warn("closing {}: it half-closed in the middle of a frame ({} bytes of it read)", channel.remoteAddress(),
-                        decoder.buffered());
-                closeNow();
-            } else {
-                inputShut = true; // answer what was asked, then close
-                if (pending.isEmpty()) {
-                    closing = true;
-                    channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-                }
+            inputShut = true; // answer what was asked, then close
+            if (pending.isEmpty() && !closing) {
+                closing = true;
+                channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             }
         } else if (evt instanceof IdleStateEvent && pending.isEmpty()) {
             stats.closed(TcpStats.Closed.IDLE);

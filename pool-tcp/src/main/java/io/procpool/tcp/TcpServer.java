@@ -11,6 +11,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -76,6 +77,14 @@ final class TcpServer {
                             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                                 conn.bytesRead();
                                 ctx.fireChannelRead(msg);
+                            }
+
+                            @Override
+                            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                                // before the decoder sees it and drops its half-read frame
+                                if (!(evt instanceof ChannelInputShutdownEvent && conn.halfClosedMidFrame())) {
+                                    ctx.fireUserEventTriggered(evt);
+                                }
                             }
                         });
                         ch.pipeline().addLast("decoder", framing.newDecoder());
