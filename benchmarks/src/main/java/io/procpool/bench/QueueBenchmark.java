@@ -29,7 +29,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class QueueBenchmark {
 
-    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private static final int BATCH = 1000;
     private static final int IN_FLIGHT = 16;
     private static final int WARM_UP_ROUNDS = 2;
@@ -76,42 +75,8 @@ public final class QueueBenchmark {
         latency.forEach(System.out::println);
     }
 
-    private static Process startPool(Path dir, String yaml) throws Exception {
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("pool.yaml"), yaml);
-        Process p = new ProcessBuilder(JAVA, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "io.procpool.cli.PoolCli", "start", "-c", dir.resolve("pool.yaml").toString())
-                .directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("pool.log").toFile())).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            try {
-                Map<String, Object> s = ControlClient.call(dir.resolve("run"), Map.of("command", "status"));
-                if (((Number) pool(s).get("workers_ready")).intValue() == 2) {
-                    return p;
-                }
-            } catch (IOException e) {
-                if (!p.isAlive()) {
-                    throw new IllegalStateException("the pool did not start: " + Files.readString(dir.resolve("pool.log")));
-                }
-            }
-            Thread.sleep(20);
-        }
-        p.destroyForcibly();
-        throw new IllegalStateException("the pool was not ready; see " + dir.resolve("pool.log"));
-    }
-
-    private static void stopPool(Path dir, Process p) throws Exception {
-        try {
-            ControlClient.call(dir.resolve("run"), Map.of("command", "stop"));
-            p.waitFor(60, TimeUnit.SECONDS);
-        } finally {
-            p.destroyForcibly();
-        }
-    }
-
     private static double throughput(Path dir, String durability, int size, int n) throws Exception {
-        Process pool = startPool(dir, "consumer: " + NoopConsumer.class.getName() + "\nworkers: 2\n" + EXTRA_CONFIG
+        Process pool = BenchPool.start(dir, "consumer: " + NoopConsumer.class.getName() + "\nworkers: 2\n" + EXTRA_CONFIG
                 + "source: {type: queue, durability: " + durability + ", prefetch: 2048}\n");
         try (QueueClient client = QueueClient.connect(dir.resolve("run"))) {
             byte[] body = new byte[size];
@@ -138,7 +103,7 @@ public final class QueueBenchmark {
             java.util.Arrays.sort(rates);
             return rates[ROUNDS / 2];
         } finally {
-            stopPool(dir, pool);
+            BenchPool.stop(dir, pool);
         }
     }
 
@@ -166,7 +131,7 @@ public final class QueueBenchmark {
 
     /** Returns p50, p99 and max in nanoseconds. */
     private static long[] latency(Path dir, String durability, int rate, Duration length) throws Exception {
-        Process pool = startPool(dir, "consumer: " + LatencyConsumer.class.getName() + "\nworkers: 2\n"
+        Process pool = BenchPool.start(dir, "consumer: " + LatencyConsumer.class.getName() + "\nworkers: 2\n"
                 + "app.out_dir: " + dir.resolve("out") + "\nsource: {type: queue, durability: " + durability + "}\n");
         int warmUp = rate; // one second that is not recorded: JIT and first allocations settle
         int n = warmUp + (int) (rate * length.toSeconds());
@@ -188,7 +153,7 @@ public final class QueueBenchmark {
                 Thread.sleep(5);
             }
         } finally {
-            stopPool(dir, pool);
+            BenchPool.stop(dir, pool);
         }
         List<Long> samples = new ArrayList<>();
         try (var files = Files.list(dir.resolve("out"))) {
@@ -210,8 +175,4 @@ public final class QueueBenchmark {
         return ((Number) q.get("acked")).longValue();
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> pool(Map<String, Object> status) {
-        return (Map<String, Object>) status.get("pool");
-    }
 }

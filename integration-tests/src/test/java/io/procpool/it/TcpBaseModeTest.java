@@ -94,4 +94,51 @@ class TcpBaseModeTest {
             }
         }
     }
+
+    @Test
+    void tlsOnTheListener() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        PoolProcess.CliResult made;
+        try {
+            made = PoolProcess.run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(),
+                    "-out", cert.toString(), "-days", "1", "-subj", "/CN=localhost"), dir);
+        } catch (java.io.IOException e) {
+            made = new PoolProcess.CliResult(-1, e.toString());
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(made.exitCode() == 0,
+                "this test makes a self-signed certificate with openssl: install it (apt-get install openssl); " + made.output());
+        int port = FrameClient.freePort();
+        String yaml = Pools.yaml(EchoConsumer.class.getName(), 1, dir, "source.type: tcp", "source.listen: 127.0.0.1:" + port,
+                "source.tls_cert: " + cert, "source.tls_key: " + key);
+        try (PoolProcess pool = PoolProcess.start(dir, yaml)) {
+            pool.awaitReady(1, Duration.ofSeconds(60));
+            javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+            ssl.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+                @Override
+                public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String auth) {}
+
+                @Override
+                public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String auth) {}
+
+                @Override
+                public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                    return new java.security.cert.X509Certificate[0];
+                }
+            }}, null); // the test's own self-signed certificate: trust it
+            try (Socket s = ssl.getSocketFactory().createSocket("127.0.0.1", port)) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write(FrameClient.frame("over tls"));
+                java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+                byte[] body = new byte[in.readInt()];
+                in.readFully(body);
+                assertThat(new String(body, StandardCharsets.UTF_8)).isEqualTo("over tls");
+            }
+            try (FrameClient plain = new FrameClient(port, 5_000)) {
+                plain.send("not tls");
+                assertThat(plain.closedByServer()).as("a plain-text client on a TLS port").isTrue();
+            }
+            assertThat(pool.log()).contains("TLS)");
+        }
+    }
 }

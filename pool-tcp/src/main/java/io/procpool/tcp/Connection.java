@@ -204,8 +204,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
         }
         p.replies++;
         if (pending.peekFirst() == p) {
-            write(reply);
-            channel.flush();
+            write(reply); // flushed when the request finishes, or by the next flush on this loop
         } else {
             if (p.held == null) {
                 p.held = new ArrayList<>(1);

@@ -15,9 +15,13 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.procpool.spi.RequestSink;
+import java.io.File;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
@@ -60,6 +64,8 @@ final class TcpServer {
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         io = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
         String source = "tcp:" + settings.address();
+        SslContext tls = settings.tlsCert() == null ? null
+                : SslContextBuilder.forServer(new File(settings.tlsCert()), new File(settings.tlsKey())).build();
         ServerBootstrap b = new ServerBootstrap().group(boss, io)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
@@ -68,6 +74,11 @@ final class TcpServer {
                     protected void initChannel(Channel ch) {
                         connections.add(ch);
                         Connection conn = new Connection(settings, framing, stats, sink, source);
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                        }
+                        // replies finish on pool threads one by one: one flush per loop turn, not per reply
+                        ch.pipeline().addLast("flushes", new FlushConsolidationHandler(256, true));
                         if (!settings.idleTimeout().isZero()) {
                             ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(),
                                     TimeUnit.MILLISECONDS));
@@ -110,8 +121,8 @@ final class TcpServer {
             close();
             throw new IllegalStateException("cannot listen on " + settings.address() + ": " + e.getMessage(), e);
         }
-        log.info("listening on {} ({} mode, {} framing)", settings.address(), settings.base() ? "base" : "process",
-                settings.delimited() ? "delimiter" : "length " + settings.lengthType());
+        log.info("listening on {} ({} mode, {} framing{})", settings.address(), settings.base() ? "base" : "process",
+                settings.delimited() ? "delimiter" : "length " + settings.lengthType(), tls != null ? ", TLS" : "");
     }
 
     /** No new connections; the open ones keep being served until {@link #close}. */

@@ -15,11 +15,11 @@ import java.util.TreeSet;
 record TcpSettings(String host, int port, String unixPath, boolean base, boolean delimited, String lengthType,
                    int lengthOffset, int bodyOffset, boolean lengthIncludesHeader, int maxFrameBytes, byte[] delimiter,
                    boolean closeAfterReply, Duration readTimeout, Duration idleTimeout, int maxConnections,
-                   int maxPendingPerConnection, String errorPrefix) {
+                   int maxPendingPerConnection, String errorPrefix, String tlsCert, String tlsKey) {
 
     static final Set<String> KEYS = Set.of("type", "listen", "mode", "framing", "length_type", "length_offset",
             "body_offset", "length_includes_header", "max_frame_bytes", "delimiter", "close_after_reply", "read_timeout",
-            "idle_timeout", "max_connections", "max_pending_per_connection", "prefetch", "error_prefix");
+            "idle_timeout", "max_connections", "max_pending_per_connection", "prefetch", "error_prefix", "tls_cert", "tls_key");
 
     /** Bytes of the length field for each {@code length_type}. */
     static int lengthBytes(String type) {
@@ -79,7 +79,23 @@ record TcpSettings(String host, int port, String unixPath, boolean base, boolean
                 integer(s, "max_connections", s.getOrDefault("max_connections", "10000"), 1, 1_000_000, "must be 1 to 1000000"),
                 integer(s, "max_pending_per_connection", s.getOrDefault("max_pending_per_connection", "1024"), 1, 1_000_000,
                         "must be 1 to 1000000"),
-                s.getOrDefault("error_prefix", "procpool-error: "));
+                s.getOrDefault("error_prefix", "procpool-error: "), tlsFile(s, "tls_cert"), tlsFile(s, "tls_key"));
+    }
+
+    /** A PEM file for TLS; both or neither of tls_cert and tls_key. */
+    private static String tlsFile(Map<String, String> s, String key) throws SourceConfigException {
+        String other = key.equals("tls_cert") ? "tls_key" : "tls_cert";
+        String v = s.get(key);
+        if (v == null) {
+            if (s.get(other) != null) {
+                throw new SourceConfigException(key, "is needed with " + other + " (TLS takes a certificate and its key)", "");
+            }
+            return null;
+        }
+        if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(v))) {
+            throw new SourceConfigException(key, "must be a readable PEM file", v);
+        }
+        return v;
     }
 
     /** Where it listens, for logs and {@code Message.source()}. */
