@@ -29,6 +29,9 @@ class ConfigurationErrorsTest {
             missing class         | consumer: com.acme.DoesNotExist               | consumer | "com.acme.DoesNotExist"
             not a consumer        | consumer: java.lang.String                    | consumer | io.procpool.Consumer
             bad source            | source: {type: rabbitmq}                      | source.type | "rabbitmq"
+            bad tcp mode          | source: {type: tcp, mode: fast}               | source.mode | "fast"
+            bad tcp listen        | source: {type: tcp, listen: 'localhost:99999'} | source.listen | "localhost:99999"
+            unknown tcp key       | source: {type: tcp, lisen: ':9501'}           | source.lisen | unknown key for source type tcp
             """)
     void badConfigurationStopsTheStartWithKeyAndValue(String kind, String line, String key, String value) throws Exception {
         String yaml = (line.startsWith("consumer:") ? "" : "consumer: io.procpool.testkit.consumers.RecordingConsumer\n")

@@ -225,4 +225,16 @@ class TcpProcessModeTest {
             assertThat(pool.log()).contains("a frame over max_frame_bytes").contains("stalled for 1000 ms");
         }
     }
+
+    @Test
+    void aTakenPortStopsTheStartWithItsOwnExitCode() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            java.nio.file.Files.writeString(dir.resolve("pool.yaml"),
+                    Pools.yaml(EchoConsumer.class.getName(), 1, dir, tcp(taken.getLocalPort())));
+            PoolProcess.CliResult r = PoolProcess.run(PoolProcess.javaCommand("start", "-c", dir.resolve("pool.yaml").toString()),
+                    dir);
+            assertThat(r.exitCode()).as(r.output()).isEqualTo(11);
+            assertThat(r.output()).contains("source tcp could not start").contains("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        }
+    }
 }
