@@ -1,0 +1,166 @@
+package io.procpool.testkit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * A real Kafka broker for tests: {@code @RegisterExtension static KafkaFixture kafka = new KafkaFixture();}
+ * then {@link #bootstrapServers()} and {@link #createTopic}. Started once per test run (JVM),
+ * stopped when it exits, from the first backend that can be had: {@code PROCPOOL_TEST_KAFKA_BOOTSTRAP}
+ * when set; Testcontainers ({@code apache/kafka}) when Docker runs; otherwise a single-node KRaft
+ * broker run from its Maven artifacts ({@code kafka_2.13}, on the test classpath) in a child JVM on
+ * free loopback ports. One log line says which; with none, the tests are skipped with a message.
+ * Thread-safe.
+ */
+public final class KafkaFixture implements BeforeAllCallback, TestWatcher {
+
+    /** The run's server: one per JVM, whatever number of test classes and engines use it; stopped when the JVM exits. */
+    private static Backend shared;
+    private volatile Backend backend;
+
+    record Backend(String bootstrap, String description, AutoCloseable stop, Path log, String unavailable)
+            implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            if (stop != null) {
+                stop.close();
+            }
+        }
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        backend = shared();
+        Assumptions.assumeTrue(backend.unavailable() == null, () -> backend.unavailable());
+    }
+
+    /** {@code host:port} for {@code bootstrap.servers}. */
+    public String bootstrapServers() {
+        if (backend == null) {
+            throw new IllegalStateException("KafkaFixture is not started: register it with @RegisterExtension on a static field");
+        }
+        return backend.bootstrap();
+    }
+
+    public String description() {
+        return backend.description();
+    }
+
+    /** Creates a topic (replication 1) and waits until it exists. */
+    public void createTopic(String name, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+        if (backend != null && backend.log() != null) {
+            System.err.println("[procpool-testkit] Kafka broker log of this run: " + backend.log());
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger STARTS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** How many times this JVM chose a backend: 1 after any number of test classes. */
+    public static int starts() {
+        return STARTS.get();
+    }
+
+    private static synchronized Backend shared() {
+        if (shared == null) {
+            Backend b = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    b.close();
+                } catch (Exception e) {
+                    // the JVM is exiting: nothing more to do
+                }
+            }, "procpool-fixture-stop"));
+            shared = b;
+        }
+        return shared;
+    }
+
+    private static Backend start() {
+        STARTS.incrementAndGet();
+        Backend b = pick(System.getenv());
+        System.err.println("[procpool-testkit] Kafka: " + (b.unavailable() == null ? b.description() : "none: " + b.unavailable()));
+        return b;
+    }
+
+    /** The first backend that can be had, in the documented order; {@code env} is the environment. */
+    static Backend pick(Map<String, String> env) {
+        String given = env.get("PROCPOOL_TEST_KAFKA_BOOTSTRAP");
+        if (given != null && !given.isBlank()) {
+            return new Backend(given, given + " from PROCPOOL_TEST_KAFKA_BOOTSTRAP", null, null, null);
+        }
+        if (RedisFixture.Docker.available()) {
+            org.testcontainers.kafka.KafkaContainer c = new org.testcontainers.kafka.KafkaContainer("apache/kafka:4.0.0");
+            c.start();
+            return new Backend(c.getBootstrapServers(), "Testcontainers apache/kafka:4.0.0", c::stop, null, null);
+        }
+        try {
+            return localBroker();
+        } catch (IOException | RuntimeException e) {
+            return new Backend(null, null, null, null, "the local Kafka broker did not start: " + e.getMessage()
+                    + " (it runs from org.apache.kafka:kafka_2.13 on the test classpath; or set PROCPOOL_TEST_KAFKA_BOOTSTRAP, "
+                    + "or run Docker)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Backend(null, null, null, null, "interrupted while starting the Kafka broker");
+        }
+    }
+
+    /** A single-node KRaft broker (broker and controller in one JVM), as ../shared/FACTS.md measured it. */
+    private static Backend localBroker() throws IOException, InterruptedException {
+        int port = LocalServer.freePort();
+        int controller = LocalServer.freePort();
+        Path dir = LocalServer.workDir("kafka");
+        Path props = dir.resolve("server.properties");
+        Files.writeString(props, String.join("\n",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@127.0.0.1:" + controller,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "offsets.topic.replication.factor=1",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                "group.initial.rebalance.delay.ms=0",
+                "num.partitions=1",
+                "log.dirs=" + dir.resolve("data")) + "\n");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String cp = System.getProperty("java.class.path");
+        Path log = dir.resolve("kafka.log");
+        Process format = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", cp, "kafka.tools.StorageTool", "format",
+                "-t", Uuid.randomUuid().toString(), "-c", props.toString()).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("format.log").toFile())).start();
+        if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
+            format.destroyForcibly();
+            throw new IOException("formatting its storage failed; see " + dir.resolve("format.log"));
+        }
+        LocalServer broker = LocalServer.start("kafka broker", List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-cp", cp,
+                "kafka.Kafka", props.toString()), dir, log, "Kafka Server started", Duration.ofSeconds(90));
+        return new Backend("127.0.0.1:" + port, "local KRaft broker from kafka_2.13 jars on 127.0.0.1:" + port
+                + ", no Docker; log " + log, broker, log, null);
+    }
+}

@@ -1,0 +1,157 @@
+package io.procpool.testkit;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+
+/**
+ * A real Redis for tests: {@code @RegisterExtension static RedisFixture redis = new RedisFixture();}
+ * then {@link #url()}. The server is started once per test run (JVM) and stopped when it exits, from
+ * the first backend that can be had: {@code PROCPOOL_TEST_REDIS_URL} when set (an explicit choice
+ * wins); Testcontainers ({@code redis:7-alpine}) when Docker runs; a private {@code redis-server}
+ * from PATH on a free loopback port otherwise. One log line says which. With none, the tests are
+ * skipped with a message that says how to get one, never silently. Thread-safe.
+ */
+public final class RedisFixture implements BeforeAllCallback, TestWatcher {
+
+    /** The run's server: one per JVM, whatever number of test classes and engines use it; stopped when the JVM exits. */
+    private static Backend shared;
+    private volatile Backend backend;
+
+    /** One running Redis, shared by the whole test run. */
+    record Backend(String url, String description, AutoCloseable stop, Path log, String unavailable)
+            implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            if (stop != null) {
+                stop.close();
+            }
+        }
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        backend = shared();
+        Assumptions.assumeTrue(backend.unavailable() == null, () -> backend.unavailable());
+    }
+
+    /** {@code redis://host:port}. */
+    public String url() {
+        return running().url();
+    }
+
+    public String host() {
+        return java.net.URI.create(url()).getHost();
+    }
+
+    public int port() {
+        return java.net.URI.create(url()).getPort();
+    }
+
+    /** How this run got its Redis, e.g. "local redis-server on 127.0.0.1:41234". */
+    public String description() {
+        return running().description();
+    }
+
+    private Backend running() {
+        if (backend == null) {
+            throw new IllegalStateException("RedisFixture is not started: register it with @RegisterExtension on a static field");
+        }
+        return backend;
+    }
+
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+        if (backend != null && backend.log() != null) {
+            System.err.println("[procpool-testkit] Redis log of this run: " + backend.log());
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger STARTS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** How many times this JVM chose a backend: 1 after any number of test classes. */
+    public static int starts() {
+        return STARTS.get();
+    }
+
+    private static synchronized Backend shared() {
+        if (shared == null) {
+            Backend b = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    b.close();
+                } catch (Exception e) {
+                    // the JVM is exiting: nothing more to do
+                }
+            }, "procpool-fixture-stop"));
+            shared = b;
+        }
+        return shared;
+    }
+
+    private static Backend start() {
+        STARTS.incrementAndGet();
+        Backend b = pick(System.getenv());
+        System.err.println("[procpool-testkit] Redis: " + (b.unavailable() == null ? b.description() : "none: " + b.unavailable()));
+        return b;
+    }
+
+    /** The first backend that can be had, in the documented order; {@code env} is the environment. */
+    static Backend pick(Map<String, String> env) {
+        String url = env.get("PROCPOOL_TEST_REDIS_URL");
+        if (url != null && !url.isBlank()) {
+            return new Backend(url, url + " from PROCPOOL_TEST_REDIS_URL", null, null, null);
+        }
+        if (Docker.available()) {
+            GenericContainer<?> c = new GenericContainer<>("redis:7-alpine").withExposedPorts(6379);
+            c.start();
+            return new Backend("redis://" + c.getHost() + ":" + c.getMappedPort(6379), "Testcontainers redis:7-alpine",
+                    c::stop, null, null);
+        }
+        Optional<Path> binary = Executables.find("redis-server");
+        if (binary.isEmpty()) {
+            return new Backend(null, null, null, null, "no Redis for these tests: install redis-server "
+                    + "(apt-get install redis-server), or set PROCPOOL_TEST_REDIS_URL=redis://host:port, or run Docker");
+        }
+        try {
+            int port = LocalServer.freePort();
+            Path dir = LocalServer.workDir("redis");
+            Path log = dir.resolve("redis.log");
+            LocalServer server = LocalServer.start("redis-server", List.of(binary.get().toString(), "--port",
+                    Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()),
+                    dir, log, "Ready to accept connections", Duration.ofSeconds(30));
+            return new Backend("redis://127.0.0.1:" + port, "local redis-server (" + binary.get() + ") on 127.0.0.1:" + port
+                    + ", no Docker; log " + log, server, log, null);
+        } catch (IOException e) {
+            return new Backend(null, null, null, null, "the local redis-server did not start: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Backend(null, null, null, null, "interrupted while starting redis-server");
+        }
+    }
+
+    /** Whether a Docker engine answers, asked once per run (Testcontainers takes ~200 ms to say no). */
+    static final class Docker {
+        private static volatile Boolean available;
+
+        static boolean available() {
+            if (available == null) {
+                try {
+                    available = DockerClientFactory.instance().isDockerAvailable();
+                } catch (RuntimeException | LinkageError e) {
+                    available = false;
+                }
+            }
+            return available;
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package io.procpool.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Acceptance 2 of the testkit issue: an explicit server from the environment is used instead of any fallback. */
+class FixtureSelectionTest {
+
+    @Test
+    void anExplicitRedisUrlIsUsedInsteadOfStartingOne() throws Exception {
+        try (RedisFixture.Backend b = RedisFixture.pick(Map.of("PROCPOOL_TEST_REDIS_URL", "redis://127.0.0.1:6390"))) {
+            assertThat(b.url()).isEqualTo("redis://127.0.0.1:6390");
+            assertThat(b.description()).contains("from PROCPOOL_TEST_REDIS_URL");
+            assertThat(b.stop()).as("nothing started, nothing to stop").isNull();
+        }
+    }
+
+    @Test
+    void anExplicitKafkaBootstrapIsUsedInsteadOfStartingOne() throws Exception {
+        try (KafkaFixture.Backend b = KafkaFixture.pick(Map.of("PROCPOOL_TEST_KAFKA_BOOTSTRAP", "127.0.0.1:19092"))) {
+            assertThat(b.bootstrap()).isEqualTo("127.0.0.1:19092");
+            assertThat(b.description()).contains("from PROCPOOL_TEST_KAFKA_BOOTSTRAP");
+            assertThat(b.stop()).isNull();
+        }
+    }
+}
