@@ -12,6 +12,16 @@ public interface Request {
 
     byte[] body();
 
+    /** What consumers see as {@code Message.id()} (a stream entry id); null for a generated one. */
+    default String id() {
+        return null;
+    }
+
+    /** What consumers see as {@code Message.attempt()}: 1 on the first delivery. */
+    default int attempt() {
+        return 1;
+    }
+
     /** What consumers see as {@code Message.source()}, e.g. {@code tcp:127.0.0.1:50312}. */
     String source();
 

@@ -264,6 +264,7 @@ public final class Supervisor {
         settings.put("concurrency", Integer.toString(config.concurrency()));
         settings.put("source.type", config.sourceType());
         settings.put("source.prefetch", Integer.toString(config.queueSettings().prefetch()));
+        settings.put("pool.id", poolId());
         settings.put("worker.max_requests", Long.toString(maxRequestsWithJitter()));
         settings.putAll(config.retry().asSettings());
         try {
@@ -274,6 +275,20 @@ public final class Supervisor {
         } catch (IOException e) {
             w.kill();
         }
+    }
+
+    /**
+     * This pool's name where several pools share a broker (Redis processing lists, stream
+     * consumers): the host and a hash of the run directory, so it is the same after a restart.
+     */
+    private String poolId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "localhost";
+        }
+        return host + "-" + Integer.toHexString(config.runDir().toAbsolutePath().normalize().toString().hashCode());
     }
 
     /** Each worker gets its own limit so that workers started together are not recycled together. */

@@ -125,8 +125,8 @@ final class DeliveryRunner {
     void offerLocal(Request request) {
         outstanding.incrementAndGet();
         unstarted.incrementAndGet();
-        Delivery d = new Delivery(NO_ACK, "local-" + localIds.incrementAndGet(), 1, request.source(), request.headers(),
-                request.body());
+        String id = request.id() != null ? request.id() : "local-" + localIds.incrementAndGet();
+        Delivery d = new Delivery(NO_ACK, id, request.attempt(), request.source(), request.headers(), request.body());
         queue.add(new Batch(List.of(d), true, request));
     }
 

@@ -185,6 +185,7 @@ public final class WorkerRuntime {
         if (provider.managerFed(source)) {
             return null;
         }
+        source.putIfAbsent("pool_id", settings.getOrDefault("pool.id", "pool"));
         WorkerSource ws = provider.workerSource(source);
         ws.start(runner::offerLocal, slot);
         return ws;

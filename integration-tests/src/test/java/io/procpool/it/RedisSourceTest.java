@@ -1,0 +1,179 @@
+package io.procpool.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.procpool.testkit.PoolProcess;
+import io.procpool.testkit.RedisFixture;
+import io.procpool.testkit.consumers.RecordingConsumer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Acceptance of the pool-redis issue against a real Redis (RedisFixture): lists and streams. */
+@Timeout(180)
+class RedisSourceTest {
+
+    @RegisterExtension
+    static RedisFixture redis = new RedisFixture();
+
+    @TempDir
+    Path dir;
+
+    private RedisClient client;
+    private StatefulRedisConnection<String, String> connection;
+    private RedisCommands<String, String> r;
+    private final List<PoolProcess> pools = new ArrayList<>();
+    private final String key = "k" + System.nanoTime();
+
+    @BeforeEach
+    void connect() {
+        client = RedisClient.create(redis.url());
+        connection = client.connect();
+        r = connection.sync();
+    }
+
+    @AfterEach
+    void close() {
+        pools.forEach(PoolProcess::close);
+        connection.close();
+        client.shutdown();
+    }
+
+    private PoolProcess pool(String name, int workers, String... settings) throws Exception {
+        List<String> all = new ArrayList<>(List.of("source.type: redis", "source.uri: '" + redis.url() + "'",
+                "source.key: " + key, "min_uptime: 0"));
+        all.addAll(List.of(settings));
+        Path d = dir.resolve(name);
+        PoolProcess p = PoolProcess.start(d, Pools.yaml(RecordingConsumer.class.getName(), workers, d, all.toArray(String[]::new)));
+        pools.add(p);
+        p.awaitReady(workers, Duration.ofSeconds(60));
+        return p;
+    }
+
+    private static Set<String> bodies(Path recordDir) throws Exception {
+        Set<String> seen = new HashSet<>();
+        if (recordDir.toFile().exists()) {
+            for (String l : PoolProcess.processedLines(recordDir)) {
+                seen.add(l.substring(l.lastIndexOf(' ') + 1));
+            }
+        }
+        return seen;
+    }
+
+    private Set<String> awaitBodies(int n, Duration timeout, Path... recordDirs) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Set<String> seen = new HashSet<>();
+        while (System.nanoTime() < deadline) {
+            seen.clear();
+            for (Path d : recordDirs) {
+                seen.addAll(bodies(d));
+            }
+            if (seen.size() >= n) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        return seen;
+    }
+
+    @Test
+    void listAWorkerKilledMidMessageHasItsMessageProcessedAfterItsSlotRestarts() throws Exception {
+        PoolProcess pool = pool("list", 1, "app.sleep_ms: 400");
+        for (int i = 0; i < 5; i++) {
+            r.lpush(key, "m" + i);
+        }
+        Map<String, Object> s = pool.awaitInFlight(1, Duration.ofSeconds(30));
+        ProcessHandle.of(PoolProcess.readyPids(s).get(0)).ifPresent(ProcessHandle::destroyForcibly);
+        Set<String> seen = awaitBodies(5, Duration.ofSeconds(60), dir.resolve("list/records"));
+        assertThat(seen).containsExactlyInAnyOrder("m0", "m1", "m2", "m3", "m4");
+        assertThat(pool.log()).containsPattern("put back [1-5] message\\(s\\) that this slot's previous worker held");
+        assertThat(r.llen(key)).isZero();
+    }
+
+    @Test
+    void listAPoisonMessageEndsInTheDeadLettersWithItsErrorAndTheRestFlow() throws Exception {
+        pool("poison", 2, "retry.max_attempts: 1", "source.max_deliveries: 3");
+        r.lpush(key, "a", "poison-1", "b", "c");
+        Set<String> seen = awaitBodies(3, Duration.ofSeconds(30), dir.resolve("poison/records"));
+        assertThat(seen).containsExactlyInAnyOrder("a", "b", "c");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (r.llen(key + ":dead") == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(r.lrange(key + ":dead", 0, -1)).containsExactly("poison-1");
+        assertThat(r.hget(key + ":errors", "poison-1")).contains("IllegalStateException").contains("cannot process poison-1");
+    }
+
+    @Test
+    void streamTwoPoolsShareAGroupAndTheSurvivorClaimsWhatAKilledPoolHeld() throws Exception {
+        int n = 100_000;
+        RedisAsyncCommands<String, String> a = connection.async();
+        connection.setAutoFlushCommands(false);
+        for (int i = 0; i < n; i++) {
+            a.xadd(key, Map.of("body", "e" + i));
+            if (i % 1000 == 999) {
+                connection.flushCommands();
+            }
+        }
+        connection.flushCommands();
+        connection.setAutoFlushCommands(true);
+        assertThat(r.xlen(key)).isEqualTo(n);
+        String[] stream = {"source.mode: stream", "source.claim_idle: 2s", "source.batch: 200", "source.prefetch: 400"};
+        PoolProcess first = pool("first", 2, stream);
+        PoolProcess second = pool("second", 2, stream);
+        awaitBodies(20_000, Duration.ofSeconds(60), dir.resolve("first/records"), dir.resolve("second/records"));
+        List<Long> firstPids = new ArrayList<>(PoolProcess.readyPids(first.status()));
+        firstPids.add(first.pid());
+        firstPids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly)); // kill -9 the whole pool
+        Set<String> seen = awaitBodies(n, Duration.ofSeconds(120), dir.resolve("first/records"), dir.resolve("second/records"));
+        assertThat(seen).hasSize(n);
+        assertThat(second.log()).contains("reading Redis stream");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (r.xpending(key, "procpool").getCount() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(r.xpending(key, "procpool").getCount()).as("entries left unacked").isZero();
+        System.out.printf("redis streams: %d entries, two pools, one killed: all processed%n", n);
+    }
+
+    @Test
+    void streamSurvivesEveryClientConnectionKilledAndDeadLettersAPoison() throws Exception {
+        pool("kill", 2, "source.mode: stream", "source.claim_idle: 1s", "retry.max_attempts: 1", "source.max_deliveries: 2");
+        for (int i = 0; i < 200; i++) {
+            r.xadd(key, Map.of("body", "x" + i));
+        }
+        r.xadd(key, Map.of("body", "poison-s"));
+        awaitBodies(50, Duration.ofSeconds(30), dir.resolve("kill/records"));
+        r.clientKill(io.lettuce.core.KillArgs.Builder.typeNormal().skipme());
+        for (int i = 200; i < 400; i++) {
+            r.xadd(key, Map.of("body", "x" + i));
+        }
+        Set<String> seen = awaitBodies(400, Duration.ofSeconds(60), dir.resolve("kill/records"));
+        assertThat(seen).hasSize(400);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (r.xlen(key + ":dead") == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        List<StreamMessage<String, String>> dead = r.xrange(key + ":dead", io.lettuce.core.Range.create("-", "+"));
+        assertThat(dead).singleElement().satisfies(m -> {
+            assertThat(m.getBody()).containsEntry("body", "poison-s");
+            assertThat(m.getBody().get("error")).contains("cannot process poison-s");
+        });
+    }
+}

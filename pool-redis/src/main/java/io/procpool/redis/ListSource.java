@@ -1,0 +1,240 @@
+package io.procpool.redis;
+
+import io.lettuce.core.LMoveArgs;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.procpool.spi.Request;
+import io.procpool.spi.RequestSink;
+import io.procpool.spi.WorkerSource;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code mode: list}: a reliable queue on a Redis list. The worker moves each message from the
+ * list into its own processing list ({@code <key>:processing:<pool id>-<slot>}, BLMOVE) and removes
+ * it on ack; so a worker killed mid-message leaves it there, and the next worker of the same slot
+ * puts it back before taking new ones. Failures are counted per message (hash {@code <key>:attempts});
+ * at {@code max_deliveries} a message moves to {@code <key>:dead} and its last error to the hash
+ * {@code <key>:errors}.
+ *
+ * <p>Threads: one "redis-list" thread fetches (a blocking connection of its own); delivery threads
+ * ack and fail on a second connection.
+ */
+final class ListSource implements WorkerSource {
+
+    private static final Logger log = LoggerFactory.getLogger(ListSource.class);
+
+    private final RedisSettings s;
+    private final byte[] key;
+    private final byte[] attempts;
+    private final byte[] dead;
+    private final byte[] errors;
+    private byte[] processing;
+    private RedisClient client;
+    private StatefulRedisConnection<byte[], byte[]> fetchConnection;
+    private StatefulRedisConnection<byte[], byte[]> ackConnection;
+    private Semaphore permits;
+    private volatile boolean stopping;
+    private volatile boolean available = true;
+    private final AtomicLong fetched = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
+    private Thread thread;
+
+    ListSource(RedisSettings s) {
+        this.s = s;
+        this.key = bytes(s.key());
+        this.attempts = bytes(s.key() + ":attempts");
+        this.dead = bytes(s.key() + ":dead");
+        this.errors = bytes(s.key() + ":errors");
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void start(RequestSink sink, int slot) {
+        processing = bytes(s.key() + ":processing:" + s.consumer(slot));
+        permits = new Semaphore(s.prefetch());
+        client = RedisClient.create(s.uri());
+        fetchConnection = client.connect(ByteArrayCodec.INSTANCE);
+        ackConnection = client.connect(ByteArrayCodec.INSTANCE);
+        recover();
+        thread = Thread.ofPlatform().name("redis-list").daemon().start(() -> fetchLoop(sink));
+        log.info("pulling from Redis list {} ({}), processing list {}", s.key(), s.uri().replaceAll(":[^:@/]*@", ":***@"),
+                new String(processing, StandardCharsets.UTF_8));
+    }
+
+    /** Puts back what this slot's previous worker held, counting a failed delivery for each (it may have killed it). */
+    private void recover() {
+        RedisCommands<byte[], byte[]> r = ackConnection.sync();
+        int back = 0;
+        byte[] body;
+        while ((body = r.lindex(processing, -1)) != null) {
+            if (r.hincrby(attempts, body, 1) >= s.maxDeliveries()) {
+                deadLetter(r, body, "its worker died while handling it, " + s.maxDeliveries() + " times");
+                r.lrem(processing, -1, body);
+            } else {
+                r.lmove(processing, key, LMoveArgs.Builder.rightRight());
+                back++;
+            }
+        }
+        if (back > 0) {
+            log.info("put back {} message(s) that this slot's previous worker held", back);
+        }
+    }
+
+    private void fetchLoop(RequestSink sink) {
+        RedisCommands<byte[], byte[]> r = fetchConnection.sync();
+        Backoff backoff = new Backoff();
+        while (!stopping) {
+            try {
+                if (!permits.tryAcquire(1, TimeUnit.SECONDS)) {
+                    continue;
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                byte[] body = r.blmove(key, processing, LMoveArgs.Builder.rightLeft(), 1.0);
+                if (!available) {
+                    available = true;
+                    log.info("Redis is back");
+                    recoverUnknown();
+                }
+                backoff.succeeded();
+                if (body == null) {
+                    permits.release();
+                    continue;
+                }
+                fetched.incrementAndGet();
+                sink.submit(new ListRequest(body));
+            } catch (RedisException e) {
+                permits.release();
+                if (available) {
+                    available = false;
+                    log.warn("Redis unavailable ({}); retrying with backoff", e.getMessage());
+                }
+                try {
+                    backoff.failed();
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * After a lost connection a BLMOVE may have moved a message whose reply never came: when
+     * nothing is in flight here, whatever the processing list holds is such a message, and goes back.
+     */
+    private void recoverUnknown() {
+        if (permits.availablePermits() == s.prefetch() - 1) {
+            RedisCommands<byte[], byte[]> r = ackConnection.sync();
+            while (r.lmove(processing, key, LMoveArgs.Builder.rightRight()) != null) {
+                log.info("put back a message moved while the connection was lost");
+            }
+        }
+    }
+
+    private void deadLetter(RedisCommands<byte[], byte[]> r, byte[] body, String error) {
+        r.lpush(dead, body);
+        r.hset(errors, body, bytes(error));
+        r.hdel(attempts, body);
+        deadLettered.incrementAndGet();
+        log.warn("a message of list {} was dead-lettered to {}: {}", s.key(), s.key() + ":dead", error);
+    }
+
+    /** One message taken from the list. */
+    private final class ListRequest implements Request {
+        private final byte[] body;
+
+        ListRequest(byte[] body) {
+            this.body = body;
+        }
+
+        @Override
+        public byte[] body() {
+            return body;
+        }
+
+        @Override
+        public String source() {
+            return "redis:" + s.key();
+        }
+
+        @Override
+        public void reply(byte[] reply) {
+            throw new UnsupportedOperationException("a Redis list carries no replies");
+        }
+
+        @Override
+        public void done() {
+            try {
+                RedisCommands<byte[], byte[]> r = ackConnection.sync();
+                r.lrem(processing, -1, body);
+                r.hdel(attempts, body);
+            } catch (RedisException e) {
+                // the message stays in the processing list: the slot's next worker redelivers it
+                log.warn("could not ack a message ({}); it will be delivered again", e.getMessage());
+            } finally {
+                permits.release();
+            }
+        }
+
+        @Override
+        public void failed(String error) {
+            try {
+                RedisCommands<byte[], byte[]> r = ackConnection.sync();
+                if (r.hincrby(attempts, body, 1) >= s.maxDeliveries()) {
+                    deadLetter(r, body, error);
+                } else {
+                    r.lpush(key, body); // to the far end: the others go first
+                }
+                r.lrem(processing, -1, body);
+            } catch (RedisException e) {
+                log.warn("could not record a failure ({}); the message will be delivered again", e.getMessage());
+            } finally {
+                permits.release();
+            }
+        }
+    }
+
+    @Override
+    public void stopAccepting() {
+        stopping = true;
+    }
+
+    @Override
+    public Map<String, Object> stats() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("available", available);
+        m.put("fetched", fetched.get());
+        m.put("dead_lettered", deadLettered.get());
+        return m;
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        if (thread != null) {
+            try {
+                thread.join(3_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (client != null) {
+            client.shutdown();
+        }
+    }
+}

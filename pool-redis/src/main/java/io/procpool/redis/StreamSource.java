@@ -1,0 +1,270 @@
+package io.procpool.redis;
+
+import io.lettuce.core.Consumer;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAutoClaimArgs;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.models.stream.ClaimedMessages;
+import io.lettuce.core.models.stream.PendingMessage;
+import io.procpool.spi.Request;
+import io.procpool.spi.RequestSink;
+import io.procpool.spi.WorkerSource;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code mode: stream}: a Redis Streams consumer group (created with MKSTREAM if absent). The
+ * worker is consumer {@code <pool id>-<slot>}, the same after a restart, so it first takes back
+ * its own pending entries; then it reads new ones in batches (XREADGROUP COUNT) and acks each
+ * (XACK, pipelined). Every {@code claim_idle / 2} it claims entries idle longer than
+ * {@code claim_idle} from any consumer (XAUTOCLAIM): those of a worker or a whole pool that died,
+ * on this host or another. An entry delivered {@code max_deliveries} times without an ack goes to
+ * the stream {@code <stream>:dead} with its last error. The entry's field {@code body} is the
+ * message body, its other fields are headers.
+ *
+ * <p>Threads: one "redis-stream" thread reads and claims; delivery threads ack on a second
+ * connection.
+ */
+final class StreamSource implements WorkerSource {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamSource.class);
+
+    private final RedisSettings s;
+    private RedisClient client;
+    private StatefulRedisConnection<String, String> readConnection;
+    private StatefulRedisConnection<String, String> ackConnection;
+    private Consumer<String> consumer;
+    private Semaphore permits;
+    private volatile boolean stopping;
+    private volatile boolean available = true;
+    private final AtomicLong read = new AtomicLong();
+    private final AtomicLong claimed = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
+    /** Last error of entries that failed here, for the dead letter if one of ours reaches max_deliveries. */
+    private final Map<String, String> lastErrors = new java.util.concurrent.ConcurrentHashMap<>();
+    private Thread thread;
+
+    StreamSource(RedisSettings s) {
+        this.s = s;
+    }
+
+    @Override
+    public void start(RequestSink sink, int slot) {
+        client = RedisClient.create(s.uri());
+        readConnection = client.connect(StringCodec.UTF8);
+        ackConnection = client.connect(StringCodec.UTF8);
+        consumer = Consumer.from(s.group(), s.consumer(slot));
+        permits = new Semaphore(s.prefetch());
+        try {
+            readConnection.sync().xgroupCreate(XReadArgs.StreamOffset.from(s.key(), "0"), s.group(),
+                    XGroupCreateArgs.Builder.mkstream());
+        } catch (RedisBusyException e) {
+            // the group exists: another worker or pool made it
+        }
+        thread = Thread.ofPlatform().name("redis-stream").daemon().start(() -> readLoop(sink));
+        log.info("reading Redis stream {} as {} of group {}", s.key(), consumer.getName(), s.group());
+    }
+
+    private void readLoop(RequestSink sink) {
+        RedisCommands<String, String> r = readConnection.sync();
+        Backoff backoff = new Backoff();
+        boolean ownPendingDone = false;
+        long nextClaim = 0;
+        while (!stopping) {
+            int n = 0; // permits held for the read in progress
+            try {
+                if (!permits.tryAcquire(1, TimeUnit.SECONDS)) {
+                    continue;
+                }
+                n = 1 + drainUpTo(s.batch() - 1);
+                List<StreamRequest> batch;
+                if (!ownPendingDone) {
+                    // what this consumer name was given before a restart and never acked
+                    batch = requests(r.xreadgroup(consumer, XReadArgs.Builder.count(n),
+                            XReadArgs.StreamOffset.from(s.key(), "0")), 2);
+                    ownPendingDone = batch.isEmpty();
+                } else if (System.nanoTime() >= nextClaim) {
+                    nextClaim = System.nanoTime() + s.claimIdle().toNanos() / 2;
+                    batch = claim(r, n);
+                } else {
+                    batch = requests(r.xreadgroup(consumer, XReadArgs.Builder.count(n).block(1_000),
+                            XReadArgs.StreamOffset.lastConsumed(s.key())), 1);
+                }
+                if (!available) {
+                    available = true;
+                    log.info("Redis is back");
+                }
+                backoff.succeeded();
+                permits.release(n - batch.size());
+                n = 0;
+                read.addAndGet(batch.size());
+                batch.forEach(sink::submit);
+            } catch (RedisException e) {
+                permits.release(n);
+                if (available) {
+                    available = false;
+                    log.warn("Redis unavailable ({}); retrying with backoff", e.getMessage());
+                }
+                try {
+                    backoff.failed();
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private List<StreamRequest> requests(List<StreamMessage<String, String>> messages, int attempt) {
+        return messages.stream().map(m -> new StreamRequest(m, attempt)).toList();
+    }
+
+    private int drainUpTo(int max) {
+        int got = 0;
+        while (got < max && permits.tryAcquire()) {
+            got++;
+        }
+        return got;
+    }
+
+    /** Entries idle longer than claim_idle, from any consumer; those delivered too often are dead-lettered. */
+    private List<StreamRequest> claim(RedisCommands<String, String> r, int n) {
+        ClaimedMessages<String, String> c = r.xautoclaim(s.key(),
+                XAutoClaimArgs.Builder.xautoclaim(consumer, s.claimIdle(), "0-0").count(n));
+        List<StreamRequest> keep = new java.util.ArrayList<>();
+        for (StreamMessage<String, String> m : c.getMessages()) {
+            List<PendingMessage> p = r.xpending(s.key(), s.group(), Range.create(m.getId(), m.getId()), Limit.from(1));
+            long deliveries = p.isEmpty() ? 1 : p.get(0).getRedeliveryCount();
+            if (deliveries > s.maxDeliveries()) {
+                String error = lastErrors.getOrDefault(m.getId(), "delivered " + (deliveries - 1) + " times without an ack");
+                deadLetter(r, m, error);
+            } else {
+                keep.add(new StreamRequest(m, (int) deliveries));
+            }
+        }
+        claimed.addAndGet(keep.size());
+        return keep;
+    }
+
+    private void deadLetter(RedisCommands<String, String> r, StreamMessage<String, String> m, String error) {
+        Map<String, String> fields = new LinkedHashMap<>(m.getBody());
+        fields.put("id", m.getId());
+        fields.put("error", error);
+        r.xadd(s.key() + ":dead", fields);
+        r.xack(s.key(), s.group(), m.getId());
+        lastErrors.remove(m.getId());
+        deadLettered.incrementAndGet();
+        log.warn("entry {} of stream {} was dead-lettered to {}: {}", m.getId(), s.key(), s.key() + ":dead", error);
+    }
+
+    /** One entry read or claimed. */
+    private final class StreamRequest implements Request {
+        private final StreamMessage<String, String> m;
+        private final int attempt;
+
+        StreamRequest(StreamMessage<String, String> m, int attempt) {
+            this.m = m;
+            this.attempt = attempt;
+        }
+
+        @Override
+        public int attempt() {
+            return attempt;
+        }
+
+        @Override
+        public byte[] body() {
+            String body = m.getBody().get("body");
+            return (body == null ? "" : body).getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String id() {
+            return m.getId();
+        }
+
+        @Override
+        public Map<String, String> headers() {
+            Map<String, String> h = new LinkedHashMap<>(m.getBody());
+            h.remove("body");
+            return h;
+        }
+
+        @Override
+        public String source() {
+            return "redis:" + s.key();
+        }
+
+        @Override
+        public void reply(byte[] reply) {
+            throw new UnsupportedOperationException("a Redis stream carries no replies");
+        }
+
+        @Override
+        public void done() {
+            RedisAsyncCommands<String, String> a = ackConnection.async();
+            a.xack(s.key(), s.group(), m.getId()); // pipelined: acks of many entries share round trips
+            lastErrors.remove(m.getId());
+            finish();
+        }
+
+        @Override
+        public void failed(String error) {
+            // Left pending: claimed again after claim_idle (by any pool), until max_deliveries.
+            lastErrors.put(m.getId(), error);
+            finish();
+        }
+
+        private void finish() {
+            permits.release();
+        }
+    }
+
+    @Override
+    public void stopAccepting() {
+        stopping = true;
+    }
+
+    @Override
+    public Map<String, Object> stats() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("available", available);
+        m.put("read", read.get());
+        m.put("claimed", claimed.get());
+        m.put("dead_lettered", deadLettered.get());
+        return m;
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        if (thread != null) {
+            try {
+                thread.join(3_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (client != null) {
+            client.shutdown();
+        }
+    }
+}
