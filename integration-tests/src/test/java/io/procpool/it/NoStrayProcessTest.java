@@ -28,7 +28,9 @@ class NoStrayProcessTest {
                 .testEvents();
         tests.assertStatistics(s -> s.started(2).failed(2));
         List<Long> started = Files.readAllLines(pids).stream().map(Long::parseLong).toList();
-        assertThat(started).as("manager and 2 workers of each of the 2 tests").hasSize(6);
+        // 3 pids (manager and 2 workers) per test whose pool was READY; on a slow machine the
+        // time-out may strike while the pool is still starting, and then it is torn down unrecorded
+        assertThat(started.size()).as("pids of the pools started").isIn(3, 6);
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (started.stream().anyMatch(PoolProcess::isRunning) && System.nanoTime() < deadline) {
             Thread.sleep(50);

@@ -166,6 +166,9 @@ class RedisSourceTest {
         }
         Set<String> seen = awaitBodies(400, Duration.ofSeconds(60), dir.resolve("kill/records"));
         assertThat(seen).hasSize(400);
+        Map<String, Object> status = pools.get(0).status();
+        assertThat(PoolProcess.pool(status)).containsEntry("source_available", true);
+        assertThat(PoolProcess.workers(status)).allSatisfy(w -> assertThat(w).containsKey("source"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (r.xlen(key + ":dead") == 0 && System.nanoTime() < deadline) {
             Thread.sleep(100);

@@ -43,7 +43,7 @@ class StrayProcessScenarios {
     }
 
     @Test
-    @Timeout(value = 2, unit = TimeUnit.SECONDS)
+    @Timeout(value = 15, unit = TimeUnit.SECONDS)
     void timesOutWithAPoolRunning() throws Exception {
         startAndRecordPids();
         Thread.sleep(60_000);

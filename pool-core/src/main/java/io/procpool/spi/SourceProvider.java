@@ -34,4 +34,12 @@ public interface SourceProvider {
     default WorkerSource workerSource(Map<String, String> settings) {
         throw new UnsupportedOperationException(type() + " is not run by workers");
     }
+
+    /**
+     * As {@link #workerSource(Map)}, told the pool's id: the host and a hash of the run
+     * directory, the same after a restart, for names in a broker that several pools share.
+     */
+    default WorkerSource workerSource(Map<String, String> settings, String poolId) {
+        return workerSource(settings);
+    }
 }

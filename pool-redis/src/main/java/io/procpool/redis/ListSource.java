@@ -3,6 +3,7 @@ package io.procpool.redis;
 import io.lettuce.core.LMoveArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -11,6 +12,7 @@ import io.procpool.spi.RequestSink;
 import io.procpool.spi.WorkerSource;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -104,22 +106,30 @@ final class ListSource implements WorkerSource {
             } catch (InterruptedException e) {
                 return;
             }
+            int held = 1; // permits for this fetch
             try {
-                byte[] body = r.blmove(key, processing, LMoveArgs.Builder.rightLeft(), 1.0);
+                held += drainUpTo(s.batch() - 1);
+                // A batch in one round trip while there is a backlog; a blocking move when it is empty.
+                List<byte[]> bodies = held > 1 ? r.eval(MOVE_BATCH, ScriptOutputType.MULTI, new byte[][] {key, processing},
+                        Integer.toString(held).getBytes(StandardCharsets.UTF_8)) : List.of();
+                if (bodies.isEmpty()) {
+                    byte[] body = r.blmove(key, processing, LMoveArgs.Builder.rightLeft(), 1.0);
+                    bodies = body == null ? List.of() : List.of(body);
+                }
                 if (!available) {
                     available = true;
                     log.info("Redis is back");
                     recoverUnknown();
                 }
                 backoff.succeeded();
-                if (body == null) {
-                    permits.release();
-                    continue;
+                permits.release(held - bodies.size());
+                held = 0;
+                fetched.addAndGet(bodies.size());
+                for (byte[] body : bodies) {
+                    sink.submit(new ListRequest(body));
                 }
-                fetched.incrementAndGet();
-                sink.submit(new ListRequest(body));
             } catch (RedisException e) {
-                permits.release();
+                permits.release(held);
                 if (available) {
                     available = false;
                     log.warn("Redis unavailable ({}); retrying with backoff", e.getMessage());
@@ -131,6 +141,19 @@ final class ListSource implements WorkerSource {
                 }
             }
         }
+    }
+
+    /** Moves up to ARGV[1] messages from the list's right end to the processing list, in one call. */
+    private static final String MOVE_BATCH = "local out = {} for i = 1, tonumber(ARGV[1]) do "
+            + "local v = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT') if not v then break end "
+            + "out[#out + 1] = v end return out";
+
+    private int drainUpTo(int max) {
+        int got = 0;
+        while (got < max && permits.tryAcquire()) {
+            got++;
+        }
+        return got;
     }
 
     /**
@@ -179,16 +202,10 @@ final class ListSource implements WorkerSource {
 
         @Override
         public void done() {
-            try {
-                RedisCommands<byte[], byte[]> r = ackConnection.sync();
-                r.lrem(processing, -1, body);
-                r.hdel(attempts, body);
-            } catch (RedisException e) {
-                // the message stays in the processing list: the slot's next worker redelivers it
-                log.warn("could not ack a message ({}); it will be delivered again", e.getMessage());
-            } finally {
-                permits.release();
-            }
+            // Pipelined, not awaited: acks of many messages share round trips. A lost ack leaves the
+            // message in the processing list, and the slot's next worker delivers it again.
+            ackConnection.async().lrem(processing, -1, body);
+            permits.release();
         }
 
         @Override
@@ -198,6 +215,7 @@ final class ListSource implements WorkerSource {
                 if (r.hincrby(attempts, body, 1) >= s.maxDeliveries()) {
                     deadLetter(r, body, error);
                 } else {
+                    // counted in <key>:attempts until it is dead-lettered (a later success leaves the count)
                     r.lpush(key, body); // to the far end: the others go first
                 }
                 r.lrem(processing, -1, body);

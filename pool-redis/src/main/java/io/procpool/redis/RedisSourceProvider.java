@@ -28,8 +28,15 @@ public final class RedisSourceProvider implements SourceProvider {
 
     @Override
     public WorkerSource workerSource(Map<String, String> settings) {
+        return workerSource(settings, "pool");
+    }
+
+    @Override
+    public WorkerSource workerSource(Map<String, String> settings, String poolId) {
         try {
-            RedisSettings s = RedisSettings.from(settings);
+            Map<String, String> withId = new java.util.HashMap<>(settings);
+            withId.putIfAbsent("pool_id", poolId); // source.pool_id, when set, wins
+            RedisSettings s = RedisSettings.from(withId);
             return s.stream() ? new StreamSource(s) : new ListSource(s);
         } catch (SourceConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e); // validated at start; only a bug gets here

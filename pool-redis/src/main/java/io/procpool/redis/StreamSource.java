@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * (XACK, pipelined). Every {@code claim_idle / 2} it claims entries idle longer than
  * {@code claim_idle} from any consumer (XAUTOCLAIM): those of a worker or a whole pool that died,
  * on this host or another. An entry delivered {@code max_deliveries} times without an ack goes to
- * the stream {@code <stream>:dead} with its last error. The entry's field {@code body} is the
+ * the stream {@code <stream>:dead} with its last error (kept meanwhile in the hash
+ * {@code <stream>:errors}, so whichever worker or pool dead-letters it knows it). The entry's field {@code body} is the
  * message body, its other fields are headers.
  *
  * <p>Threads: one "redis-stream" thread reads and claims; delivery threads ack on a second
@@ -57,9 +58,10 @@ final class StreamSource implements WorkerSource {
     private final AtomicLong read = new AtomicLong();
     private final AtomicLong claimed = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
-    /** Last error of entries that failed here, for the dead letter if one of ours reaches max_deliveries. */
-    private final Map<String, String> lastErrors = new java.util.concurrent.ConcurrentHashMap<>();
     private Thread thread;
+    private Thread ackThread;
+    /** Ids of entries handled here and not yet acked in Redis. */
+    private final java.util.concurrent.LinkedBlockingQueue<String> acks = new java.util.concurrent.LinkedBlockingQueue<>();
 
     StreamSource(RedisSettings s) {
         this.s = s;
@@ -79,6 +81,7 @@ final class StreamSource implements WorkerSource {
             // the group exists: another worker or pool made it
         }
         thread = Thread.ofPlatform().name("redis-stream").daemon().start(() -> readLoop(sink));
+        ackThread = Thread.ofPlatform().name("redis-ack").daemon().start(this::ackLoop);
         log.info("reading Redis stream {} as {} of group {}", s.key(), consumer.getName(), s.group());
     }
 
@@ -133,6 +136,35 @@ final class StreamSource implements WorkerSource {
         }
     }
 
+    /**
+     * Sends acks in batches: one XACK carries every id handled since the last one. A lost ack
+     * leaves the entry pending, to be claimed and delivered again: at-least-once.
+     */
+    private void ackLoop() {
+        List<String> batch = new java.util.ArrayList<>();
+        RedisAsyncCommands<String, String> a = ackConnection.async();
+        while (true) {
+            try {
+                String first = acks.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (stopping && acks.isEmpty()) {
+                        return;
+                    }
+                    continue;
+                }
+                batch.add(first);
+                acks.drainTo(batch, 4_095);
+                a.xack(s.key(), s.group(), batch.toArray(String[]::new));
+                batch.clear();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RedisException e) {
+                log.warn("could not ack {} entries ({}); they will be claimed and delivered again", batch.size(), e.getMessage());
+                batch.clear();
+            }
+        }
+    }
+
     private List<StreamRequest> requests(List<StreamMessage<String, String>> messages, int attempt) {
         return messages.stream().map(m -> new StreamRequest(m, attempt)).toList();
     }
@@ -154,7 +186,11 @@ final class StreamSource implements WorkerSource {
             List<PendingMessage> p = r.xpending(s.key(), s.group(), Range.create(m.getId(), m.getId()), Limit.from(1));
             long deliveries = p.isEmpty() ? 1 : p.get(0).getRedeliveryCount();
             if (deliveries > s.maxDeliveries()) {
-                String error = lastErrors.getOrDefault(m.getId(), "delivered " + (deliveries - 1) + " times without an ack");
+                // the last error, wherever the entry failed (any worker, any pool)
+                String error = r.hget(errorsKey(), m.getId());
+                if (error == null) {
+                    error = "delivered " + (deliveries - 1) + " times without an ack";
+                }
                 deadLetter(r, m, error);
             } else {
                 keep.add(new StreamRequest(m, (int) deliveries));
@@ -164,13 +200,17 @@ final class StreamSource implements WorkerSource {
         return keep;
     }
 
+    private String errorsKey() {
+        return s.key() + ":errors";
+    }
+
     private void deadLetter(RedisCommands<String, String> r, StreamMessage<String, String> m, String error) {
         Map<String, String> fields = new LinkedHashMap<>(m.getBody());
         fields.put("id", m.getId());
         fields.put("error", error);
         r.xadd(s.key() + ":dead", fields);
         r.xack(s.key(), s.group(), m.getId());
-        lastErrors.remove(m.getId());
+        r.hdel(errorsKey(), m.getId());
         deadLettered.incrementAndGet();
         log.warn("entry {} of stream {} was dead-lettered to {}: {}", m.getId(), s.key(), s.key() + ":dead", error);
     }
@@ -220,16 +260,18 @@ final class StreamSource implements WorkerSource {
 
         @Override
         public void done() {
-            RedisAsyncCommands<String, String> a = ackConnection.async();
-            a.xack(s.key(), s.group(), m.getId()); // pipelined: acks of many entries share round trips
-            lastErrors.remove(m.getId());
+            acks.add(m.getId()); // the "redis-ack" thread sends them, many ids per XACK
+            if (attempt > 1) {
+                ackConnection.async().hdel(errorsKey(), m.getId());
+            }
             finish();
         }
 
         @Override
         public void failed(String error) {
-            // Left pending: claimed again after claim_idle (by any pool), until max_deliveries.
-            lastErrors.put(m.getId(), error);
+            // Left pending: claimed again after claim_idle (by any pool), until max_deliveries; the
+            // error waits in <stream>:errors for the dead letter.
+            ackConnection.async().hset(errorsKey(), m.getId(), error);
             finish();
         }
 
@@ -256,6 +298,13 @@ final class StreamSource implements WorkerSource {
     @Override
     public void close() {
         stopping = true;
+        if (ackThread != null) {
+            try {
+                ackThread.join(3_000); // the last acks leave before the connection closes
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (thread != null) {
             try {
                 thread.join(3_000);

@@ -317,21 +317,27 @@ public final class Payloads {
     }
 
     /**
-     * HEARTBEAT: the worker's counters, and since when its oldest in-flight message has run
-     * (epoch millis, 0 when idle) so the manager can enforce {@code message_timeout}.
+     * HEARTBEAT: the worker's counters, since when its oldest in-flight message has run (epoch
+     * millis, 0 when idle) so the manager can enforce {@code message_timeout}, and the counters of
+     * a source the worker runs itself (Redis, TCP base mode; empty otherwise).
      */
-    public record Heartbeat(long processed, long failed, int inFlight, long busySinceEpochMs) {
+    public record Heartbeat(long processed, long failed, int inFlight, long busySinceEpochMs, Map<String, String> source) {
+        public Heartbeat(long processed, long failed, int inFlight, long busySinceEpochMs) {
+            this(processed, failed, inFlight, busySinceEpochMs, Map.of());
+        }
+
         public byte[] encode() {
             return write(out -> {
                 out.writeLong(processed);
                 out.writeLong(failed);
                 out.writeInt(inFlight);
                 out.writeLong(busySinceEpochMs);
+                writeMap(out, source);
             });
         }
 
         public static Heartbeat decode(byte[] b) {
-            return read(b, in -> new Heartbeat(in.readLong(), in.readLong(), in.readInt(), in.readLong()));
+            return read(b, in -> new Heartbeat(in.readLong(), in.readLong(), in.readInt(), in.readLong(), readMap(in)));
         }
     }
 

@@ -20,6 +20,7 @@ final class StatusReport {
         long processed = s.exitedProcessed();
         long failed = s.exitedFailed();
         int ready = 0;
+        boolean sourceUnavailable = false;
         int restarts = 0;
         for (Slot slot : s.slots().values()) {
             restarts += slot.restarts;
@@ -43,6 +44,10 @@ final class StatusReport {
             row.put("in_flight", w.inFlight);
             row.put("restarts", slot == null ? 0 : slot.restarts);
             row.put("rss_bytes", w.rssBytes >= 0 ? w.rssBytes : ProcessMemory.rssBytes(w.pid()));
+            if (!w.sourceStats.isEmpty()) {
+                row.put("source", w.sourceStats);
+                sourceUnavailable |= "false".equals(w.sourceStats.get("available"));
+            }
             rows.add(row);
         }
         for (Slot slot : s.slots().values()) {
@@ -72,6 +77,9 @@ final class StatusReport {
         pool.put("restarts", restarts);
         if ("queue".equals(s.config().sourceType())) {
             pool.put("queue", s.dispatcher().stats());
+        }
+        if (rows.stream().anyMatch(r -> r.containsKey("source"))) {
+            pool.put("source_available", !sourceUnavailable);
         }
         if (s.sourceStats() != null) {
             pool.put(s.config().sourceType(), s.sourceStats().get());

@@ -329,6 +329,7 @@ public final class Supervisor {
             w.failed = h.heartbeat().failed();
             w.inFlight = h.heartbeat().inFlight();
             w.busySinceMs = h.heartbeat().busySinceEpochMs();
+            w.sourceStats = h.heartbeat().source();
         }
     }
 

@@ -26,6 +26,8 @@ final class WorkerHandle {
     int inFlight;
     long busySinceMs;
     long rssBytes = -1;
+    /** Counters of the source the worker runs itself, from its last heartbeat. */
+    java.util.Map<String, String> sourceStats = java.util.Map.of();
 
     WorkerHandle(long id, int slot, LaunchedWorker process, long spawnedAtMs) {
         this.id = id;

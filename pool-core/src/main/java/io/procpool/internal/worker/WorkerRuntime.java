@@ -37,6 +37,8 @@ public final class WorkerRuntime {
 
     private final Path ipcSocket;
     private final int slot;
+    /** The source this worker runs itself (Redis, TCP base mode), or null. */
+    private volatile WorkerSource ownSource;
     private final long workerId;
     /** A consumer made by the program itself (embedded pools), or null to load the configured class. */
     private final Consumer given;
@@ -125,7 +127,6 @@ public final class WorkerRuntime {
             return ExitCode.CONSUMER_START_FAILED;
         }
         runner.start();
-        WorkerSource ownSource;
         try {
             ownSource = startOwnSource(settings, slot);
         } catch (Exception e) {
@@ -166,6 +167,17 @@ public final class WorkerRuntime {
         return code;
     }
 
+    /** The counters of the source this worker runs itself, as text; empty when the manager feeds it. */
+    private Map<String, String> ownSourceStats() {
+        WorkerSource source = ownSource;
+        if (source == null) {
+            return Map.of();
+        }
+        Map<String, String> text = new java.util.LinkedHashMap<>();
+        source.stats().forEach((k, v) -> text.put(k, String.valueOf(v)));
+        return text;
+    }
+
     /**
      * Starts the source this worker runs itself (TCP in base mode, Redis, Kafka), whose
      * requests run on this worker's delivery path; null when the manager feeds the worker.
@@ -185,8 +197,7 @@ public final class WorkerRuntime {
         if (provider.managerFed(source)) {
             return null;
         }
-        source.putIfAbsent("pool_id", settings.getOrDefault("pool.id", "pool"));
-        WorkerSource ws = provider.workerSource(source);
+        WorkerSource ws = provider.workerSource(source, settings.getOrDefault("pool.id", "pool"));
         ws.start(runner::offerLocal, slot);
         return ws;
     }
@@ -252,7 +263,7 @@ public final class WorkerRuntime {
                 Thread.sleep(HEARTBEAT_MS);
                 runner.flushOutcomes();
                 connection.send(FrameType.HEARTBEAT, new Payloads.Heartbeat(runner.processed(), runner.failed(),
-                        runner.inFlight(), runner.busySinceEpochMs()).encode());
+                        runner.inFlight(), runner.busySinceEpochMs(), ownSourceStats()).encode());
             } catch (InterruptedException | IOException e) {
                 return;
             }
