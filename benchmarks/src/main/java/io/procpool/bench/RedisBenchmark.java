@@ -146,7 +146,8 @@ public final class RedisBenchmark {
 
     private static String poolYaml(String url, String mode, String key) {
         return "consumer: " + NoopConsumer.class.getName() + "\nworkers: 2\n"
-                + "source: {type: redis, mode: " + mode + ", uri: '" + url + "', key: " + key + ", prefetch: 512, batch: 256}\n";
+                + "source: {type: redis, mode: " + mode + ", uri: '" + url + "', key: " + key + ", prefetch: 512, batch: 256}\n"
+                + System.getenv().getOrDefault("BENCH_POOL_YAML", "").replace(";", "\n") + "\n";
     }
 
     private static double listPool(Path work, String url, RedisCommands<String, String> r, int n) throws Exception {
