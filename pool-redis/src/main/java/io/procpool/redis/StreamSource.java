@@ -243,7 +243,11 @@ final class StreamSource implements WorkerSource {
 
         @Override
         public Map<String, String> headers() {
-            Map<String, String> h = new LinkedHashMap<>(m.getBody());
+            Map<String, String> fields = m.getBody();
+            if (fields.size() == 1 && fields.containsKey("body")) {
+                return Map.of(); // the common entry: a body and nothing else
+            }
+            Map<String, String> h = new LinkedHashMap<>(fields);
             h.remove("body");
             return h;
         }
