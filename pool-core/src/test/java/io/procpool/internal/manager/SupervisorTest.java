@@ -141,6 +141,8 @@ class SupervisorTest {
     void spawnsOneWorkerPerSlot() {
         eventually("2 launches", () -> launched.size() == 2);
         assertThat(launched).extracting(w -> w.slot).containsExactly(0, 1);
+        // listeners hear of a start just after the launch, on the supervisor's thread
+        eventually("2 starts heard", () -> listened.size() == 2);
         assertThat(listened).containsExactly("start 0", "start 1");
     }
 
@@ -153,7 +155,7 @@ class SupervisorTest {
         eventually("a replacement in slot 1", () -> launched.size() == 3);
         assertThat(launched.get(2).slot).isEqualTo(1);
         assertThat(slotRow(1).get("restarts")).isEqualTo(1);
-        assertThat(listened).contains("exit 1 137");
+        eventually("the exit heard", () -> listened.contains("exit 1 137"));
     }
 
     @Test
