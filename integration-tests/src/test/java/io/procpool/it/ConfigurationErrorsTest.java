@@ -32,6 +32,8 @@ class ConfigurationErrorsTest {
             bad tcp mode          | source: {type: tcp, mode: fast}               | source.mode | "fast"
             bad tcp listen        | source: {type: tcp, listen: 'localhost:99999'} | source.listen | "localhost:99999"
             unknown tcp key       | source: {type: tcp, lisen: ':9501'}           | source.lisen | unknown key for source type tcp
+            kafka without topics  | source: {type: kafka}                         | source.topics | must name one or more topics
+            bad redis mode        | source: {type: redis, mode: pubsub}           | source.mode | "pubsub"
             """)
     void badConfigurationStopsTheStartWithKeyAndValue(String kind, String line, String key, String value) throws Exception {
         String yaml = (line.startsWith("consumer:") ? "" : "consumer: io.procpool.testkit.consumers.RecordingConsumer\n")
