@@ -43,6 +43,10 @@ class KafkaSourceTest {
     }
 
     private PoolProcess pool(String topic, int workers, String... more) throws Exception {
+        return pool(dir, topic, workers, more);
+    }
+
+    private PoolProcess pool(Path dir, String topic, int workers, String... more) throws Exception {
         String[] settings = new String[more.length + 6];
         settings[0] = "source.type: kafka";
         settings[1] = "source.bootstrap: '" + kafka.bootstrapServers() + "'";
@@ -120,6 +124,66 @@ class KafkaSourceTest {
             assertThat(header(dead, "procpool.original.partition")).isEqualTo("0");
             assertThat(header(dead, "procpool.original.offset")).isEqualTo("1");
             assertThat(header(dead, "procpool.error")).contains("cannot process poison-k");
+        }
+    }
+
+    private static Set<String> processed(Path... recordDirs) throws Exception {
+        Set<String> seen = new HashSet<>();
+        for (Path d : recordDirs) {
+            if (d.toFile().exists()) {
+                for (String l : PoolProcess.processedLines(d)) {
+                    seen.add(l.substring(l.lastIndexOf(' ') + 1));
+                }
+            }
+        }
+        return seen;
+    }
+
+    private static Set<String> awaitProcessed(int n, Duration timeout, Path... recordDirs) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Set<String> seen = processed(recordDirs);
+        while (seen.size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            seen = processed(recordDirs);
+        }
+        return seen;
+    }
+
+    @Test
+    void scalingThreeToSixToTwoWorkersWhileConsumingLosesNothing() throws Exception {
+        String topic = "s" + System.nanoTime();
+        kafka.createTopic(topic, 6);
+        int n = 30_000;
+        produce(topic, java.util.stream.IntStream.range(0, n).mapToObj(i -> "s" + i).toList());
+        try (PoolProcess pool = pool(topic, 3, "app.sleep_us: 200")) {
+            awaitProcessed(n / 5, Duration.ofSeconds(60), dir.resolve("records"));
+            assertThat(pool.cli("scale", "6").exitCode()).isZero();
+            pool.awaitReady(6, Duration.ofSeconds(60));
+            awaitProcessed(n / 2, Duration.ofSeconds(60), dir.resolve("records"));
+            assertThat(pool.cli("scale", "2").exitCode()).isZero();
+            Set<String> seen = awaitProcessed(n, Duration.ofSeconds(120), dir.resolve("records"));
+            assertThat(seen).hasSize(n);
+        }
+    }
+
+    @Test
+    void twoPoolsInOneGroupSplitThePartitionsAndAStoppedPoolHandsThemOver() throws Exception {
+        String topic = "two" + System.nanoTime();
+        kafka.createTopic(topic, 4);
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        try (PoolProcess first = pool(a, topic, 1); PoolProcess second = pool(b, topic, 1)) {
+            produce(topic, java.util.stream.IntStream.range(0, 2_000).mapToObj(i -> "x" + i).toList());
+            awaitProcessed(2_000, Duration.ofSeconds(60), a.resolve("records"), b.resolve("records"));
+            assertThat(processed(a.resolve("records"))).as("the first pool's share").isNotEmpty();
+            assertThat(processed(b.resolve("records"))).as("the second pool's share").isNotEmpty();
+            assertThat(first.cli("stop").exitCode()).isZero();
+            first.awaitExit(Duration.ofSeconds(60));
+            produce(topic, java.util.stream.IntStream.range(0, 2_000).mapToObj(i -> "y" + i).toList());
+            Set<String> later = awaitProcessed(4_000, Duration.ofSeconds(60), a.resolve("records"), b.resolve("records"));
+            assertThat(later).hasSize(4_000);
+            assertThat(processed(b.resolve("records"))).as("after the stop, all new records go to the second pool")
+                    .containsAll(java.util.stream.IntStream.range(0, 2_000).mapToObj(i -> "y" + i).toList());
         }
     }
 
