@@ -108,7 +108,10 @@ final class ListSource implements WorkerSource {
             }
             int held = 1; // permits for this fetch
             try {
-                held += drainUpTo(s.batch() - 1);
+                held += Permits.drainUpTo(permits, s.batch() - 1);
+                if (!available) {
+                    recoverUnknown(held); // before the next move, while only lost moves can be in the processing list
+                }
                 // A batch in one round trip while there is a backlog; a blocking move when it is empty.
                 List<byte[]> bodies = held > 1 ? r.eval(MOVE_BATCH, ScriptOutputType.MULTI, new byte[][] {key, processing},
                         Integer.toString(held).getBytes(StandardCharsets.UTF_8)) : List.of();
@@ -119,7 +122,6 @@ final class ListSource implements WorkerSource {
                 if (!available) {
                     available = true;
                     log.info("Redis is back");
-                    recoverUnknown();
                 }
                 backoff.succeeded();
                 permits.release(held - bodies.size());
@@ -148,20 +150,14 @@ final class ListSource implements WorkerSource {
             + "local v = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT') if not v then break end "
             + "out[#out + 1] = v end return out";
 
-    private int drainUpTo(int max) {
-        int got = 0;
-        while (got < max && permits.tryAcquire()) {
-            got++;
-        }
-        return got;
-    }
 
     /**
-     * After a lost connection a BLMOVE may have moved a message whose reply never came: when
-     * nothing is in flight here, whatever the processing list holds is such a message, and goes back.
+     * After a lost connection a move may have taken messages whose reply never came: when nothing
+     * but the fetch in progress ({@code held} permits) is in flight here, whatever the processing
+     * list holds is such a message, and goes back.
      */
-    private void recoverUnknown() {
-        if (permits.availablePermits() == s.prefetch() - 1) {
+    private void recoverUnknown(int held) {
+        if (permits.availablePermits() == s.prefetch() - held) {
             RedisCommands<byte[], byte[]> r = ackConnection.sync();
             while (r.lmove(processing, key, LMoveArgs.Builder.rightRight()) != null) {
                 log.info("put back a message moved while the connection was lost");

@@ -96,7 +96,7 @@ final class StreamSource implements WorkerSource {
                 if (!permits.tryAcquire(1, TimeUnit.SECONDS)) {
                     continue;
                 }
-                n = 1 + drainUpTo(s.batch() - 1);
+                n = 1 + Permits.drainUpTo(permits, s.batch() - 1);
                 List<StreamRequest> batch;
                 if (!ownPendingDone) {
                     // what this consumer name was given before a restart and never acked
@@ -169,13 +169,6 @@ final class StreamSource implements WorkerSource {
         return messages.stream().map(m -> new StreamRequest(m, attempt)).toList();
     }
 
-    private int drainUpTo(int max) {
-        int got = 0;
-        while (got < max && permits.tryAcquire()) {
-            got++;
-        }
-        return got;
-    }
 
     /** Entries idle longer than claim_idle, from any consumer; those delivered too often are dead-lettered. */
     private List<StreamRequest> claim(RedisCommands<String, String> r, int n) {

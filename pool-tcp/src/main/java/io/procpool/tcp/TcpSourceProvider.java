@@ -30,54 +30,40 @@ public final class TcpSourceProvider implements SourceProvider {
 
     @Override
     public ManagerSource managerSource(Map<String, String> settings) {
-        TcpServer server = new TcpServer(parse(settings), Math.max(1, Runtime.getRuntime().availableProcessors()));
-        return new ManagerSource() {
-            @Override
-            public void start(RequestSink sink) throws Exception {
-                server.start(sink);
-            }
-
-            @Override
-            public void stopAccepting() {
-                server.stopAccepting();
-            }
-
-            @Override
-            public Map<String, Object> stats() {
-                return server.stats();
-            }
-
-            @Override
-            public void close() {
-                server.close();
-            }
-        };
+        return new TcpSource(new TcpServer(parse(settings), Math.max(1, Runtime.getRuntime().availableProcessors())));
     }
 
     @Override
     public WorkerSource workerSource(Map<String, String> settings) {
-        TcpServer server = new TcpServer(parse(settings), 1);
-        return new WorkerSource() {
-            @Override
-            public void start(RequestSink sink, int slot) throws Exception {
-                server.start(sink);
-            }
+        return new TcpSource(new TcpServer(parse(settings), 1));
+    }
 
-            @Override
-            public void stopAccepting() {
-                server.stopAccepting();
-            }
+    /** A {@link TcpServer} as either kind of source: the manager's (process mode) or a worker's (base mode). */
+    private record TcpSource(TcpServer server) implements ManagerSource, WorkerSource {
+        @Override
+        public void start(RequestSink sink) throws Exception {
+            server.start(sink);
+        }
 
-            @Override
-            public Map<String, Object> stats() {
-                return server.stats();
-            }
+        @Override
+        public void start(RequestSink sink, int slot) throws Exception {
+            server.start(sink);
+        }
 
-            @Override
-            public void close() {
-                server.close();
-            }
-        };
+        @Override
+        public void stopAccepting() {
+            server.stopAccepting();
+        }
+
+        @Override
+        public Map<String, Object> stats() {
+            return server.stats();
+        }
+
+        @Override
+        public void close() {
+            server.close();
+        }
     }
 
     private static TcpSettings parse(Map<String, String> settings) {

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
 public final class KafkaFixture implements BeforeAllCallback, TestWatcher {
 
     /** The run's server: one per JVM, whatever number of test classes and engines use it; stopped when the JVM exits. */
-    private static Backend shared;
+    private static final OncePerJvm<Backend> SHARED = new OncePerJvm<>(KafkaFixture::start);
     private volatile Backend backend;
 
     record Backend(String bootstrap, String description, AutoCloseable stop, Path log, String unavailable)
@@ -43,7 +43,7 @@ public final class KafkaFixture implements BeforeAllCallback, TestWatcher {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        backend = shared();
+        backend = SHARED.get();
         Assumptions.assumeTrue(backend.unavailable() == null, () -> backend.unavailable());
     }
 
@@ -73,30 +73,12 @@ public final class KafkaFixture implements BeforeAllCallback, TestWatcher {
         }
     }
 
-    private static final java.util.concurrent.atomic.AtomicInteger STARTS = new java.util.concurrent.atomic.AtomicInteger();
-
     /** How many times this JVM chose a backend: 1 after any number of test classes. */
     public static int starts() {
-        return STARTS.get();
-    }
-
-    private static synchronized Backend shared() {
-        if (shared == null) {
-            Backend b = start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    b.close();
-                } catch (Exception e) {
-                    // the JVM is exiting: nothing more to do
-                }
-            }, "procpool-fixture-stop"));
-            shared = b;
-        }
-        return shared;
+        return SHARED.starts();
     }
 
     private static Backend start() {
-        STARTS.incrementAndGet();
         Backend b = pick(System.getenv());
         System.err.println("[procpool-testkit] Kafka: " + (b.unavailable() == null ? b.description() : "none: " + b.unavailable()));
         return b;
@@ -108,7 +90,7 @@ public final class KafkaFixture implements BeforeAllCallback, TestWatcher {
         if (given != null && !given.isBlank()) {
             return new Backend(given, given + " from PROCPOOL_TEST_KAFKA_BOOTSTRAP", null, null, null);
         }
-        if (RedisFixture.Docker.available()) {
+        if (DockerCheck.available()) {
             org.testcontainers.kafka.KafkaContainer c = new org.testcontainers.kafka.KafkaContainer("apache/kafka:4.0.0");
             c.start();
             return new Backend(c.getBootstrapServers(), "Testcontainers apache/kafka:4.0.0", c::stop, null, null);

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 
 /**
@@ -24,7 +23,7 @@ import org.testcontainers.containers.GenericContainer;
 public final class RedisFixture implements BeforeAllCallback, TestWatcher {
 
     /** The run's server: one per JVM, whatever number of test classes and engines use it; stopped when the JVM exits. */
-    private static Backend shared;
+    private static final OncePerJvm<Backend> SHARED = new OncePerJvm<>(RedisFixture::start);
     private volatile Backend backend;
 
     /** One running Redis, shared by the whole test run. */
@@ -40,7 +39,7 @@ public final class RedisFixture implements BeforeAllCallback, TestWatcher {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        backend = shared();
+        backend = SHARED.get();
         Assumptions.assumeTrue(backend.unavailable() == null, () -> backend.unavailable());
     }
 
@@ -76,30 +75,12 @@ public final class RedisFixture implements BeforeAllCallback, TestWatcher {
         }
     }
 
-    private static final java.util.concurrent.atomic.AtomicInteger STARTS = new java.util.concurrent.atomic.AtomicInteger();
-
     /** How many times this JVM chose a backend: 1 after any number of test classes. */
     public static int starts() {
-        return STARTS.get();
-    }
-
-    private static synchronized Backend shared() {
-        if (shared == null) {
-            Backend b = start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    b.close();
-                } catch (Exception e) {
-                    // the JVM is exiting: nothing more to do
-                }
-            }, "procpool-fixture-stop"));
-            shared = b;
-        }
-        return shared;
+        return SHARED.starts();
     }
 
     private static Backend start() {
-        STARTS.incrementAndGet();
         Backend b = pick(System.getenv());
         System.err.println("[procpool-testkit] Redis: " + (b.unavailable() == null ? b.description() : "none: " + b.unavailable()));
         return b;
@@ -111,7 +92,7 @@ public final class RedisFixture implements BeforeAllCallback, TestWatcher {
         if (url != null && !url.isBlank()) {
             return new Backend(url, url + " from PROCPOOL_TEST_REDIS_URL", null, null, null);
         }
-        if (Docker.available()) {
+        if (DockerCheck.available()) {
             GenericContainer<?> c = new GenericContainer<>("redis:7-alpine").withExposedPorts(6379);
             c.start();
             return new Backend("redis://" + c.getHost() + ":" + c.getMappedPort(6379), "Testcontainers redis:7-alpine",
@@ -136,22 +117,6 @@ public final class RedisFixture implements BeforeAllCallback, TestWatcher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Backend(null, null, null, null, "interrupted while starting redis-server");
-        }
-    }
-
-    /** Whether a Docker engine answers, asked once per run (Testcontainers takes ~200 ms to say no). */
-    static final class Docker {
-        private static volatile Boolean available;
-
-        static boolean available() {
-            if (available == null) {
-                try {
-                    available = DockerClientFactory.instance().isDockerAvailable();
-                } catch (RuntimeException | LinkageError e) {
-                    available = false;
-                }
-            }
-            return available;
         }
     }
 }

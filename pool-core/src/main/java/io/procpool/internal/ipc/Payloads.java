@@ -263,12 +263,6 @@ public final class Payloads {
     public static final class DeliverRuns {
         private DeliverRuns() {}
 
-        public static byte[] encode(String source, List<Run> runs) {
-            ByteBuffer out = ByteBuffer.allocate(encodedSize(source, runs));
-            encodeTo(out, source, runs);
-            return out.array();
-        }
-
         public static int encodedSize(String source, List<Run> runs) {
             int size = 2 + utf8(source).length + 4;
             for (Run r : runs) {

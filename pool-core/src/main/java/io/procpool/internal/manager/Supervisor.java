@@ -51,6 +51,7 @@ public final class Supervisor {
     private final Dispatcher dispatcher;
     /** What feeds READY workers: the queue's dispatcher, or the router of a manager-run source. */
     private WorkerFeed feed;
+    private String poolId;
     /** Counters of a manager-run source for status, or null. */
     private java.util.function.Supplier<Map<String, Object>> sourceStats;
     private final Clock clock;
@@ -282,6 +283,13 @@ public final class Supervisor {
      * consumers): the host and a hash of the run directory, so it is the same after a restart.
      */
     private String poolId() {
+        if (poolId == null) {
+            poolId = computePoolId(); // once: a host name lookup can be slow, and workers start often
+        }
+        return poolId;
+    }
+
+    private String computePoolId() {
         String host;
         try {
             host = java.net.InetAddress.getLocalHost().getHostName();
