@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Acceptance of the pool-kafka issue against a real broker (KafkaFixture): kills and dead letters. */
-@Timeout(240)
+@Timeout(360)
 class KafkaSourceTest {
 
     @RegisterExtension
@@ -42,20 +42,32 @@ class KafkaSourceTest {
         }
     }
 
+    /** A new topic of {@code partitions} holding records {@code <prefix>0} … {@code <prefix>(n-1)}. */
+    private String loadedTopic(String name, int partitions, String prefix, int n) throws Exception {
+        String topic = name + System.nanoTime();
+        kafka.createTopic(topic, partitions);
+        produce(topic, java.util.stream.IntStream.range(0, n).mapToObj(i -> prefix + i).toList());
+        return topic;
+    }
+
     private PoolProcess pool(String topic, int workers, String... more) throws Exception {
         return pool(dir, topic, workers, more);
     }
 
     private PoolProcess pool(Path dir, String topic, int workers, String... more) throws Exception {
-        String[] settings = new String[more.length + 6];
-        settings[0] = "source.type: kafka";
-        settings[1] = "source.bootstrap: '" + kafka.bootstrapServers() + "'";
-        settings[2] = "source.topics: " + topic;
-        settings[3] = "source.group: g-" + topic;
-        settings[4] = "min_uptime: 0";
-        // a killed member's partitions move after its session times out: 6 s (the broker's minimum), not 45 s
-        settings[5] = "source.consumer.session.timeout.ms: 6000";
-        System.arraycopy(more, 0, settings, 6, more.length);
+        boolean share = List.of(more).contains("source.mode: share");
+        List<String> settings = new java.util.ArrayList<>(List.of("source.type: kafka",
+                "source.bootstrap: '" + kafka.bootstrapServers() + "'", "source.topics: " + topic, "source.group: g-" + topic,
+                "min_uptime: 0"));
+        if (!share) {
+            // a killed member's partitions move after its session times out: 6 s (the broker's minimum), not 45 s
+            settings.add("source.consumer.session.timeout.ms: 6000");
+        }
+        settings.addAll(List.of(more));
+        return start(dir, workers, settings.toArray(String[]::new));
+    }
+
+    private static PoolProcess start(Path dir, int workers, String... settings) throws Exception {
         PoolProcess p = PoolProcess.start(dir, Pools.recording(dir, workers, settings));
         p.awaitReady(workers, Duration.ofSeconds(60));
         return p;
@@ -63,11 +75,10 @@ class KafkaSourceTest {
 
     @Test
     void everyRecordIsProcessedWhenAWorkerIsKilledMidRun() throws Exception {
-        String topic = "t" + System.nanoTime();
-        kafka.createTopic(topic, 6);
         int n = 100_000;
-        produce(topic, java.util.stream.IntStream.range(0, n).mapToObj(i -> "r" + i).toList());
+        String topic = loadedTopic("t", 6, "r", n);
         try (PoolProcess pool = pool(topic, 3)) {
+            awaitAssigned(pool, 3);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (PoolProcess.processedLines(dir.resolve("records")).size() < n / 4 && System.nanoTime() < deadline) {
                 Thread.sleep(100);
@@ -87,7 +98,7 @@ class KafkaSourceTest {
             }
             System.out.printf("kafka: %d records on 6 partitions, 3 workers, one SIGKILLed: %d processed more than once%n", n,
                     lines.size() - distinct.size());
-            assertThat(distinct).hasSize(n);
+            assertThat(distinct).as(() -> "records processed" + diagnosis(pool)).hasSize(n);
         }
     }
 
@@ -151,10 +162,8 @@ class KafkaSourceTest {
 
     @Test
     void scalingThreeToSixToTwoWorkersWhileConsumingLosesNothing() throws Exception {
-        String topic = "s" + System.nanoTime();
-        kafka.createTopic(topic, 6);
         int n = 30_000;
-        produce(topic, java.util.stream.IntStream.range(0, n).mapToObj(i -> "s" + i).toList());
+        String topic = loadedTopic("s", 6, "s", n);
         try (PoolProcess pool = pool(topic, 3, "app.sleep_us: 200")) {
             awaitProcessed(n / 5, Duration.ofSeconds(60), dir.resolve("records"));
             assertThat(pool.cli("scale", "6").exitCode()).isZero();
@@ -162,7 +171,7 @@ class KafkaSourceTest {
             awaitProcessed(n / 2, Duration.ofSeconds(60), dir.resolve("records"));
             assertThat(pool.cli("scale", "2").exitCode()).isZero();
             Set<String> seen = awaitProcessed(n, Duration.ofSeconds(120), dir.resolve("records"));
-            assertThat(seen).hasSize(n);
+            assertThat(seen).as(() -> "records processed" + diagnosis(pool)).hasSize(n);
         }
     }
 
@@ -173,18 +182,60 @@ class KafkaSourceTest {
         Path a = dir.resolve("a");
         Path b = dir.resolve("b");
         try (PoolProcess first = pool(a, topic, 1); PoolProcess second = pool(b, topic, 1)) {
+            // a pool is ready before its member has joined: produce once both hold partitions
+            awaitAssigned(first, 1);
+            awaitAssigned(second, 1);
             produce(topic, java.util.stream.IntStream.range(0, 2_000).mapToObj(i -> "x" + i).toList());
             awaitProcessed(2_000, Duration.ofSeconds(60), a.resolve("records"), b.resolve("records"));
-            assertThat(processed(a.resolve("records"))).as("the first pool's share").isNotEmpty();
-            assertThat(processed(b.resolve("records"))).as("the second pool's share").isNotEmpty();
+            assertThat(processed(a.resolve("records"))).as(() -> "the first pool's share" + diagnosis(first, second)).isNotEmpty();
+            assertThat(processed(b.resolve("records"))).as(() -> "the second pool's share" + diagnosis(first, second)).isNotEmpty();
             assertThat(first.cli("stop").exitCode()).isZero();
             first.awaitExit(Duration.ofSeconds(60));
             produce(topic, java.util.stream.IntStream.range(0, 2_000).mapToObj(i -> "y" + i).toList());
             Set<String> later = awaitProcessed(4_000, Duration.ofSeconds(60), a.resolve("records"), b.resolve("records"));
-            assertThat(later).hasSize(4_000);
+            assertThat(later).as(() -> "records processed" + diagnosis(second)).hasSize(4_000);
             assertThat(processed(b.resolve("records"))).as("after the stop, all new records go to the second pool")
                     .containsAll(java.util.stream.IntStream.range(0, 2_000).mapToObj(i -> "y" + i).toList());
         }
+    }
+
+    @Test
+    void aShareGroupOfMoreWorkersThanPartitionsConsumesEverything() throws Exception {
+        int n = 5_000;
+        String topic = loadedTopic("share", 1, "q", n);
+        try (PoolProcess pool = pool(topic, 3, "source.mode: share", "app.sleep_us: 300", "source.consumer.max.poll.records: 50")) {
+            Set<String> seen = awaitProcessed(n, Duration.ofSeconds(120), dir.resolve("records"));
+            assertThat(seen).as(() -> "records processed" + diagnosis(pool)).hasSize(n);
+            Map<String, Long> byWorker = new java.util.TreeMap<>();
+            for (String l : PoolProcess.processedLines(dir.resolve("records"))) {
+                byWorker.merge(l.substring(0, l.indexOf(' ')), 1L, Long::sum);
+            }
+            System.out.printf("kafka share group: %d records of 1 partition over 3 workers: %s%n", n, byWorker);
+            assertThat(byWorker).as("one partition, yet more than one worker took records").hasSizeGreaterThan(1);
+        }
+    }
+
+    /** Waits until each of the pool's {@code workers} workers is a group member with partitions. */
+    @SuppressWarnings("unchecked")
+    private static void awaitAssigned(PoolProcess pool, int workers) throws Exception {
+        pool.awaitStatus(workers + " workers with assigned partitions", st -> PoolProcess.workers(st).stream()
+                .filter(w -> w.get("source") instanceof Map<?, ?> src && !String.valueOf(((Map<String, Object>) src)
+                        .getOrDefault("assigned", "")).isEmpty()).count() == workers, Duration.ofSeconds(60));
+    }
+
+    /** What to read when a wait ran out: each worker's source (assigned, lag, restarts) and the pool's log. */
+    private static String diagnosis(PoolProcess... pools) {
+        StringBuilder b = new StringBuilder();
+        for (PoolProcess p : pools) {
+            try {
+                b.append("\n--- status ---\n").append(PoolProcess.workers(p.status()));
+            } catch (Exception e) {
+                b.append("\n--- status: ").append(e);
+            }
+            String log = p.log();
+            b.append("\n--- manager.log (tail) ---\n").append(log.substring(Math.max(0, log.length() - 20_000)));
+        }
+        return b.toString();
     }
 
     private static String header(ConsumerRecord<String, String> r, String key) {

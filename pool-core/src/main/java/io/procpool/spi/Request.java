@@ -37,4 +37,12 @@ public interface Request {
 
     /** The consumer threw after its retries, or its worker died while running it. */
     void failed(String error);
+
+    /**
+     * The consumer threw on each of its {@code tries} (retries in the worker included). A source that
+     * records the count (a dead-letter header) overrides this; by default it is {@link #failed(String)}.
+     */
+    default void failed(String error, int tries) {
+        failed(error);
+    }
 }

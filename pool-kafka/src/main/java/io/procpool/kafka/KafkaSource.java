@@ -1,15 +1,15 @@
 package io.procpool.kafka;
 
-import io.procpool.spi.Request;
 import io.procpool.spi.RequestSink;
 import io.procpool.spi.WorkerSource;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,13 +19,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,85 +29,120 @@ import org.slf4j.LoggerFactory;
  * worker's delivery path; offsets are committed after their records finished, in batches, past
  * contiguous finished runs only ({@link OffsetTracker}), on every revoke and at a graceful stop.
  * When {@code prefetch} records are unfinished the partitions are paused and polling goes on, so a
- * slow consumer does not leave the group. A record that failed after its retries goes to
- * {@code <topic>.dlt} with headers naming where it came from and why, and then counts as finished.
+ * slow consumer does not leave the group. A record that failed after its retries goes to the
+ * dead-letter topic ({@link DeadLetters}) and then counts as finished. A consumer that fails (fenced
+ * after a long pause, a broker gone for good) is closed and a new member joins after a backoff: its
+ * uncommitted records are delivered again, never skipped ({@link MemberThread}).
  *
- * <p>Threads: the "kafka-poll" thread owns the KafkaConsumer (not thread-safe); delivery threads
- * only queue what finished and send dead letters (KafkaProducer is thread-safe).
+ * <p>Threads: the "kafka-poll" thread owns the KafkaConsumer (not thread-safe) and the trackers;
+ * delivery threads only queue what finished and send dead letters.
  */
 final class KafkaSource implements WorkerSource {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaSource.class);
+    private static final long LAG_EVERY_NS = 1_000_000_000L;
 
     private record Finished(TopicPartition partition, long offset) {}
 
     private final KafkaSettings s;
+    private final DeadLetters deadLetters;
     private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
     private final Map<TopicPartition, OffsetTracker> trackers = new HashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong polled = new AtomicLong();
-    private final AtomicLong deadLettered = new AtomicLong();
-    private volatile boolean stopping;
-    private volatile boolean closing;
+    private final MemberThread member;
     private volatile String assigned = "";
+    private volatile String lag = "";
+    private volatile long lagTotal = -1;
     private KafkaConsumer<byte[], byte[]> consumer;
-    private volatile KafkaProducer<byte[], byte[]> producer;
-    private Thread thread;
 
     KafkaSource(KafkaSettings s) {
         this.s = s;
+        this.member = new MemberThread("kafka-poll", "Kafka consumer of group " + s.group());
+        this.deadLetters = new DeadLetters(s.bootstrap(), s.dltSuffix());
     }
 
     @Override
     public void start(RequestSink sink, int slot) {
+        member.start(() -> {
+            consumer = new KafkaConsumer<>(properties());
+            try {
+                consume(sink);
+            } finally {
+                closeConsumer();
+            }
+        });
+        log.info("member of Kafka group {} on {}, topics {}", s.group(), s.bootstrap(), s.subscription());
+    }
+
+    private Properties properties() {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrap());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, s.group());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, s.startAt());
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(Math.min(s.prefetch(), 500)));
         p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.putAll(s.consumerProperties());
-        consumer = new KafkaConsumer<>(p);
-        thread = Thread.ofPlatform().name("kafka-poll").daemon().start(() -> pollLoop(sink));
-        log.info("member of Kafka group {} on {}, topics {}", s.group(), s.bootstrap(), s.topics());
+        return p;
     }
 
-    private void pollLoop(RequestSink sink) {
-        try {
-            consumer.subscribe(s.topics(), new Rebalance());
-            while (!closing) {
-                applyFinished();
-                commit(false);
-                if (stopping) {
-                    Thread.sleep(10); // in-flight records finish; close() commits them
-                    continue;
-                }
-                if (inFlight.get() >= s.prefetch()) {
-                    consumer.pause(consumer.assignment());
-                } else if (!consumer.paused().isEmpty()) {
-                    consumer.resume(consumer.paused());
-                }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                    trackers.computeIfAbsent(tp, k -> new OffsetTracker()).handedOut(r.offset());
-                    inFlight.incrementAndGet();
-                    polled.incrementAndGet();
-                    sink.submit(new KafkaRequest(r));
-                }
-                assigned = consumer.assignment().toString();
-            }
-            applyFinished();
-            commit(true);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.error("the Kafka consumer failed: {}", e.toString());
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
+    private void consume(RequestSink sink) throws InterruptedException {
+        Rebalance rebalance = new Rebalance();
+        if (s.topicPattern() != null) {
+            consumer.subscribe(s.topicPattern(), rebalance);
+        } else {
+            consumer.subscribe(s.topics(), rebalance);
         }
+        long lagAt = 0;
+        while (!member.closing()) {
+            applyFinished();
+            commit(false);
+            if (member.stopping()) {
+                Thread.sleep(10); // in-flight records finish; the close commits them
+                continue;
+            }
+            if (inFlight.get() >= s.prefetch()) {
+                consumer.pause(consumer.assignment());
+            } else if (!consumer.paused().isEmpty()) {
+                consumer.resume(consumer.paused());
+            }
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                trackers.computeIfAbsent(tp, k -> new OffsetTracker()).handedOut(r.offset());
+                inFlight.incrementAndGet();
+                polled.incrementAndGet();
+                sink.submit(new RecordRequest(r, settlement));
+            }
+            if (System.nanoTime() - lagAt > LAG_EVERY_NS) {
+                lagAt = System.nanoTime();
+                readLag();
+            }
+        }
+        applyFinished();
+        commit(true);
+    }
+
+    /** Per assigned partition: records not yet finished here (in flight, or not fetched yet). */
+    private void readLag() {
+        Map<String, Long> byPartition = new TreeMap<>();
+        long total = 0;
+        boolean known = true;
+        for (TopicPartition tp : consumer.assignment()) {
+            OptionalLong behind = consumer.currentLag(tp);
+            OffsetTracker t = trackers.get(tp);
+            long l = (behind.isPresent() ? behind.getAsLong() : 0) + (t == null ? 0 : t.unfinished());
+            known &= behind.isPresent();
+            byPartition.put(tp.toString(), l);
+            total += l;
+        }
+        assigned = String.join(",", byPartition.keySet());
+        StringBuilder text = new StringBuilder();
+        byPartition.forEach((tp, l) -> text.append(text.isEmpty() ? "" : " ").append(tp).append('=').append(l));
+        lag = text.toString();
+        lagTotal = known ? total : -1;
     }
 
     private void applyFinished() {
@@ -125,11 +155,15 @@ final class KafkaSource implements WorkerSource {
         }
     }
 
-    /** Commits every partition whose offset can advance; synchronously at a revoke or a stop. */
+    /**
+     * Commits every partition whose offset can advance; synchronously at a stop. A failed commit is
+     * not lost: its partitions commit again next round (or at their revoke), and meanwhile a crash
+     * only means records delivered again.
+     */
     private void commit(boolean sync) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         trackers.forEach((tp, t) -> {
-            long o = t.toCommit();
+            long o = sync ? t.position() : t.toCommit();
             if (o >= 0) {
                 offsets.put(tp, new OffsetAndMetadata(o));
                 t.committed(o);
@@ -139,11 +173,23 @@ final class KafkaSource implements WorkerSource {
             return;
         }
         if (sync) {
-            consumer.commitSync(offsets);
+            try {
+                consumer.commitSync(offsets);
+            } catch (RuntimeException e) {
+                log.warn("the final offset commit failed ({}); records since the last commit will be delivered again",
+                        e.toString());
+            }
         } else {
+            // The callback runs on this thread, inside a later poll or commit.
             consumer.commitAsync(offsets, (done, e) -> {
                 if (e != null) {
-                    log.warn("an offset commit failed ({}); its records may be delivered again", e.toString());
+                    log.warn("an offset commit failed ({}); it is tried again", e.toString());
+                    offsets.keySet().forEach(tp -> {
+                        OffsetTracker t = trackers.get(tp);
+                        if (t != null) {
+                            t.commitFailed();
+                        }
+                    });
                 }
             });
         }
@@ -157,13 +203,21 @@ final class KafkaSource implements WorkerSource {
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             for (TopicPartition tp : partitions) {
                 OffsetTracker t = trackers.remove(tp);
-                long o = t == null ? -1 : t.toCommit();
+                long o = t == null ? -1 : t.position();
                 if (o >= 0) {
                     offsets.put(tp, new OffsetAndMetadata(o));
                 }
             }
-            if (!offsets.isEmpty()) {
+            if (offsets.isEmpty()) {
+                return;
+            }
+            try {
                 consumer.commitSync(offsets);
+            } catch (RuntimeException e) {
+                // A rebalance in progress or a fenced member: the next owner starts from the last commit that
+                // took, so some records run twice; none is skipped. Throwing here would end this consumer.
+                log.warn("committing revoked partitions {} failed ({}); their records since the last commit will be "
+                        + "delivered again", offsets.keySet(), e.toString());
             }
         }
 
@@ -178,131 +232,64 @@ final class KafkaSource implements WorkerSource {
         }
     }
 
-    /** One record. */
-    private final class KafkaRequest implements Request {
-        private final ConsumerRecord<byte[], byte[]> r;
-
-        KafkaRequest(ConsumerRecord<byte[], byte[]> r) {
-            this.r = r;
+    private final RecordRequest.Settlement settlement = new RecordRequest.Settlement() {
+        @Override
+        public void done(ConsumerRecord<byte[], byte[]> r) {
+            finish(r);
         }
 
         @Override
-        public byte[] body() {
-            return r.value() == null ? new byte[0] : r.value();
-        }
-
-        @Override
-        public String id() {
-            return r.topic() + "-" + r.partition() + "@" + r.offset();
-        }
-
-        @Override
-        public Map<String, String> headers() {
-            if (!r.headers().iterator().hasNext() && r.key() == null) {
-                return Map.of();
-            }
-            Map<String, String> h = new LinkedHashMap<>();
-            if (r.key() != null) {
-                h.put("kafka.key", new String(r.key(), StandardCharsets.UTF_8));
-            }
-            for (Header header : r.headers()) {
-                h.put(header.key(), header.value() == null ? "" : new String(header.value(), StandardCharsets.UTF_8));
-            }
-            return h;
-        }
-
-        @Override
-        public String source() {
-            return "kafka:" + r.topic() + "/" + r.partition();
-        }
-
-        @Override
-        public void reply(byte[] reply) {
-            throw new UnsupportedOperationException("a Kafka record carries no replies");
-        }
-
-        @Override
-        public void done() {
-            finish();
-        }
-
-        @Override
-        public void failed(String error) {
-            String dlt = r.topic() + s.dltSuffix();
-            ProducerRecord<byte[], byte[]> dead = new ProducerRecord<>(dlt, null, r.key(), r.value());
-            dead.headers().add("procpool.original.topic", bytes(r.topic()));
-            dead.headers().add("procpool.original.partition", bytes(Integer.toString(r.partition())));
-            dead.headers().add("procpool.original.offset", bytes(Long.toString(r.offset())));
-            dead.headers().add("procpool.error", bytes(error));
-            r.headers().forEach(h -> dead.headers().add(h));
-            try {
-                producer().send(dead).get();
-                deadLettered.incrementAndGet();
-                log.warn("record {} went to dead-letter topic {}: {}", id(), dlt, error);
-                finish();
-            } catch (Exception e) {
-                // Not finished: its offset is not committed past, and it is delivered again after a restart.
-                log.error("record {} failed and could not reach {} ({}); it stays uncommitted", id(), dlt, e.toString());
-                inFlight.decrementAndGet();
+        public void failed(ConsumerRecord<byte[], byte[]> r, String error, int tries) {
+            if (deadLetters.offer(r, error, tries, "it stays uncommitted and is delivered again after a restart")) {
+                finish(r);
+            } else {
+                inFlight.decrementAndGet(); // its offset is never committed past
             }
         }
 
-        private void finish() {
+        private void finish(ConsumerRecord<byte[], byte[]> r) {
             finished.add(new Finished(new TopicPartition(r.topic(), r.partition()), r.offset()));
             inFlight.decrementAndGet();
         }
-    }
+    };
 
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private KafkaProducer<byte[], byte[]> producer() {
-        KafkaProducer<byte[], byte[]> p = producer;
-        if (p == null) {
-            synchronized (this) {
-                if (producer == null) {
-                    Properties props = new Properties();
-                    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrap());
-                    props.put(ProducerConfig.ACKS_CONFIG, "all");
-                    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-                    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-                    producer = new KafkaProducer<>(props);
-                }
-                p = producer;
-            }
+    private void closeConsumer() {
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c == null) {
+            return;
         }
-        return p;
+        try {
+            c.close(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            log.warn("closing the Kafka consumer: {}", e.toString());
+        }
+        trackers.clear();
+        assigned = "";
+        lag = "";
+        lagTotal = -1;
     }
 
     @Override
     public void stopAccepting() {
-        stopping = true;
+        member.stopAccepting();
     }
 
     @Override
     public Map<String, Object> stats() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("assigned", assigned);
+        m.put("lag", lag);
+        m.put("lag_total", lagTotal);
         m.put("polled", polled.get());
         m.put("in_flight", inFlight.get());
-        m.put("dead_lettered", deadLettered.get());
+        m.put("dead_lettered", deadLetters.sent());
+        m.put("consumer_restarts", member.restarts());
         return m;
     }
 
     @Override
     public void close() {
-        stopping = true;
-        closing = true;
-        if (thread != null) {
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(5));
-        }
+        member.close();
+        deadLetters.close();
     }
 }

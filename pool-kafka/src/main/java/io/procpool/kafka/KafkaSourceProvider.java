@@ -5,7 +5,10 @@ import io.procpool.spi.SourceProvider;
 import io.procpool.spi.WorkerSource;
 import java.util.Map;
 
-/** {@code source.type: kafka}: every worker is one member of the consumer group. Stateless; any thread. */
+/**
+ * {@code source.type: kafka}: every worker is one member of the consumer group ({@code mode: group}) or of
+ * the share group ({@code mode: share}). Stateless; any thread.
+ */
 public final class KafkaSourceProvider implements SourceProvider {
 
     @Override
@@ -26,7 +29,8 @@ public final class KafkaSourceProvider implements SourceProvider {
     @Override
     public WorkerSource workerSource(Map<String, String> settings) {
         try {
-            return new KafkaSource(KafkaSettings.from(settings));
+            KafkaSettings s = KafkaSettings.from(settings);
+            return s.share() ? new ShareSource(s) : new KafkaSource(s);
         } catch (SourceConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e); // validated at start; only a bug gets here
         }

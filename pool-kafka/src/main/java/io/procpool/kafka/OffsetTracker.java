@@ -23,17 +23,24 @@ final class OffsetTracker {
         unfinished.remove(offset);
     }
 
-    /** The offset to commit (the first unfinished record, or after the last one), or -1 when unchanged. */
+    /** The offset that may be committed: the first unfinished record, or the one after the last; -1 before any. */
+    long position() {
+        return unfinished.isEmpty() ? next : unfinished.first();
+    }
+
+    /** {@link #position()} when it moved since the last commit, else -1. */
     long toCommit() {
-        long position = unfinished.isEmpty() ? next : unfinished.first();
-        if (position < 0 || position == committed) {
-            return -1;
-        }
-        return position;
+        long position = position();
+        return position < 0 || position == committed ? -1 : position;
     }
 
     void committed(long offset) {
         committed = offset;
+    }
+
+    /** The last commit did not take: the next {@link #toCommit()} offers the position again. */
+    void commitFailed() {
+        committed = -1;
     }
 
     int unfinished() {

@@ -197,7 +197,7 @@ final class DeliveryRunner {
             if (error == null) {
                 batch.local().done();
             } else {
-                batch.local().failed(error);
+                batch.local().failed(error, tries[0]);
             }
         } else if (d.tag() != NO_ACK) {
             if (error == null) {
