@@ -4,8 +4,10 @@ import io.procpool.spi.RequestSink;
 import io.procpool.spi.WorkerSource;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Properties;
@@ -13,9 +15,11 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -41,8 +45,12 @@ final class KafkaSource implements WorkerSource {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaSource.class);
     private static final long LAG_EVERY_NS = 1_000_000_000L;
+    private static final long SERVICE_POLL_EVERY_NS = 100_000_000L;
+    /** Async commits go out this often at most: a crash redelivers what finished since, no more. */
+    private static final long COMMIT_EVERY_NS = 100_000_000L;
 
-    private record Finished(TopicPartition partition, long offset) {}
+    /** A finished record: its partition's tracker at the time it was polled, and its offset. */
+    private record Finished(TopicPartition partition, OffsetTracker tracker, long offset) {}
 
     private final KafkaSettings s;
     private final DeadLetters deadLetters;
@@ -55,16 +63,24 @@ final class KafkaSource implements WorkerSource {
     private volatile String lag = "";
     private volatile long lagTotal = -1;
     private KafkaConsumer<byte[], byte[]> consumer;
+    /** Records one poll returns at most: half the prefetch (up to 500), so one batch runs while the next is polled. */
+    private final int maxPollRecords;
+    private volatile Thread pollThread;
+    private volatile boolean waitingForRoom;
+    private int failedCommits;
+    private long failedCommitLoggedNs = System.nanoTime() - 20_000_000_000L;
 
     KafkaSource(KafkaSettings s) {
         this.s = s;
         this.member = new MemberThread("kafka-poll", "Kafka consumer of group " + s.group());
+        this.maxPollRecords = Math.max(1, Math.min(500, s.prefetch() / 2));
         this.deadLetters = new DeadLetters(s.bootstrap(), s.dltSuffix());
     }
 
     @Override
     public void start(RequestSink sink, int slot) {
         member.start(() -> {
+            pollThread = Thread.currentThread();
             consumer = new KafkaConsumer<>(properties());
             try {
                 consume(sink);
@@ -81,7 +97,7 @@ final class KafkaSource implements WorkerSource {
         p.put(ConsumerConfig.GROUP_ID_CONFIG, s.group());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, s.startAt());
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(Math.min(s.prefetch(), 500)));
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
         p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -97,24 +113,45 @@ final class KafkaSource implements WorkerSource {
             consumer.subscribe(s.topics(), rebalance);
         }
         long lagAt = 0;
+        long lastPollNs = System.nanoTime();
+        long committedAt = 0;
         while (!member.closing()) {
             applyFinished();
-            commit(false);
+            if (System.nanoTime() - committedAt >= COMMIT_EVERY_NS) {
+                committedAt = System.nanoTime();
+                commit(false);
+            }
             if (member.stopping()) {
                 Thread.sleep(10); // in-flight records finish; the close commits them
                 continue;
             }
-            if (inFlight.get() >= s.prefetch()) {
+            if (inFlight.get() + maxPollRecords > s.prefetch()) {
+                // No room for another poll's records: wait for the delivery path, not in poll(), which with
+                // every partition paused would sleep its whole timeout. Poll (paused) now and then anyway,
+                // so that a rebalance does not wait for this member.
+                if (System.nanoTime() - lastPollNs < SERVICE_POLL_EVERY_NS) {
+                    awaitRoom();
+                    continue;
+                }
                 consumer.pause(consumer.assignment());
             } else if (!consumer.paused().isEmpty()) {
                 consumer.resume(consumer.paused());
             }
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                trackers.computeIfAbsent(tp, k -> new OffsetTracker()).handedOut(r.offset());
-                inFlight.incrementAndGet();
-                polled.incrementAndGet();
-                sink.submit(new RecordRequest(r, settlement));
+            lastPollNs = System.nanoTime();
+            boolean full = !consumer.paused().isEmpty();
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(full ? Duration.ZERO : Duration.ofMillis(100));
+            if (!records.isEmpty()) {
+                List<RecordRequest> batch = new ArrayList<>(records.count());
+                for (TopicPartition tp : records.partitions()) {
+                    OffsetTracker t = trackers.computeIfAbsent(tp, k -> new OffsetTracker());
+                    for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+                        t.handedOut(r.offset());
+                        batch.add(new RecordRequest(r, tp, t, settlement));
+                    }
+                }
+                inFlight.addAndGet(batch.size());
+                polled.addAndGet(batch.size());
+                sink.submitAll(batch);
             }
             if (System.nanoTime() - lagAt > LAG_EVERY_NS) {
                 lagAt = System.nanoTime();
@@ -123,6 +160,15 @@ final class KafkaSource implements WorkerSource {
         }
         applyFinished();
         commit(true);
+    }
+
+    /** Parks the poll thread until a record finishes (it unparks it) or 10 ms pass. */
+    private void awaitRoom() {
+        waitingForRoom = true;
+        if (inFlight.get() + maxPollRecords > s.prefetch() && finished.isEmpty()) {
+            LockSupport.parkNanos(10_000_000L);
+        }
+        waitingForRoom = false;
     }
 
     /** Per assigned partition: records not yet finished here (in flight, or not fetched yet). */
@@ -148,9 +194,8 @@ final class KafkaSource implements WorkerSource {
     private void applyFinished() {
         Finished f;
         while ((f = finished.poll()) != null) {
-            OffsetTracker t = trackers.get(f.partition());
-            if (t != null) {
-                t.finished(f.offset());
+            if (trackers.get(f.partition()) == f.tracker()) { // else revoked since: its commit is someone else's
+                f.tracker().finished(f.offset());
             }
         }
     }
@@ -183,7 +228,7 @@ final class KafkaSource implements WorkerSource {
             // The callback runs on this thread, inside a later poll or commit.
             consumer.commitAsync(offsets, (done, e) -> {
                 if (e != null) {
-                    log.warn("an offset commit failed ({}); it is tried again", e.toString());
+                    commitFailed(e);
                     offsets.keySet().forEach(tp -> {
                         OffsetTracker t = trackers.get(tp);
                         if (t != null) {
@@ -192,6 +237,16 @@ final class KafkaSource implements WorkerSource {
                     });
                 }
             });
+        }
+    }
+
+    /** Logs failed commits (many in a row while a rebalance runs) once per 10 s at most. Poll thread. */
+    private void commitFailed(Exception e) {
+        failedCommits++;
+        if (System.nanoTime() - failedCommitLoggedNs > 10_000_000_000L) {
+            failedCommitLoggedNs = System.nanoTime();
+            log.warn("{} offset commit(s) failed, the last with {}; they are tried again", failedCommits, e.toString());
+            failedCommits = 0;
         }
     }
 
@@ -234,22 +289,25 @@ final class KafkaSource implements WorkerSource {
 
     private final RecordRequest.Settlement settlement = new RecordRequest.Settlement() {
         @Override
-        public void done(ConsumerRecord<byte[], byte[]> r) {
+        public void done(RecordRequest r) {
             finish(r);
         }
 
         @Override
-        public void failed(ConsumerRecord<byte[], byte[]> r, String error, int tries) {
-            if (deadLetters.offer(r, error, tries, "it stays uncommitted and is delivered again after a restart")) {
+        public void failed(RecordRequest r, String error, int tries) {
+            if (deadLetters.offer(r.record(), error, tries, "it stays uncommitted and is delivered again after a restart")) {
                 finish(r);
             } else {
                 inFlight.decrementAndGet(); // its offset is never committed past
             }
         }
 
-        private void finish(ConsumerRecord<byte[], byte[]> r) {
-            finished.add(new Finished(new TopicPartition(r.topic(), r.partition()), r.offset()));
+        private void finish(RecordRequest r) {
+            finished.add(new Finished(r.partition(), r.tracker(), r.record().offset()));
             inFlight.decrementAndGet();
+            if (waitingForRoom) {
+                LockSupport.unpark(pollThread);
+            }
         }
     };
 

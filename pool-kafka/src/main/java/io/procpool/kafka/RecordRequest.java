@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 
 /**
@@ -15,18 +16,38 @@ final class RecordRequest implements Request {
 
     /** Where a record's end goes; called on delivery threads, must not block for long. */
     interface Settlement {
-        void done(ConsumerRecord<byte[], byte[]> r);
+        void done(RecordRequest r);
 
-        void failed(ConsumerRecord<byte[], byte[]> r, String error, int tries);
+        void failed(RecordRequest r, String error, int tries);
     }
 
     private static final byte[] EMPTY = new byte[0];
     private final ConsumerRecord<byte[], byte[]> r;
+    private final TopicPartition partition;
+    private final OffsetTracker tracker;
     private final Settlement settlement;
 
-    RecordRequest(ConsumerRecord<byte[], byte[]> r, Settlement settlement) {
+    /**
+     * {@code partition} and {@code tracker} (the partition's offsets in a consumer group; null in a share
+     * group) save a lookup per record.
+     */
+    RecordRequest(ConsumerRecord<byte[], byte[]> r, TopicPartition partition, OffsetTracker tracker, Settlement settlement) {
         this.r = r;
+        this.partition = partition;
+        this.tracker = tracker;
         this.settlement = settlement;
+    }
+
+    ConsumerRecord<byte[], byte[]> record() {
+        return r;
+    }
+
+    TopicPartition partition() {
+        return partition;
+    }
+
+    OffsetTracker tracker() {
+        return tracker;
     }
 
     @Override
@@ -62,7 +83,7 @@ final class RecordRequest implements Request {
 
     @Override
     public String source() {
-        return "kafka:" + r.topic() + "/" + r.partition();
+        return "kafka:" + partition.topic() + "/" + partition.partition();
     }
 
     @Override
@@ -72,16 +93,16 @@ final class RecordRequest implements Request {
 
     @Override
     public void done() {
-        settlement.done(r);
+        settlement.done(this);
     }
 
     @Override
     public void failed(String error) {
-        settlement.failed(r, error, 1);
+        settlement.failed(this, error, 1);
     }
 
     @Override
     public void failed(String error, int tries) {
-        settlement.failed(r, error, tries);
+        settlement.failed(this, error, tries);
     }
 }

@@ -3,6 +3,7 @@ package io.procpool.kafka;
 import io.procpool.spi.RequestSink;
 import io.procpool.spi.WorkerSource;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -112,14 +114,14 @@ final class ShareSource implements WorkerSource {
     private void consume(KafkaShareConsumer<byte[], byte[]> consumer, RequestSink sink) throws InterruptedException {
         consumer.subscribe(s.topics());
         while (!member.closing() && !member.stopping()) {
-            int n = 0;
+            List<RecordRequest> batch = new ArrayList<>();
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                n++;
-                polled.incrementAndGet();
-                inFlight = n;
-                sink.submit(new RecordRequest(r, settlement));
+                batch.add(new RecordRequest(r, new TopicPartition(r.topic(), r.partition()), null, settlement));
             }
-            awaitOutcomes(consumer, n);
+            polled.addAndGet(batch.size());
+            inFlight = batch.size();
+            sink.submitAll(batch);
+            awaitOutcomes(consumer, batch.size());
         }
         if (!member.closing()) {
             consumer.commitSync(Duration.ofSeconds(10));
@@ -140,17 +142,17 @@ final class ShareSource implements WorkerSource {
 
     private final RecordRequest.Settlement settlement = new RecordRequest.Settlement() {
         @Override
-        public void done(ConsumerRecord<byte[], byte[]> r) {
-            outcomes.add(new Outcome(r, AcknowledgeType.ACCEPT));
+        public void done(RecordRequest r) {
+            outcomes.add(new Outcome(r.record(), AcknowledgeType.ACCEPT));
         }
 
         @Override
-        public void failed(ConsumerRecord<byte[], byte[]> r, String error, int tries) {
-            if (deadLetters.offer(r, error, tries, "it is released for another delivery")) {
-                outcomes.add(new Outcome(r, AcknowledgeType.REJECT));
+        public void failed(RecordRequest r, String error, int tries) {
+            if (deadLetters.offer(r.record(), error, tries, "it is released for another delivery")) {
+                outcomes.add(new Outcome(r.record(), AcknowledgeType.REJECT));
             } else {
                 released.incrementAndGet();
-                outcomes.add(new Outcome(r, AcknowledgeType.RELEASE));
+                outcomes.add(new Outcome(r.record(), AcknowledgeType.RELEASE));
             }
         }
     };

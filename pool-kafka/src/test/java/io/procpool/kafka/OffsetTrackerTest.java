@@ -36,4 +36,25 @@ class OffsetTrackerTest {
         t.commitFailed();
         assertThat(t.toCommit()).isEqualTo(1);
     }
+
+    @Test
+    void manyRecordsFinishingOutOfOrderAcrossRingGrowth() {
+        OffsetTracker t = new OffsetTracker();
+        java.util.List<Long> order = new java.util.ArrayList<>();
+        for (long o = 1000; o < 1300; o++) {
+            t.handedOut(o);
+            order.add(o);
+        }
+        java.util.Collections.shuffle(order, new java.util.Random(7));
+        java.util.TreeSet<Long> left = new java.util.TreeSet<>(order);
+        for (long o : order) {
+            t.finished(o);
+            t.finished(o); // twice: no effect
+            left.remove(o);
+            assertThat(t.position()).isEqualTo(left.isEmpty() ? 1300 : left.first());
+            assertThat(t.unfinished()).isEqualTo(left.size());
+        }
+        t.finished(5); // never handed out (a revoked partition's record): ignored
+        assertThat(t.position()).isEqualTo(1300);
+    }
 }

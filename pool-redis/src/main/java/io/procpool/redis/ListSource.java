@@ -11,6 +11,7 @@ import io.procpool.spi.Request;
 import io.procpool.spi.RequestSink;
 import io.procpool.spi.WorkerSource;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,9 +128,11 @@ final class ListSource implements WorkerSource {
                 permits.release(held - bodies.size());
                 held = 0;
                 fetched.addAndGet(bodies.size());
+                List<ListRequest> requests = new ArrayList<>(bodies.size());
                 for (byte[] body : bodies) {
-                    sink.submit(new ListRequest(body));
+                    requests.add(new ListRequest(body));
                 }
+                sink.submitAll(requests);
             } catch (RedisException e) {
                 permits.release(held);
                 if (available) {

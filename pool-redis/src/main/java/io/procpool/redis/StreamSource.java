@@ -118,7 +118,7 @@ final class StreamSource implements WorkerSource {
                 permits.release(n - batch.size());
                 n = 0;
                 read.addAndGet(batch.size());
-                batch.forEach(sink::submit);
+                sink.submitAll(batch);
             } catch (RedisException e) {
                 permits.release(n);
                 if (available) {

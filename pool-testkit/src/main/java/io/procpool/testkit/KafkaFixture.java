@@ -31,7 +31,8 @@ public final class KafkaFixture implements BeforeAllCallback, TestWatcher {
     private static final OncePerJvm<Backend> SHARED = new OncePerJvm<>(KafkaFixture::start);
     private volatile Backend backend;
 
-    record Backend(String bootstrap, String description, AutoCloseable stop, Path log, String unavailable)
+    /** A broker chosen as the fixture chooses one; {@link #close()} stops it when this run started it. */
+    public record Backend(String bootstrap, String description, AutoCloseable stop, Path log, String unavailable)
             implements AutoCloseable {
         @Override
         public void close() throws Exception {
@@ -71,6 +72,18 @@ public final class KafkaFixture implements BeforeAllCallback, TestWatcher {
         if (backend != null && backend.log() != null) {
             System.err.println("[procpool-testkit] Kafka broker log of this run: " + backend.log());
         }
+    }
+
+    /**
+     * A broker for code outside JUnit (benchmarks, tools), from the same backends in the same order;
+     * the caller closes it. Throws when none can be had, saying why.
+     */
+    public static Backend standalone() {
+        Backend b = pick(System.getenv());
+        if (b.unavailable() != null) {
+            throw new IllegalStateException("no Kafka broker: " + b.unavailable());
+        }
+        return b;
     }
 
     /** How many times this JVM chose a backend: 1 after any number of test classes. */

@@ -38,9 +38,15 @@ final class DeliveryRunner {
 
     /**
      * Deliveries that arrived together and where their results go: over IPC (with replies when
-     * {@code replies}), or, for a request of a source this worker runs itself, to {@code local}.
+     * {@code replies}), or requests of a source this worker runs itself ({@code locals}, with their
+     * results going to each request; {@code deliveries} is then null: the delivery thread makes them,
+     * so that the source's thread only queues).
      */
-    private record Batch(List<Delivery> deliveries, boolean replies, Request local) {}
+    private record Batch(List<Delivery> deliveries, boolean replies, List<? extends Request> locals) {
+        int size() {
+            return locals != null ? locals.size() : deliveries.size();
+        }
+    }
 
     /** Outcomes wait at most for this many deliveries before they are sent, so acks stay batched. */
     private static final int MAX_ACK_BATCH = 512;
@@ -123,11 +129,26 @@ final class DeliveryRunner {
 
     /** A request of a source this worker runs itself (TCP base mode); its results go to the request. Any thread. */
     void offerLocal(Request request) {
-        outstanding.incrementAndGet();
-        unstarted.incrementAndGet();
+        offerLocal(List.of(request));
+    }
+
+    /**
+     * Requests a source of this worker fetched together (a poll, a stream read): one queue operation
+     * and at most one wake-up of the delivery thread for all of them. Any thread.
+     */
+    void offerLocal(List<? extends Request> requests) {
+        if (requests.isEmpty()) {
+            return;
+        }
+        outstanding.addAndGet(requests.size());
+        unstarted.addAndGet(requests.size());
+        queue.add(new Batch(null, true, requests));
+    }
+
+    /** The delivery of a request of this worker's own source. Delivery thread. */
+    private Delivery deliveryOf(Request request) {
         String id = request.id() != null ? request.id() : "local-" + localIds.incrementAndGet();
-        Delivery d = new Delivery(NO_ACK, id, request.attempt(), request.source(), request.headers(), request.body());
-        queue.add(new Batch(List.of(d), true, request));
+        return new Delivery(NO_ACK, id, request.attempt(), request.source(), request.headers(), request.body());
     }
 
     private void takeLoop() {
@@ -138,18 +159,21 @@ final class DeliveryRunner {
                     flushOutcomes();
                     continue;
                 }
-                for (Delivery d : batch.deliveries()) {
-                    if (releasing && batch.local() == null) {
+                int size = batch.size();
+                for (int i = 0; i < size; i++) {
+                    Request local = batch.locals() == null ? null : batch.locals().get(i);
+                    Delivery d = local == null ? batch.deliveries().get(i) : deliveryOf(local);
+                    if (releasing && local == null) {
                         release(d);
                     } else if (concurrency == 1) {
                         unstarted.decrementAndGet();
-                        runOne(d, batch);
+                        runOne(d, batch.replies(), local);
                     } else {
                         permits.acquire();
                         unstarted.decrementAndGet();
                         Thread.ofVirtual().name("message-" + d.tag()).start(() -> {
                             try {
-                                runOne(d, batch);
+                                runOne(d, batch.replies(), local);
                             } finally {
                                 permits.release();
                             }
@@ -162,12 +186,12 @@ final class DeliveryRunner {
         }
     }
 
-    private void runOne(Delivery d, Batch batch) {
+    private void runOne(Delivery d, boolean replies, Request local) {
         long key = d.tag() == NO_ACK ? -System.nanoTime() : d.tag();
         markStarted(key, System.currentTimeMillis());
         String error = null;
-        java.util.function.Consumer<byte[]> replyTo = batch.local() != null ? batch.local()::reply
-                : batch.replies() ? body -> addReply(d.tag(), body) : null;
+        java.util.function.Consumer<byte[]> replyTo = local != null ? local::reply
+                : replies ? body -> addReply(d.tag(), body) : null;
         Message m = new IncomingMessage(d, replyTo);
         int[] tries = {0};
         try {
@@ -193,11 +217,11 @@ final class DeliveryRunner {
         } finally {
             markStarted(key, 0);
         }
-        if (batch.local() != null) {
+        if (local != null) {
             if (error == null) {
-                batch.local().done();
+                local.done();
             } else {
-                batch.local().failed(error, tries[0]);
+                local.failed(error, tries[0]);
             }
         } else if (d.tag() != NO_ACK) {
             if (error == null) {
@@ -243,7 +267,7 @@ final class DeliveryRunner {
         List<Batch> left = new ArrayList<>();
         queue.drainTo(left);
         for (Batch batch : left) {
-            if (batch.local() != null) {
+            if (batch.locals() != null) {
                 queue.add(batch); // a request of this worker's own source has nowhere else to go: it still runs
             } else {
                 batch.deliveries().forEach(this::release);

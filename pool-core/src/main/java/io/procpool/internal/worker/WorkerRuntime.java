@@ -8,6 +8,8 @@ import io.procpool.internal.ipc.Frame;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Payloads;
+import io.procpool.spi.Request;
+import io.procpool.spi.RequestSink;
 import io.procpool.spi.SourceProvider;
 import io.procpool.spi.WorkerSource;
 import java.io.EOFException;
@@ -17,6 +19,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -198,7 +201,17 @@ public final class WorkerRuntime {
             return null;
         }
         WorkerSource ws = provider.workerSource(source, settings.getOrDefault("pool.id", "pool"));
-        ws.start(runner::offerLocal, slot);
+        ws.start(new RequestSink() {
+            @Override
+            public void submit(Request request) {
+                runner.offerLocal(request);
+            }
+
+            @Override
+            public void submitAll(List<? extends Request> requests) {
+                runner.offerLocal(requests);
+            }
+        }, slot);
         return ws;
     }
 

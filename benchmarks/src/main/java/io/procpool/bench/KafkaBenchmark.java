@@ -1,0 +1,158 @@
+package io.procpool.bench;
+
+import io.procpool.testkit.KafkaFixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * pool-kafka: records/s of a pool of 2 workers (no-op consumer, consumer-group mode) against a plain
+ * KafkaConsumer loop baseline (2 threads, one consumer each, in one group: poll, then commitAsync),
+ * on the same broker, in the same run, each on its own topic holding the same pre-loaded records
+ * (64 B values, 6 partitions). Both are timed the same way, from the group's committed offsets read
+ * with Admin every 20 ms: the rate between 10 % and 90 % committed, so that joining the group and JVM
+ * start-up count for neither. Rows alternate (baseline, pool) for {@code rounds} rounds; the median
+ * of each is reported. The broker is the testkit's (a local KRaft broker from Maven artifacts).
+ *
+ * <p>Run: {@code bin/bench kafka [records] [rounds]}.
+ */
+public final class KafkaBenchmark {
+
+    private static final int PARTITIONS = 6;
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "warn"); // the clients' INFO is pages per run
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        Path work = Files.createTempDirectory("procpool-bench-kafka");
+        System.setProperty("procpool.fixtures.dir", work.toString());
+        try (KafkaFixture.Backend broker = KafkaFixture.standalone();
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+            List<Double> base = new ArrayList<>();
+            List<Double> pool = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                String t = "base" + round;
+                load(admin, broker.bootstrap(), t, n);
+                base.add(baseline(admin, broker.bootstrap(), t, n));
+                t = "pool" + round;
+                load(admin, broker.bootstrap(), t, n);
+                pool.add(pool(admin, work.resolve("pool" + round), broker.bootstrap(), t, n));
+                System.err.printf("round %d: baseline %,.0f, pool %,.0f records/s%n", round + 1, base.getLast(), pool.getLast());
+            }
+            double b = median(base);
+            double p = median(pool);
+            System.out.printf("%nKafka consume, %,d records of 64 B on %d partitions, 2 consumers, no-op processing, median of %d "
+                    + "rounds, %s, %d CPUs, %s%n%n", n, PARTITIONS, rounds, Runtime.version(),
+                    Runtime.getRuntime().availableProcessors(), broker.description().replaceAll("; log .*", ""));
+            System.out.println("| consumer | records/s | vs baseline |");
+            System.out.println("|---|---|---|");
+            System.out.printf("| plain KafkaConsumer loop, 2 threads (poll 500, commitAsync per poll) | %,.0f | 1.00x |%n", b);
+            System.out.printf("| pool, 2 workers (source.type kafka, commit after processing) | %,.0f | %.2fx |%n", p, p / b);
+        }
+    }
+
+    private static double median(List<Double> xs) {
+        List<Double> s = xs.stream().sorted().toList();
+        return s.get(s.size() / 2);
+    }
+
+    private static void load(Admin admin, String bootstrap, String topic, int n) throws Exception {
+        admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        byte[] value = "x".repeat(64).getBytes();
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG, "5", ProducerConfig.BATCH_SIZE_CONFIG, "262144"),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < n; i++) {
+                p.send(new ProducerRecord<>(topic, i % PARTITIONS, null, value));
+            }
+        }
+    }
+
+    private static double baseline(Admin admin, String bootstrap, String topic, int n) throws Exception {
+        String group = "g-" + topic;
+        AtomicBoolean done = new AtomicBoolean();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, group,
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName()),
+                        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                    c.subscribe(List.of(topic));
+                    while (!done.get()) {
+                        ConsumerRecords<byte[], byte[]> records = c.poll(Duration.ofMillis(100));
+                        if (!records.isEmpty()) {
+                            c.commitAsync();
+                        }
+                    }
+                    c.commitSync();
+                }
+            }));
+        }
+        try {
+            return rate(admin, group, n);
+        } finally {
+            done.set(true);
+            for (Thread t : threads) {
+                t.join(30_000);
+            }
+        }
+    }
+
+    private static double pool(Admin admin, Path dir, String bootstrap, String topic, int n) throws Exception {
+        String group = "g-" + topic;
+        String yaml = "consumer: " + NoopConsumer.class.getName() + "\nworkers: 2\n"
+                + "source: {type: kafka, bootstrap: '" + bootstrap + "', topics: " + topic + ", group: " + group + "}\n"
+                + System.getenv().getOrDefault("BENCH_POOL_YAML", "").replace(";", "\n") + "\n";
+        Process p = BenchPool.start(dir, yaml);
+        try {
+            return rate(admin, group, n);
+        } finally {
+            BenchPool.stop(dir, p);
+        }
+    }
+
+    /** Records/s between 10 % and 90 % of {@code n} committed by {@code group}; fails after 10 minutes. */
+    private static double rate(Admin admin, String group, int n) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        long t0 = 0;
+        long c0 = 0;
+        while (System.nanoTime() < deadline) {
+            long committed = committed(admin, group);
+            long now = System.nanoTime();
+            if (t0 == 0 && committed >= n / 10) {
+                t0 = now;
+                c0 = committed;
+            } else if (t0 != 0 && committed >= n * 9L / 10) {
+                return (committed - c0) / ((now - t0) / 1e9);
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("group " + group + " did not commit 90 % of " + n + " records in 10 minutes");
+    }
+
+    private static long committed(Admin admin, String group) throws Exception {
+        Map<?, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                .get(10, TimeUnit.SECONDS);
+        return offsets.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
+    }
+}
