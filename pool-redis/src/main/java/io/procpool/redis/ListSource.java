@@ -5,6 +5,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.procpool.spi.Request;
@@ -51,6 +52,8 @@ final class ListSource implements WorkerSource {
     private final AtomicLong fetched = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private Thread thread;
+    /** Bodies handled here, removed from the processing list many per script call. */
+    private AckBatcher<byte[]> acks;
 
     ListSource(RedisSettings s) {
         this.s = s;
@@ -72,6 +75,10 @@ final class ListSource implements WorkerSource {
         fetchConnection = client.connect(ByteArrayCodec.INSTANCE);
         ackConnection = client.connect(ByteArrayCodec.INSTANCE);
         recover();
+        RedisAsyncCommands<byte[], byte[]> async = ackConnection.async();
+        byte[][] keys = {processing};
+        acks = new AckBatcher<>("redis-ack", "messages", bodies -> async.eval(REMOVE_ACKED, ScriptOutputType.INTEGER, keys,
+                bodies.toArray(byte[][]::new)));
         thread = Thread.ofPlatform().name("redis-list").daemon().start(() -> fetchLoop(sink));
         log.info("pulling from Redis list {} ({}), processing list {}", s.key(), s.uri().replaceAll(":[^:@/]*@", ":***@"),
                 new String(processing, StandardCharsets.UTF_8));
@@ -148,6 +155,9 @@ final class ListSource implements WorkerSource {
         }
     }
 
+    /** Removes each ARGV (an acked body) once from the processing list KEYS[1], from its old end. */
+    private static final String REMOVE_ACKED = "for i = 1, #ARGV do redis.call('LREM', KEYS[1], -1, ARGV[i]) end return #ARGV";
+
     /** Moves up to ARGV[1] messages from the list's right end to the processing list, in one call. */
     private static final String MOVE_BATCH = "local out = {} for i = 1, tonumber(ARGV[1]) do "
             + "local v = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT') if not v then break end "
@@ -160,7 +170,7 @@ final class ListSource implements WorkerSource {
      * list holds is such a message, and goes back.
      */
     private void recoverUnknown(int held) {
-        if (permits.availablePermits() == s.prefetch() - held) {
+        if (permits.availablePermits() == s.prefetch() - held && acks.idle()) {
             RedisCommands<byte[], byte[]> r = ackConnection.sync();
             while (r.lmove(processing, key, LMoveArgs.Builder.rightRight()) != null) {
                 log.info("put back a message moved while the connection was lost");
@@ -201,9 +211,9 @@ final class ListSource implements WorkerSource {
 
         @Override
         public void done() {
-            // Pipelined, not awaited: acks of many messages share round trips. A lost ack leaves the
-            // message in the processing list, and the slot's next worker delivers it again.
-            ackConnection.async().lrem(processing, -1, body);
+            // Batched, not awaited: one script call removes many. A lost ack leaves the message in the
+            // processing list, and the slot's next worker delivers it again.
+            acks.add(body);
             permits.release();
         }
 
@@ -243,6 +253,9 @@ final class ListSource implements WorkerSource {
     @Override
     public void close() {
         stopping = true;
+        if (acks != null) {
+            acks.close(); // the last acks leave before the connection closes
+        }
         if (thread != null) {
             try {
                 thread.join(3_000);

@@ -59,9 +59,8 @@ final class StreamSource implements WorkerSource {
     private final AtomicLong claimed = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private Thread thread;
-    private Thread ackThread;
-    /** Ids of entries handled here and not yet acked in Redis. */
-    private final java.util.concurrent.LinkedBlockingQueue<String> acks = new java.util.concurrent.LinkedBlockingQueue<>();
+    /** Ids of entries handled here, acked in Redis many per XACK. */
+    private AckBatcher<String> acks;
 
     StreamSource(RedisSettings s) {
         this.s = s;
@@ -81,7 +80,8 @@ final class StreamSource implements WorkerSource {
             // the group exists: another worker or pool made it
         }
         thread = Thread.ofPlatform().name("redis-stream").daemon().start(() -> readLoop(sink));
-        ackThread = Thread.ofPlatform().name("redis-ack").daemon().start(this::ackLoop);
+        RedisAsyncCommands<String, String> async = ackConnection.async();
+        acks = new AckBatcher<>("redis-ack", "entries", ids -> async.xack(s.key(), s.group(), ids.toArray(String[]::new)));
         log.info("reading Redis stream {} as {} of group {}", s.key(), consumer.getName(), s.group());
     }
 
@@ -132,35 +132,6 @@ final class StreamSource implements WorkerSource {
                 }
             } catch (InterruptedException e) {
                 return;
-            }
-        }
-    }
-
-    /**
-     * Sends acks in batches: one XACK carries every id handled since the last one. A lost ack
-     * leaves the entry pending, to be claimed and delivered again: at-least-once.
-     */
-    private void ackLoop() {
-        List<String> batch = new java.util.ArrayList<>();
-        RedisAsyncCommands<String, String> a = ackConnection.async();
-        while (true) {
-            try {
-                String first = acks.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    if (stopping && acks.isEmpty()) {
-                        return;
-                    }
-                    continue;
-                }
-                batch.add(first);
-                acks.drainTo(batch, 4_095);
-                a.xack(s.key(), s.group(), batch.toArray(String[]::new));
-                batch.clear();
-            } catch (InterruptedException e) {
-                return;
-            } catch (RedisException e) {
-                log.warn("could not ack {} entries ({}); they will be claimed and delivered again", batch.size(), e.getMessage());
-                batch.clear();
             }
         }
     }
@@ -295,12 +266,8 @@ final class StreamSource implements WorkerSource {
     @Override
     public void close() {
         stopping = true;
-        if (ackThread != null) {
-            try {
-                ackThread.join(3_000); // the last acks leave before the connection closes
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (acks != null) {
+            acks.close(); // the last acks leave before the connection closes
         }
         if (thread != null) {
             try {
