@@ -1,35 +1,31 @@
 package io.procpool.bench;
 
+import io.procpool.internal.config.PoolConfig;
 import io.procpool.testkit.KafkaFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * pool-kafka: records/s of a pool of 2 workers (no-op consumer, consumer-group mode) against a plain
- * KafkaConsumer loop baseline (2 threads, one consumer each, in one group: poll, then commitAsync),
+ * KafkaConsumer loop baseline ({@link PlainConsumerLoop} in 2 fresh JVMs, one consumer each, in one group;
+ * once with the JVM's defaults, once with the options pool workers start with),
  * on the same broker, in the same run, each on its own topic holding the same pre-loaded records
  * (64 B values, 6 partitions). Both are timed the same way, from the group's committed offsets read
  * with Admin every 20 ms: the rate between 10 % and 90 % committed, so that joining the group and JVM
- * start-up count for neither. Rows alternate (baseline, pool) for {@code rounds} rounds; the median
+ * start-up count for neither; the broker keeps Kafka's default {@code group.initial.rebalance.delay.ms}
+ * (3 s), so both groups' members are assigned partitions together. Rows alternate (baseline, pool) for {@code rounds} rounds; the median
  * of each is reported. The broker is the testkit's (a local KRaft broker from Maven artifacts).
  *
  * <p>Run: {@code bin/bench kafka [records] [rounds]}.
@@ -44,27 +40,37 @@ public final class KafkaBenchmark {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         Path work = Files.createTempDirectory("procpool-bench-kafka");
         System.setProperty("procpool.fixtures.dir", work.toString());
-        try (KafkaFixture.Backend broker = KafkaFixture.standalone();
+        // Kafka's default (the test broker uses 0): a group's first members are assigned together, so neither
+        // row is timed through a rebalance that a second member's join sets off a moment later.
+        try (KafkaFixture.Backend broker = KafkaFixture.standalone(Map.of("group.initial.rebalance.delay.ms", "3000"));
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
             List<Double> base = new ArrayList<>();
+            List<Double> tuned = new ArrayList<>();
             List<Double> pool = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
                 String t = "base" + round;
                 load(admin, broker.bootstrap(), t, n);
-                base.add(baseline(admin, broker.bootstrap(), t, n));
+                base.add(baseline(admin, broker.bootstrap(), t, n, List.of()));
+                t = "tuned" + round;
+                load(admin, broker.bootstrap(), t, n);
+                tuned.add(baseline(admin, broker.bootstrap(), t, n, PoolConfig.DEFAULT_JVM_OPTIONS));
                 t = "pool" + round;
                 load(admin, broker.bootstrap(), t, n);
                 pool.add(pool(admin, work.resolve("pool" + round), broker.bootstrap(), t, n));
-                System.err.printf("round %d: baseline %,.0f, pool %,.0f records/s%n", round + 1, base.getLast(), pool.getLast());
+                System.err.printf("round %d: baseline %,.0f, baseline with the workers' JVM options %,.0f, pool %,.0f records/s%n",
+                        round + 1, base.getLast(), tuned.getLast(), pool.getLast());
             }
             double b = median(base);
+            double bt = median(tuned);
             double p = median(pool);
             System.out.printf("%nKafka consume, %,d records of 64 B on %d partitions, 2 consumers, no-op processing, median of %d "
                     + "rounds, %s, %d CPUs, %s%n%n", n, PARTITIONS, rounds, Runtime.version(),
                     Runtime.getRuntime().availableProcessors(), broker.description().replaceAll("; log .*", ""));
             System.out.println("| consumer | records/s | vs baseline |");
             System.out.println("|---|---|---|");
-            System.out.printf("| plain KafkaConsumer loop, 2 threads (poll 500, commitAsync per poll) | %,.0f | 1.00x |%n", b);
+            System.out.printf("| plain KafkaConsumer loop, 2 processes (poll 500, commitAsync per poll), JVM defaults | %,.0f | 1.00x |%n", b);
+            System.out.printf("| the same loop with the pool workers' JVM options (%s) | %,.0f | %.2fx |%n",
+                    String.join(" ", PoolConfig.DEFAULT_JVM_OPTIONS), bt, bt / b);
             System.out.printf("| pool, 2 workers (source.type kafka, commit after processing) | %,.0f | %.2fx |%n", p, p / b);
         }
     }
@@ -86,34 +92,29 @@ public final class KafkaBenchmark {
         }
     }
 
-    private static double baseline(Admin admin, String bootstrap, String topic, int n) throws Exception {
+    /**
+     * The baseline: 2 plain consumer loops, each in its own fresh JVM (as the pool's 2 workers are), with
+     * the JVM's default options; ended (after the measurement) by their pids.
+     */
+    private static double baseline(Admin admin, String bootstrap, String topic, int n, List<String> jvmOptions)
+            throws Exception {
         String group = "g-" + topic;
-        AtomicBoolean done = new AtomicBoolean();
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            threads.add(Thread.ofPlatform().start(() -> {
-                try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, group,
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName()),
-                        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                    c.subscribe(List.of(topic));
-                    while (!done.get()) {
-                        ConsumerRecords<byte[], byte[]> records = c.poll(Duration.ofMillis(100));
-                        if (!records.isEmpty()) {
-                            c.commitAsync();
-                        }
-                    }
-                    c.commitSync();
-                }
-            }));
-        }
+        List<Process> consumers = new ArrayList<>();
         try {
+            for (int i = 0; i < 2; i++) {
+                List<String> command = new ArrayList<>(List.of(BenchPool.JAVA));
+                command.addAll(jvmOptions);
+                command.addAll(List.of("-cp", System.getProperty("java.class.path"), PlainConsumerLoop.class.getName(),
+                        bootstrap, topic, group));
+                consumers.add(new ProcessBuilder(command).inheritIO().start());
+            }
             return rate(admin, group, n);
         } finally {
-            done.set(true);
-            for (Thread t : threads) {
-                t.join(30_000);
+            for (Process p : consumers) {
+                p.destroy();
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
             }
         }
     }

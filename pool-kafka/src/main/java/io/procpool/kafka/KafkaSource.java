@@ -115,6 +115,7 @@ final class KafkaSource implements WorkerSource {
         long lagAt = 0;
         long lastPollNs = System.nanoTime();
         long committedAt = 0;
+        boolean paused = false;
         while (!member.closing()) {
             applyFinished();
             if (System.nanoTime() - committedAt >= COMMIT_EVERY_NS) {
@@ -134,19 +135,21 @@ final class KafkaSource implements WorkerSource {
                     continue;
                 }
                 consumer.pause(consumer.assignment());
-            } else if (!consumer.paused().isEmpty()) {
+                paused = true;
+            } else if (paused) {
                 consumer.resume(consumer.paused());
+                paused = false;
             }
             lastPollNs = System.nanoTime();
-            boolean full = !consumer.paused().isEmpty();
-            ConsumerRecords<byte[], byte[]> records = consumer.poll(full ? Duration.ZERO : Duration.ofMillis(100));
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(paused ? Duration.ZERO : Duration.ofMillis(100));
             if (!records.isEmpty()) {
                 List<RecordRequest> batch = new ArrayList<>(records.count());
                 for (TopicPartition tp : records.partitions()) {
                     OffsetTracker t = trackers.computeIfAbsent(tp, k -> new OffsetTracker());
+                    String source = RecordRequest.sourceOf(tp);
                     for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
                         t.handedOut(r.offset());
-                        batch.add(new RecordRequest(r, tp, t, settlement));
+                        batch.add(new RecordRequest(r, tp, source, t, settlement));
                     }
                 }
                 inFlight.addAndGet(batch.size());

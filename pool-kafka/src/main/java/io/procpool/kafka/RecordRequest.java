@@ -24,16 +24,19 @@ final class RecordRequest implements Request {
     private static final byte[] EMPTY = new byte[0];
     private final ConsumerRecord<byte[], byte[]> r;
     private final TopicPartition partition;
+    private final String source;
     private final OffsetTracker tracker;
     private final Settlement settlement;
 
     /**
-     * {@code partition} and {@code tracker} (the partition's offsets in a consumer group; null in a share
-     * group) save a lookup per record.
+     * {@code partition}, its {@link #sourceOf source} text and {@code tracker} (the partition's offsets in a
+     * consumer group; null in a share group) are shared by the records of one partition in a poll.
      */
-    RecordRequest(ConsumerRecord<byte[], byte[]> r, TopicPartition partition, OffsetTracker tracker, Settlement settlement) {
+    RecordRequest(ConsumerRecord<byte[], byte[]> r, TopicPartition partition, String source, OffsetTracker tracker,
+                  Settlement settlement) {
         this.r = r;
         this.partition = partition;
+        this.source = source;
         this.tracker = tracker;
         this.settlement = settlement;
     }
@@ -83,7 +86,12 @@ final class RecordRequest implements Request {
 
     @Override
     public String source() {
-        return "kafka:" + partition.topic() + "/" + partition.partition();
+        return source;
+    }
+
+    /** What {@code Message.source()} says of a record of {@code tp}. */
+    static String sourceOf(TopicPartition tp) {
+        return "kafka:" + tp.topic() + "/" + tp.partition();
     }
 
     @Override

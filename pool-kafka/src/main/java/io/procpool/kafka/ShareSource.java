@@ -116,7 +116,8 @@ final class ShareSource implements WorkerSource {
         while (!member.closing() && !member.stopping()) {
             List<RecordRequest> batch = new ArrayList<>();
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                batch.add(new RecordRequest(r, new TopicPartition(r.topic(), r.partition()), null, settlement));
+                TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                batch.add(new RecordRequest(r, tp, RecordRequest.sourceOf(tp), null, settlement));
             }
             polled.addAndGet(batch.size());
             inFlight = batch.size();

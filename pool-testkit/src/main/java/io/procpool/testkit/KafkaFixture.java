@@ -79,7 +79,15 @@ public final class KafkaFixture implements BeforeAllCallback, TestWatcher {
      * the caller closes it. Throws when none can be had, saying why.
      */
     public static Backend standalone() {
-        Backend b = pick(System.getenv());
+        return standalone(Map.of());
+    }
+
+    /**
+     * As {@link #standalone()}, with {@code serverProperties} added to (or overriding) the local broker's
+     * {@code server.properties}; a broker from the environment or Docker is taken as it is.
+     */
+    public static Backend standalone(Map<String, String> serverProperties) {
+        Backend b = pick(System.getenv(), serverProperties);
         if (b.unavailable() != null) {
             throw new IllegalStateException("no Kafka broker: " + b.unavailable());
         }
@@ -99,6 +107,10 @@ public final class KafkaFixture implements BeforeAllCallback, TestWatcher {
 
     /** The first backend that can be had, in the documented order; {@code env} is the environment. */
     static Backend pick(Map<String, String> env) {
+        return pick(env, Map.of());
+    }
+
+    private static Backend pick(Map<String, String> env, Map<String, String> serverProperties) {
         String given = env.get("PROCPOOL_TEST_KAFKA_BOOTSTRAP");
         if (given != null && !given.isBlank()) {
             return new Backend(given, given + " from PROCPOOL_TEST_KAFKA_BOOTSTRAP", null, null, null);
@@ -109,7 +121,7 @@ public final class KafkaFixture implements BeforeAllCallback, TestWatcher {
             return new Backend(c.getBootstrapServers(), "Testcontainers apache/kafka:4.0.0", c::stop, null, null);
         }
         try {
-            return localBroker();
+            return localBroker(serverProperties);
         } catch (IOException | RuntimeException e) {
             return new Backend(null, null, null, null, "the local Kafka broker did not start: " + e.getMessage()
                     + " (it runs from org.apache.kafka:kafka_2.13 on the test classpath; or set PROCPOOL_TEST_KAFKA_BOOTSTRAP, "
@@ -121,12 +133,13 @@ public final class KafkaFixture implements BeforeAllCallback, TestWatcher {
     }
 
     /** A single-node KRaft broker (broker and controller in one JVM), as ../shared/FACTS.md measured it. */
-    private static Backend localBroker() throws IOException, InterruptedException {
+    private static Backend localBroker(Map<String, String> overrides) throws IOException, InterruptedException {
         int port = LocalServer.freePort();
         int controller = LocalServer.freePort();
         Path dir = LocalServer.workDir("kafka");
         Path props = dir.resolve("server.properties");
-        Files.writeString(props, String.join("\n",
+        Map<String, String> server = new java.util.LinkedHashMap<>();
+        for (String line : List.of(
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + controller,
@@ -142,7 +155,13 @@ public final class KafkaFixture implements BeforeAllCallback, TestWatcher {
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
                 "num.partitions=1",
-                "log.dirs=" + dir.resolve("data")) + "\n");
+                "log.dirs=" + dir.resolve("data"))) {
+            server.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+        }
+        server.putAll(overrides);
+        StringBuilder text = new StringBuilder();
+        server.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        Files.writeString(props, text);
         String java = ProcessHandle.current().info().command().orElse("java");
         String cp = System.getProperty("java.class.path");
         Path log = dir.resolve("kafka.log");
