@@ -48,10 +48,10 @@ public final class RedisBenchmark {
             double streamBase = streamBaseline(client, r, n);
             double stream = streamPool(work, url, r, n);
             rows.add(String.format("| list | plain lettuce loop, 2 connections (RPOP, 100 at a time; no acks) | %,.0f | 1.00x |", listBase));
-            rows.add(String.format("| list | pool, 2 workers (LMOVE batches into processing lists, LREM acks) | %,.0f | %.2fx |", list,
+            rows.add(String.format("| list | pool, 2 workers (LMOVE batches into processing lists, batched LREM acks) | %,.0f | %.2fx |", list,
                     list / listBase));
             rows.add(String.format("| stream | plain lettuce loop, 2 connections (XREADGROUP 256 + XACK) | %,.0f | 1.00x |", streamBase));
-            rows.add(String.format("| stream | pool, 2 workers (XREADGROUP batches, pipelined XACK) | %,.0f | %.2fx |", stream,
+            rows.add(String.format("| stream | pool, 2 workers (XREADGROUP batches, batched XACK) | %,.0f | %.2fx |", stream,
                     stream / streamBase));
             System.out.printf("%nRedis drain, %,d messages of 64 B, 2 workers, no-op consumer, %s, %d CPUs%n%n", n,
                     Runtime.version(), Runtime.getRuntime().availableProcessors());

@@ -135,6 +135,7 @@ class KafkaSourceTest {
             assertThat(header(dead, "procpool.original.partition")).isEqualTo("0");
             assertThat(header(dead, "procpool.original.offset")).isEqualTo("1");
             assertThat(header(dead, "procpool.error")).contains("cannot process poison-k");
+            assertThat(header(dead, "procpool.attempts")).as("tries in the worker (retry.max_attempts)").isEqualTo("2");
         }
     }
 
@@ -196,6 +197,14 @@ class KafkaSourceTest {
             assertThat(later).as(() -> "records processed" + diagnosis(second)).hasSize(4_000);
             assertThat(processed(b.resolve("records"))).as("after the stop, all new records go to the second pool")
                     .containsAll(java.util.stream.IntStream.range(0, 2_000).mapToObj(i -> "y" + i).toList());
+            // status: the survivor holds all 4 partitions, each with no lag once everything is handled
+            @SuppressWarnings("unchecked")
+            Map<String, Object> st = second.awaitStatus("4 partitions with no lag", x -> PoolProcess.workers(x).stream()
+                    .map(w -> (Map<String, Object>) w.get("source")).anyMatch(src -> src != null
+                            && String.valueOf(src.get("assigned")).split(",").length == 4
+                            && "0".equals(String.valueOf(src.get("lag_total")))), Duration.ofSeconds(30));
+            assertThat(String.valueOf(((Map<?, ?>) PoolProcess.workers(st).get(0).get("source")).get("lag")))
+                    .matches("(" + topic + "-\\d=0 ?){4}");
         }
     }
 
