@@ -102,7 +102,11 @@ public final class PoolProcess implements AutoCloseable {
         return (List<String>) answer.get("ids");
     }
 
-    /** Lines of every file under {@code recordDir} whose name starts with {@code prefix}. */
+    /**
+     * Complete lines of every file under {@code recordDir} whose name starts with {@code prefix}. A last
+     * line without its newline is left out: a worker is writing it right now, or was killed while
+     * writing it (its message was not acked then, and is recorded again by the worker that gets it).
+     */
     public static List<String> recordLines(Path recordDir, String prefix) throws IOException {
         if (!Files.isDirectory(recordDir)) {
             return List.of();
@@ -110,7 +114,11 @@ public final class PoolProcess implements AutoCloseable {
         List<String> lines = new ArrayList<>();
         try (var files = Files.list(recordDir)) {
             for (Path f : files.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted().toList()) {
-                lines.addAll(Files.readAllLines(f));
+                String text = Files.readString(f, StandardCharsets.UTF_8);
+                int end = text.lastIndexOf('\n');
+                if (end > 0) {
+                    lines.addAll(List.of(text.substring(0, end).split("\n", -1)));
+                }
             }
         }
         return lines;
