@@ -253,18 +253,6 @@ final class ListSource implements WorkerSource {
     @Override
     public void close() {
         stopping = true;
-        if (acks != null) {
-            acks.close(); // the last acks leave before the connection closes
-        }
-        if (thread != null) {
-            try {
-                thread.join(3_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (client != null) {
-            client.shutdown();
-        }
+        SourceShutdown.close(acks, thread, client);
     }
 }
