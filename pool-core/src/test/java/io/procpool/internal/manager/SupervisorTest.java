@@ -130,7 +130,9 @@ class SupervisorTest {
 
     @AfterEach
     void stopSupervisor() throws Exception {
-        if (loop.isAlive()) {
+        // A loop that returned (its exit code is set) answers no more commands, though its thread may
+        // not have ended yet: stopping it then would wait for an answer that never comes.
+        if (!exitCode.isDone() && loop.isAlive()) {
             command("stop", Map.of("timeout_ms", 0));
             launched.forEach(w -> w.exit(0));
             loop.join(5_000);
