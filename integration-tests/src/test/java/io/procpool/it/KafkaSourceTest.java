@@ -33,12 +33,32 @@ class KafkaSourceTest {
     @TempDir
     Path dir;
 
-    private void produce(String topic, List<String> bodies) {
+    /**
+     * Writes every body (key = body) and waits for the broker to confirm each: a send that failed (a
+     * broker under load can expire or refuse a batch) is sent again, so a test never blames the pool for
+     * a record that never reached the topic.
+     */
+    private void produce(String topic, List<String> bodies) throws Exception {
         try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
-                "linger.ms", "5"), new StringSerializer(), new StringSerializer())) {
-            for (String b : bodies) {
-                p.send(new ProducerRecord<>(topic, b, b));
+                "linger.ms", "5", "acks", "all"), new StringSerializer(), new StringSerializer())) {
+            List<String> left = bodies;
+            for (int round = 0; round < 5 && !left.isEmpty(); round++) {
+                List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+                for (String b : left) {
+                    sent.add(p.send(new ProducerRecord<>(topic, b, b)));
+                }
+                p.flush();
+                List<String> failed = new java.util.ArrayList<>();
+                for (int i = 0; i < sent.size(); i++) {
+                    try {
+                        sent.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        failed.add(left.get(i));
+                    }
+                }
+                left = failed;
             }
+            assertThat(left).as("records the broker never confirmed").isEmpty();
         }
     }
 
