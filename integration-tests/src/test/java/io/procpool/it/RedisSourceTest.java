@@ -153,6 +153,22 @@ class RedisSourceTest {
     }
 
     @Test
+    void streamFieldsBesideTheBodyAreHeadersAndTheBodyArrivesByteForByte() throws Exception {
+        pool("fields", 1, "source.mode: stream");
+        r.xadd(key, Map.of("body", "headers-1 \u00fcber \u6f22", "trace", "t-42", "tenant", "\u00e9cole"));
+        r.xadd(key, Map.of("body", "headers-2"));
+        Set<String> seen = awaitBodies(2, Duration.ofSeconds(30), dir.resolve("fields/records"));
+        assertThat(seen).contains("headers-2");
+        List<String> lines = new ArrayList<>();
+        try (var files = java.nio.file.Files.list(dir.resolve("fields/records"))) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("headers-")).toList()) {
+                lines.addAll(java.nio.file.Files.readAllLines(f));
+            }
+        }
+        assertThat(lines).containsExactlyInAnyOrder("headers-1 \u00fcber \u6f22 {tenant=\u00e9cole, trace=t-42}", "headers-2 {}");
+    }
+
+    @Test
     void streamSurvivesEveryClientConnectionKilledAndDeadLettersAPoison() throws Exception {
         pool("kill", 2, "source.mode: stream", "source.claim_idle: 1s", "retry.max_attempts: 1", "source.max_deliveries: 2");
         for (int i = 0; i < 200; i++) {

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -46,7 +45,7 @@ final class ListSource implements WorkerSource {
     private RedisClient client;
     private StatefulRedisConnection<byte[], byte[]> fetchConnection;
     private StatefulRedisConnection<byte[], byte[]> ackConnection;
-    private Semaphore permits;
+    private Window window;
     private volatile boolean stopping;
     private volatile boolean available = true;
     private final AtomicLong fetched = new AtomicLong();
@@ -70,7 +69,7 @@ final class ListSource implements WorkerSource {
     @Override
     public void start(RequestSink sink, int slot) {
         processing = bytes(s.key() + ":processing:" + s.consumer(slot));
-        permits = new Semaphore(s.prefetch());
+        window = new Window(s.prefetch(), s.batch());
         client = RedisClient.create(s.uri());
         fetchConnection = client.connect(ByteArrayCodec.INSTANCE);
         ackConnection = client.connect(ByteArrayCodec.INSTANCE);
@@ -107,16 +106,16 @@ final class ListSource implements WorkerSource {
         RedisCommands<byte[], byte[]> r = fetchConnection.sync();
         Backoff backoff = new Backoff();
         while (!stopping) {
+            int held; // room taken for this fetch
             try {
-                if (!permits.tryAcquire(1, TimeUnit.SECONDS)) {
-                    continue;
-                }
+                held = window.take(1, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 return;
             }
-            int held = 1; // permits for this fetch
+            if (held == 0) {
+                continue;
+            }
             try {
-                held += Permits.drainUpTo(permits, s.batch() - 1);
                 if (!available) {
                     recoverUnknown(held); // before the next move, while only lost moves can be in the processing list
                 }
@@ -132,7 +131,7 @@ final class ListSource implements WorkerSource {
                     log.info("Redis is back");
                 }
                 backoff.succeeded();
-                permits.release(held - bodies.size());
+                window.release(held - bodies.size());
                 held = 0;
                 fetched.addAndGet(bodies.size());
                 List<ListRequest> requests = new ArrayList<>(bodies.size());
@@ -141,7 +140,7 @@ final class ListSource implements WorkerSource {
                 }
                 sink.submitAll(requests);
             } catch (RedisException e) {
-                permits.release(held);
+                window.release(held);
                 if (available) {
                     available = false;
                     log.warn("Redis unavailable ({}); retrying with backoff", e.getMessage());
@@ -166,11 +165,11 @@ final class ListSource implements WorkerSource {
 
     /**
      * After a lost connection a move may have taken messages whose reply never came: when nothing
-     * but the fetch in progress ({@code held} permits) is in flight here, whatever the processing
+     * but the fetch in progress ({@code held} of the window) is in flight here, whatever the processing
      * list holds is such a message, and goes back.
      */
     private void recoverUnknown(int held) {
-        if (permits.availablePermits() == s.prefetch() - held && acks.idle()) {
+        if (window.onlyHeld(held) && acks.idle()) {
             RedisCommands<byte[], byte[]> r = ackConnection.sync();
             while (r.lmove(processing, key, LMoveArgs.Builder.rightRight()) != null) {
                 log.info("put back a message moved while the connection was lost");
@@ -214,7 +213,7 @@ final class ListSource implements WorkerSource {
             // Batched, not awaited: one script call removes many. A lost ack leaves the message in the
             // processing list, and the slot's next worker delivers it again.
             acks.add(body);
-            permits.release();
+            window.release(1);
         }
 
         @Override
@@ -231,7 +230,7 @@ final class ListSource implements WorkerSource {
             } catch (RedisException e) {
                 log.warn("could not record a failure ({}); the message will be delivered again", e.getMessage());
             } finally {
-                permits.release();
+                window.release(1);
             }
         }
     }

@@ -13,6 +13,8 @@ import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.models.stream.ClaimedMessages;
 import io.lettuce.core.models.stream.PendingMessage;
@@ -23,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -40,6 +41,9 @@ import org.slf4j.LoggerFactory;
  * {@code <stream>:errors}, so whichever worker or pool dead-letters it knows it). The entry's field {@code body} is the
  * message body, its other fields are headers.
  *
+ * <p>Field values are read as bytes: a body reaches the consumer as Redis holds it, without a
+ * decode to text and an encode back (field names and headers are UTF-8 text).
+ *
  * <p>Threads: one "redis-stream" thread reads and claims; delivery threads ack on a second
  * connection.
  */
@@ -47,12 +51,15 @@ final class StreamSource implements WorkerSource {
 
     private static final Logger log = LoggerFactory.getLogger(StreamSource.class);
 
+    /** Names (stream, group, field names) as text, field values as bytes. */
+    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
     private final RedisSettings s;
     private RedisClient client;
-    private StatefulRedisConnection<String, String> readConnection;
+    private StatefulRedisConnection<String, byte[]> readConnection;
     private StatefulRedisConnection<String, String> ackConnection;
     private Consumer<String> consumer;
-    private Semaphore permits;
+    private Window window;
     private volatile boolean stopping;
     private volatile boolean available = true;
     private final AtomicLong read = new AtomicLong();
@@ -69,10 +76,10 @@ final class StreamSource implements WorkerSource {
     @Override
     public void start(RequestSink sink, int slot) {
         client = RedisClient.create(s.uri());
-        readConnection = client.connect(StringCodec.UTF8);
+        readConnection = client.connect(CODEC);
         ackConnection = client.connect(StringCodec.UTF8);
         consumer = Consumer.from(s.group(), s.consumer(slot));
-        permits = new Semaphore(s.prefetch());
+        window = new Window(s.prefetch(), s.batch());
         try {
             readConnection.sync().xgroupCreate(XReadArgs.StreamOffset.from(s.key(), "0"), s.group(),
                     XGroupCreateArgs.Builder.mkstream());
@@ -86,17 +93,17 @@ final class StreamSource implements WorkerSource {
     }
 
     private void readLoop(RequestSink sink) {
-        RedisCommands<String, String> r = readConnection.sync();
+        RedisCommands<String, byte[]> r = readConnection.sync();
         Backoff backoff = new Backoff();
         boolean ownPendingDone = false;
         long nextClaim = 0;
         while (!stopping) {
-            int n = 0; // permits held for the read in progress
+            int n = 0; // room of the window taken for the read in progress
             try {
-                if (!permits.tryAcquire(1, TimeUnit.SECONDS)) {
+                n = window.take(1, TimeUnit.SECONDS);
+                if (n == 0) {
                     continue;
                 }
-                n = 1 + Permits.drainUpTo(permits, s.batch() - 1);
                 List<StreamRequest> batch;
                 if (!ownPendingDone) {
                     // what this consumer name was given before a restart and never acked
@@ -115,12 +122,12 @@ final class StreamSource implements WorkerSource {
                     log.info("Redis is back");
                 }
                 backoff.succeeded();
-                permits.release(n - batch.size());
+                window.release(n - batch.size());
                 n = 0;
                 read.addAndGet(batch.size());
                 sink.submitAll(batch);
             } catch (RedisException e) {
-                permits.release(n);
+                window.release(n);
                 if (available) {
                     available = false;
                     log.warn("Redis unavailable ({}); retrying with backoff", e.getMessage());
@@ -136,25 +143,23 @@ final class StreamSource implements WorkerSource {
         }
     }
 
-    private List<StreamRequest> requests(List<StreamMessage<String, String>> messages, int attempt) {
+    private List<StreamRequest> requests(List<StreamMessage<String, byte[]>> messages, int attempt) {
         return messages.stream().map(m -> new StreamRequest(m, attempt)).toList();
     }
 
 
     /** Entries idle longer than claim_idle, from any consumer; those delivered too often are dead-lettered. */
-    private List<StreamRequest> claim(RedisCommands<String, String> r, int n) {
-        ClaimedMessages<String, String> c = r.xautoclaim(s.key(),
+    private List<StreamRequest> claim(RedisCommands<String, byte[]> r, int n) {
+        ClaimedMessages<String, byte[]> c = r.xautoclaim(s.key(),
                 XAutoClaimArgs.Builder.xautoclaim(consumer, s.claimIdle(), "0-0").count(n));
         List<StreamRequest> keep = new java.util.ArrayList<>();
-        for (StreamMessage<String, String> m : c.getMessages()) {
+        for (StreamMessage<String, byte[]> m : c.getMessages()) {
             List<PendingMessage> p = r.xpending(s.key(), s.group(), Range.create(m.getId(), m.getId()), Limit.from(1));
             long deliveries = p.isEmpty() ? 1 : p.get(0).getRedeliveryCount();
             if (deliveries > s.maxDeliveries()) {
                 // the last error, wherever the entry failed (any worker, any pool)
-                String error = r.hget(errorsKey(), m.getId());
-                if (error == null) {
-                    error = "delivered " + (deliveries - 1) + " times without an ack";
-                }
+                byte[] stored = r.hget(errorsKey(), m.getId());
+                String error = stored != null ? text(stored) : "delivered " + (deliveries - 1) + " times without an ack";
                 deadLetter(r, m, error);
             } else {
                 keep.add(new StreamRequest(m, (int) deliveries));
@@ -168,10 +173,14 @@ final class StreamSource implements WorkerSource {
         return s.key() + ":errors";
     }
 
-    private void deadLetter(RedisCommands<String, String> r, StreamMessage<String, String> m, String error) {
-        Map<String, String> fields = new LinkedHashMap<>(m.getBody());
-        fields.put("id", m.getId());
-        fields.put("error", error);
+    private static String text(byte[] utf8) {
+        return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    private void deadLetter(RedisCommands<String, byte[]> r, StreamMessage<String, byte[]> m, String error) {
+        Map<String, byte[]> fields = new LinkedHashMap<>(m.getBody());
+        fields.put("id", m.getId().getBytes(StandardCharsets.UTF_8));
+        fields.put("error", error.getBytes(StandardCharsets.UTF_8));
         r.xadd(s.key() + ":dead", fields);
         r.xack(s.key(), s.group(), m.getId());
         r.hdel(errorsKey(), m.getId());
@@ -181,10 +190,10 @@ final class StreamSource implements WorkerSource {
 
     /** One entry read or claimed. */
     private final class StreamRequest implements Request {
-        private final StreamMessage<String, String> m;
+        private final StreamMessage<String, byte[]> m;
         private final int attempt;
 
-        StreamRequest(StreamMessage<String, String> m, int attempt) {
+        StreamRequest(StreamMessage<String, byte[]> m, int attempt) {
             this.m = m;
             this.attempt = attempt;
         }
@@ -196,8 +205,8 @@ final class StreamSource implements WorkerSource {
 
         @Override
         public byte[] body() {
-            String body = m.getBody().get("body");
-            return (body == null ? "" : body).getBytes(StandardCharsets.UTF_8);
+            byte[] body = m.getBody().get("body");
+            return body == null ? new byte[0] : body;
         }
 
         @Override
@@ -207,12 +216,16 @@ final class StreamSource implements WorkerSource {
 
         @Override
         public Map<String, String> headers() {
-            Map<String, String> fields = m.getBody();
+            Map<String, byte[]> fields = m.getBody();
             if (fields.size() == 1 && fields.containsKey("body")) {
                 return Map.of(); // the common entry: a body and nothing else
             }
-            Map<String, String> h = new LinkedHashMap<>(fields);
-            h.remove("body");
+            Map<String, String> h = new LinkedHashMap<>();
+            fields.forEach((name, value) -> {
+                if (!name.equals("body")) {
+                    h.put(name, text(value));
+                }
+            });
             return h;
         }
 
@@ -244,7 +257,7 @@ final class StreamSource implements WorkerSource {
         }
 
         private void finish() {
-            permits.release();
+            window.release(1);
         }
     }
 

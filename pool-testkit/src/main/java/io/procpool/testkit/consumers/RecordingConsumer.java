@@ -17,7 +17,8 @@ import java.nio.file.StandardOpenOption;
  * {@code onStart} / {@code onStop}. A body {@code push:X} also pushes {@code X} into queue
  * {@code default} with {@code ctx.push}; a body starting with {@code crash} halts the worker (exit
  * code 42); a body starting with {@code poison} throws every time
- * (each try is a line in {@code tries-<pid>.log}). {@code app.sleep_ms} (or {@code app.sleep_us}) makes each message take that long
+ * (each try is a line in {@code tries-<pid>.log}); a body starting with {@code headers} also writes
+ * {@code <body> <headers, sorted>} to {@code headers-<pid>.log}. {@code app.sleep_ms} (or {@code app.sleep_us}) makes each message take that long
  * (uninterruptibly, like a consumer stuck in a slow call). One file per process, so workers
  * never share a writer.
  */
@@ -49,6 +50,9 @@ public class RecordingConsumer implements Consumer {
         if (body.startsWith("poison")) {
             append(dir.resolve("tries-" + ctx.pid() + ".log"), message.id() + " " + message.attempt() + "\n");
             throw new IllegalStateException("cannot process " + body);
+        }
+        if (body.startsWith("headers")) {
+            append(dir.resolve("headers-" + ctx.pid() + ".log"), body + " " + new java.util.TreeMap<>(message.headers()) + "\n");
         }
         if (body.startsWith("push:")) {
             ctx.push("default", body.substring("push:".length()).getBytes(StandardCharsets.UTF_8));
