@@ -45,6 +45,14 @@ final class BenchPool {
         throw new IllegalStateException("the pool was not ready; see " + dir.resolve("pool.log"));
     }
 
+    /** The pids of the pool's workers. */
+    static java.util.List<Long> workerPids(Path dir) throws IOException {
+        Map<String, Object> s = ControlClient.call(dir.resolve("run"), Map.of("command", "status"));
+        @SuppressWarnings("unchecked")
+        java.util.List<Map<String, Object>> workers = (java.util.List<Map<String, Object>>) s.get("workers");
+        return workers.stream().map(w -> ((Number) w.get("pid")).longValue()).toList();
+    }
+
     /** Stops the pool gracefully; kills it if it has not exited within a minute. */
     static void stop(Path dir, Process p) throws Exception {
         try {

@@ -1,35 +1,62 @@
 package io.procpool.bench;
 
 import io.lettuce.core.Consumer;
-import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.io.IOException;
+import io.procpool.internal.config.PoolConfig;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * pool-redis: drain rate of pre-loaded messages (64 B) with 2 workers and a no-op consumer, in
- * list and stream modes, against a plain lettuce loop with the same number of connections (2
- * threads: RPOP in batches / XREADGROUP + XACK) in the same run. The messages are loaded where the
- * pool cannot see them yet (a staging list renamed into place; a group whose id is then reset to
- * 0), so the clock starts with READY workers and a full queue, and stops when all are acked. A
- * first, unmeasured pool trains the workers' AOT cache, as a pool's first start does; the rows are
- * medians of {@code rounds} rounds. Uses a private redis-server from PATH on a free loopback port.
- * Main thread only.
+ * list and stream modes, against plain lettuce loops with the same number of connections in the
+ * same run: 2 threads of this (long-lived, warmed) JVM; 2 fresh processes ({@link PlainRedisLoop}),
+ * as a pool's 2 workers are, with the JVM's defaults and with the workers' JVM options. For the
+ * fresh processes and the pool the messages are loaded where they cannot see them yet (a staging
+ * list renamed into place; a group whose id is then reset to 0, and one more entry to wake blocked
+ * readers), so the clock starts with connected consumers and a full queue, and stops when all are
+ * taken (list baselines) or acked. A first, unmeasured pool trains the workers' AOT cache, as a
+ * pool's first start does; every row is the median of {@code rounds} rounds. Uses a private
+ * redis-server from PATH on a free loopback port. Main thread only.
  *
  * <p>Run: {@code bin/bench redis [messages] [rounds]}.
  */
 public final class RedisBenchmark {
+
+    private static final String BODY = "x".repeat(64);
+    private static final String LIST = "jobs";
+    private static final String STREAM = "events";
+
+    /** A row's measurement: messages/s, and CPU time per message of its consumers and of redis-server. */
+    private record Drain(double rate, double consumerCpuUs, double redisCpuUs) {}
+
+    private final RedisClient client;
+    private final RedisCommands<String, String> r;
+    private final long redisPid;
+    private final String url;
+    private final Path work;
+    private final int n;
+
+    private RedisBenchmark(RedisClient client, RedisCommands<String, String> r, long redisPid, String url, Path work, int n) {
+        this.client = client;
+        this.redisPid = redisPid;
+        this.r = r;
+        this.url = url;
+        this.work = work;
+        this.n = n;
+    }
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
@@ -44,34 +71,42 @@ public final class RedisBenchmark {
         String url = "redis://127.0.0.1:" + port;
         RedisClient client = RedisClient.create(url);
         try (StatefulRedisConnection<String, String> c = awaitConnection(client)) {
-            RedisCommands<String, String> r = c.sync();
+            RedisBenchmark b = new RedisBenchmark(client, c.sync(), redis.pid(), url, work, n);
             // Not measured: a pool's first start trains the workers' AOT cache (JDK 25+), which every
             // later start uses; the measured pools are such later starts.
-            streamPool(work, work.resolve("training"), url, r, 20_000);
-            List<Double> listBase = new ArrayList<>();
-            List<Double> list = new ArrayList<>();
-            List<Double> streamBase = new ArrayList<>();
-            List<Double> stream = new ArrayList<>();
+            new RedisBenchmark(client, c.sync(), redis.pid(), url, work, 20_000).streamPool(work.resolve("training"));
+            String jvmOptions = String.join(" ", PoolConfig.DEFAULT_JVM_OPTIONS);
+            Map<String, List<Drain>> rows = new LinkedHashMap<>();
             for (int round = 1; round <= rounds; round++) {
-                listBase.add(listBaseline(client, r, n));
-                list.add(listPool(work, work.resolve("list" + round), url, r, n));
-                streamBase.add(streamBaseline(client, r, n));
-                stream.add(streamPool(work, work.resolve("stream" + round), url, r, n));
-                System.err.printf("round %d: list baseline %,.0f, pool %,.0f; stream baseline %,.0f, pool %,.0f msg/s%n", round,
-                        listBase.getLast(), list.getLast(), streamBase.getLast(), stream.getLast());
+                add(rows, "list | plain loop, 2 threads of the benchmark's warm JVM (RPOP 100 at a time; no acks)", b.listInJvm());
+                add(rows, "list | the same loop in 2 fresh processes, JVM defaults", b.listProcesses(List.of()));
+                add(rows, "list | the same loop in 2 fresh processes, the workers' JVM options (" + jvmOptions + ")",
+                        b.listProcesses(PoolConfig.DEFAULT_JVM_OPTIONS));
+                add(rows, "list | pool, 2 workers (LMOVE batches into processing lists, batched LREM acks)",
+                        b.listPool(work.resolve("list" + round)));
+                add(rows, "stream | plain loop, 2 threads of the benchmark's warm JVM (XREADGROUP 256 + XACK)", b.streamInJvm());
+                add(rows, "stream | the same loop in 2 fresh processes, JVM defaults", b.streamProcesses(List.of()));
+                add(rows, "stream | the same loop in 2 fresh processes, the workers' JVM options", b.streamProcesses(
+                        PoolConfig.DEFAULT_JVM_OPTIONS));
+                add(rows, "stream | pool, 2 workers (XREADGROUP batches, batched XACK)", b.streamPool(work.resolve("stream" + round)));
+                StringBuilder line = new StringBuilder("round " + round + ":");
+                rows.values().forEach(v -> line.append(String.format(" %,.0f", v.getLast().rate())));
+                System.err.println(line);
             }
-            double lb = median(listBase);
-            double l = median(list);
-            double sb = median(streamBase);
-            double st = median(stream);
-            System.out.printf("%nRedis drain, %,d messages of 64 B, 2 workers, no-op consumer, median of %d rounds, %s, %d CPUs%n%n", n,
-                    rounds, Runtime.version(), Runtime.getRuntime().availableProcessors());
-            System.out.println("| mode | consumer | msg/s | vs baseline |");
-            System.out.println("|---|---|---|---|");
-            System.out.printf("| list | plain lettuce loop, 2 connections (RPOP, 100 at a time; no acks) | %,.0f | 1.00x |%n", lb);
-            System.out.printf("| list | pool, 2 workers (LMOVE batches into processing lists, batched LREM acks) | %,.0f | %.2fx |%n", l, l / lb);
-            System.out.printf("| stream | plain lettuce loop, 2 connections (XREADGROUP 256 + XACK) | %,.0f | 1.00x |%n", sb);
-            System.out.printf("| stream | pool, 2 workers (XREADGROUP batches, batched XACK) | %,.0f | %.2fx |%n", st, st / sb);
+            System.out.printf("%nRedis drain, %,d messages of 64 B, 2 consumers, no-op processing, median of %d rounds, %s, %d CPUs%n%n",
+                    n, rounds, Runtime.version(), Runtime.getRuntime().availableProcessors());
+            System.out.println("| mode | consumer | msg/s | vs warm loop | vs fresh processes, workers' options "
+                    + "| consumers' CPU µs/msg | redis-server CPU µs/msg |");
+            System.out.println("|---|---|---|---|---|---|---|");
+            List<Map.Entry<String, List<Drain>>> all = new ArrayList<>(rows.entrySet());
+            for (int i = 0; i < all.size(); i++) {
+                int first = i / 4 * 4;
+                List<Drain> d = all.get(i).getValue();
+                double v = median(d, Drain::rate);
+                System.out.printf("| %s | %,.0f | %.2fx | %.2fx | %.1f | %.1f |%n", all.get(i).getKey(), v,
+                        v / median(all.get(first).getValue(), Drain::rate), v / median(all.get(first + 2).getValue(), Drain::rate),
+                        median(d, Drain::consumerCpuUs), median(d, Drain::redisCpuUs));
+            }
         } finally {
             client.shutdown();
             redis.destroy();
@@ -79,9 +114,13 @@ public final class RedisBenchmark {
         }
     }
 
-    private static double median(List<Double> xs) {
-        List<Double> sorted = xs.stream().sorted().toList();
-        return sorted.get(sorted.size() / 2);
+    private static void add(Map<String, List<Drain>> rows, String row, Drain value) {
+        rows.computeIfAbsent(row, k -> new ArrayList<>()).add(value);
+    }
+
+    private static double median(List<Drain> xs, java.util.function.ToDoubleFunction<Drain> of) {
+        double[] sorted = xs.stream().mapToDouble(of).sorted().toArray();
+        return sorted[sorted.length / 2];
     }
 
     private static StatefulRedisConnection<String, String> awaitConnection(RedisClient client) throws InterruptedException {
@@ -95,9 +134,34 @@ public final class RedisBenchmark {
         throw new IllegalStateException("redis-server did not start");
     }
 
-    private static final String BODY = "x".repeat(64);
+    /** CPU time so far of these processes, in nanoseconds (0 for one that is gone). */
+    private static long cpuNanos(List<Long> pids) {
+        long total = 0;
+        for (long pid : pids) {
+            total += ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(java.time.Duration::toNanos).orElse(0L);
+        }
+        return total;
+    }
 
-    private static void loadList(RedisCommands<String, String> r, String key, int n) {
+    /** Times a drain from now until {@code drained} says so, with the CPU time of {@code consumers} and redis-server. */
+    private Drain measure(List<Long> consumers, int messages, Runnable start, Awaited drained) throws Exception {
+        long cpu0 = cpuNanos(consumers);
+        long redis0 = cpuNanos(List.of(redisPid));
+        long t0 = System.nanoTime();
+        start.run();
+        drained.await();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new Drain(messages / seconds, (cpuNanos(consumers) - cpu0) / 1e3 / messages,
+                (cpuNanos(List.of(redisPid)) - redis0) / 1e3 / messages);
+    }
+
+    private interface Awaited {
+        void await() throws Exception;
+    }
+
+    // ---- lists
+
+    private void loadList(String key) {
         String[] batch = new String[1000];
         java.util.Arrays.fill(batch, BODY);
         for (int i = 0; i < n; i += 1000) {
@@ -105,128 +169,149 @@ public final class RedisBenchmark {
         }
     }
 
-    private static void loadStream(StatefulRedisConnection<String, String> c, String key, int n) {
-        c.setAutoFlushCommands(false);
-        var a = c.async();
-        for (int i = 0; i < n; i++) {
-            a.xadd(key, Map.of("body", BODY));
-            if (i % 1000 == 999) {
-                c.flushCommands();
+    private Drain listInJvm() throws Exception {
+        loadList("base-list");
+        List<Thread> threads = new ArrayList<>();
+        return measure(List.of(ProcessHandle.current().pid()), n, () -> {
+            for (int t = 0; t < 2; t++) {
+                threads.add(Thread.ofPlatform().start(() -> {
+                    try (var c = client.connect()) {
+                        while (!c.sync().rpop("base-list", 100).isEmpty()) {
+                            // no-op consumer
+                        }
+                    }
+                }));
             }
-        }
-        c.flushCommands();
-        c.setAutoFlushCommands(true);
+        }, () -> join(threads));
     }
 
-    private static double listBaseline(RedisClient client, RedisCommands<String, String> r, int n) throws Exception {
-        loadList(r, "base-list", n);
-        long start = System.nanoTime();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < 2; t++) {
-            threads.add(Thread.ofPlatform().start(() -> {
-                try (var c = client.connect()) {
-                    while (!c.sync().rpop("base-list", 100).isEmpty()) {
-                        // no-op consumer
-                    }
-                }
-            }));
-        }
+    private static void join(List<Thread> threads) throws InterruptedException {
         for (Thread t : threads) {
             t.join();
         }
-        return n / ((System.nanoTime() - start) / 1e9);
     }
 
-    private static double streamBaseline(RedisClient client, RedisCommands<String, String> r, int n) throws Exception {
-        r.del("base-stream");
-        try (var c = client.connect()) {
-            loadStream(c, "base-stream", n);
-        }
-        r.xgroupCreate(XReadArgs.StreamOffset.from("base-stream", "0"), "g");
-        long start = System.nanoTime();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < 2; t++) {
-            int id = t;
-            threads.add(Thread.ofPlatform().start(() -> {
-                try (var c = client.connect()) {
-                    Consumer<String> me = Consumer.from("g", "c" + id);
-                    List<StreamMessage<String, String>> got;
-                    while (!(got = c.sync().xreadgroup(me, XReadArgs.Builder.count(256),
-                            XReadArgs.StreamOffset.lastConsumed("base-stream"))).isEmpty()) {
-                        c.sync().xack("base-stream", "g", got.stream().map(StreamMessage::getId).toArray(String[]::new));
-                    }
-                }
-            }));
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-        return n / ((System.nanoTime() - start) / 1e9);
-    }
-
-    /** Every pool shares one {@code data_dir}, and so the AOT cache the training run made. */
-    private static String poolYaml(Path work, String url, String mode, String key) {
-        return "consumer: " + NoopConsumer.class.getName() + "\nworkers: 2\ndata_dir: '" + work.resolve("data") + "'\n"
-                + "source: {type: redis, mode: " + mode + ", uri: '" + url + "', key: " + key + ", prefetch: 512, batch: 256}\n"
-                + System.getenv().getOrDefault("BENCH_POOL_YAML", "").replace(";", "\n") + "\n";
-    }
-
-    private static double listPool(Path work, Path dir, String url, RedisCommands<String, String> r, int n) throws Exception {
-        loadList(r, "staging", n);
-        Process pool = BenchPool.start(dir, poolYaml(work, url, "list", "jobs"));
+    private Drain listProcesses(List<String> jvmOptions) throws Exception {
+        loadList("staging");
+        List<Process> loops = startLoops(jvmOptions, "list", LIST);
         try {
-            long start = System.nanoTime();
-            r.rename("staging", "jobs");
-            while (r.llen("jobs") > 0 || processing(r) > 0) {
-                Thread.sleep(2);
-            }
-            return n / ((System.nanoTime() - start) / 1e9);
+            return drainList(loops.stream().map(Process::pid).toList());
+        } finally {
+            stopLoops(loops);
+        }
+    }
+
+    private Drain listPool(Path dir) throws Exception {
+        loadList("staging");
+        Process pool = BenchPool.start(dir, poolYaml("list", LIST));
+        try {
+            return drainList(BenchPool.workerPids(dir));
         } finally {
             BenchPool.stop(dir, pool);
         }
     }
 
-    private static long processing(RedisCommands<String, String> r) {
+    /** Puts the staged messages in place and waits until the list and every processing list are empty. */
+    private Drain drainList(List<Long> consumers) throws Exception {
+        return measure(consumers, n, () -> r.rename("staging", LIST), () -> {
+            while (r.llen(LIST) > 0 || processing() > 0) {
+                Thread.sleep(2);
+            }
+        });
+    }
+
+    private long processing() {
         long total = 0;
-        for (String k : r.keys("jobs:processing:*")) {
+        for (String k : r.keys(LIST + ":processing:*")) {
             total += r.llen(k);
         }
         return total;
     }
 
-    private static double streamPool(Path work, Path dir, String url, RedisCommands<String, String> r, int n) throws Exception {
-        r.del("events");
-        RedisClient loader = RedisClient.create(url);
-        try (var c = loader.connect()) {
-            loadStream(c, "events", n);
-        } finally {
-            loader.shutdown();
-        }
-        try {
-            r.xgroupCreate(XReadArgs.StreamOffset.from("events", "$"), "procpool", XGroupCreateArgs.Builder.mkstream());
-        } catch (RedisBusyException e) {
-            // made already
-        }
-        Process pool = BenchPool.start(dir, poolYaml(work, url, "stream", "events"));
-        try {
-            long start = System.nanoTime();
-            r.xgroupSetid(XReadArgs.StreamOffset.from("events", "0"), "procpool");
-            // XGROUP SETID wakes no blocked reader: the workers would sit out their XREADGROUP
-            // BLOCK first. One more entry wakes them, as new entries do in real use; it is counted.
-            r.xadd("events", Map.of("body", BODY));
-            Thread.sleep(5);
-            while (lag(r) > 0 || r.xpending("events", "procpool").getCount() > 0) {
-                Thread.sleep(2);
+    // ---- streams
+
+    private void loadStream(String key) {
+        r.del(key);
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            c.setAutoFlushCommands(false);
+            var a = c.async();
+            for (int i = 0; i < n; i++) {
+                a.xadd(key, Map.of("body", BODY));
+                if (i % 1000 == 999) {
+                    c.flushCommands();
+                }
             }
-            return (n + 1) / ((System.nanoTime() - start) / 1e9);
+            c.flushCommands();
+            c.setAutoFlushCommands(true);
+            c.sync().ping(); // every XADD above has been answered
+        }
+    }
+
+    private Drain streamInJvm() throws Exception {
+        loadStream("base-stream");
+        r.xgroupCreate(XReadArgs.StreamOffset.from("base-stream", "0"), "g");
+        List<Thread> threads = new ArrayList<>();
+        return measure(List.of(ProcessHandle.current().pid()), n, () -> {
+            for (int t = 0; t < 2; t++) {
+                int id = t;
+                threads.add(Thread.ofPlatform().start(() -> {
+                    try (var c = client.connect()) {
+                        Consumer<String> me = Consumer.from("g", "c" + id);
+                        List<StreamMessage<String, String>> got;
+                        while (!(got = c.sync().xreadgroup(me, XReadArgs.Builder.count(256),
+                                XReadArgs.StreamOffset.lastConsumed("base-stream"))).isEmpty()) {
+                            c.sync().xack("base-stream", "g", got.stream().map(StreamMessage::getId).toArray(String[]::new));
+                        }
+                    }
+                }));
+            }
+        }, () -> join(threads));
+    }
+
+    /** Loads the stream for a group that starts past every loaded entry. */
+    private void stageStream(String group) {
+        loadStream(STREAM);
+        r.xgroupCreate(XReadArgs.StreamOffset.from(STREAM, "$"), group, XGroupCreateArgs.Builder.mkstream());
+    }
+
+    private Drain streamProcesses(List<String> jvmOptions) throws Exception {
+        stageStream("g");
+        List<Process> loops = startLoops(jvmOptions, "stream", STREAM, "g");
+        try {
+            return drainStream("g", loops.stream().map(Process::pid).toList());
+        } finally {
+            stopLoops(loops);
+        }
+    }
+
+    private Drain streamPool(Path dir) throws Exception {
+        stageStream("procpool");
+        Process pool = BenchPool.start(dir, poolYaml("stream", STREAM));
+        try {
+            return drainStream("procpool", BenchPool.workerPids(dir));
         } finally {
             BenchPool.stop(dir, pool);
         }
     }
 
-    /** Entries of the stream not yet delivered to the group (XINFO GROUPS "lag"). */
-    private static long lag(RedisCommands<String, String> r) {
-        for (Object group : r.xinfoGroups("events")) {
+    /** Shows the loaded entries to the group and waits until all are acked. */
+    private Drain drainStream(String group, List<Long> consumers) throws Exception {
+        return measure(consumers, n + 1, () -> {
+            r.xgroupSetid(XReadArgs.StreamOffset.from(STREAM, "0"), group);
+            // XGROUP SETID wakes no blocked reader: the consumers would sit out their XREADGROUP BLOCK
+            // first. One more entry wakes them, as new entries do in real use; it is counted.
+            r.xadd(STREAM, Map.of("body", BODY));
+        }, () -> {
+            Thread.sleep(5);
+            while (lag() > 0 || r.xpending(STREAM, group).getCount() > 0) {
+                Thread.sleep(2);
+            }
+        });
+    }
+
+    /** Entries of the stream not yet delivered to its group (XINFO GROUPS "lag"). */
+    private long lag() {
+        for (Object group : r.xinfoGroups(STREAM)) {
             List<?> fields = (List<?>) group;
             for (int i = 0; i + 1 < fields.size(); i += 2) {
                 if ("lag".equals(String.valueOf(fields.get(i)))) {
@@ -236,5 +321,45 @@ public final class RedisBenchmark {
             }
         }
         return 0;
+    }
+
+    // ---- consumers
+
+    /** Every pool shares one {@code data_dir}, and so the AOT cache the training run made. */
+    private String poolYaml(String mode, String key) {
+        return "consumer: " + NoopConsumer.class.getName() + "\nworkers: 2\ndata_dir: '" + work.resolve("data") + "'\n"
+                + "source: {type: redis, mode: " + mode + ", uri: '" + url + "', key: " + key + ", prefetch: 512, batch: 256}\n"
+                + System.getenv().getOrDefault("BENCH_POOL_YAML", "").replace(";", "\n") + "\n";
+    }
+
+    /** Starts 2 {@link PlainRedisLoop} processes and waits until both are connected. */
+    private List<Process> startLoops(List<String> jvmOptions, String mode, String key, String... group) throws Exception {
+        List<Process> loops = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            List<String> command = new ArrayList<>(List.of(BenchPool.JAVA));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), PlainRedisLoop.class.getName(), url, mode, key));
+            if (group.length > 0) {
+                command.addAll(List.of(group[0], "c" + i));
+            }
+            loops.add(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+        }
+        for (Process p : loops) {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
+            if (!"ready".equals(out.readLine())) {
+                stopLoops(loops);
+                throw new IllegalStateException("a plain loop did not start");
+            }
+        }
+        return loops;
+    }
+
+    private static void stopLoops(List<Process> loops) throws InterruptedException {
+        for (Process p : loops) {
+            p.destroy();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
     }
 }

@@ -225,6 +225,8 @@ class KafkaSourceTest {
                             && "0".equals(String.valueOf(src.get("lag_total")))), Duration.ofSeconds(30));
             assertThat(String.valueOf(((Map<?, ?>) PoolProcess.workers(st).get(0).get("source")).get("lag")))
                     .matches("(" + topic + "-\\d=0 ?){4}");
+            assertThat(((Map<?, ?>) PoolProcess.workers(st).get(0).get("source")).get("prefetch"))
+                    .as("the Kafka source's own default window, not the built-in queue's").hasToString("500");
         }
     }
 

@@ -154,7 +154,11 @@ class RedisSourceTest {
 
     @Test
     void streamFieldsBesideTheBodyAreHeadersAndTheBodyArrivesByteForByte() throws Exception {
-        pool("fields", 1, "source.mode: stream");
+        PoolProcess pool = pool("fields", 1, "source.mode: stream", "source.prefetch: 300");
+        Map<String, Object> st = pool.awaitStatus("the worker's source in status",
+                x -> PoolProcess.workers(x).get(0).get("source") instanceof Map<?, ?>, Duration.ofSeconds(30));
+        assertThat(((Map<?, ?>) PoolProcess.workers(st).get(0).get("source")).get("prefetch"))
+                .as("the window as configured").hasToString("300");
         r.xadd(key, Map.of("body", "headers-1 \u00fcber \u6f22", "trace", "t-42", "tenant", "\u00e9cole"));
         r.xadd(key, Map.of("body", "headers-2"));
         Set<String> seen = awaitBodies(2, Duration.ofSeconds(30), dir.resolve("fields/records"));

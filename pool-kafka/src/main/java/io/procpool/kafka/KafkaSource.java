@@ -342,6 +342,7 @@ final class KafkaSource implements WorkerSource {
         m.put("lag", lag);
         m.put("lag_total", lagTotal);
         m.put("polled", polled.get());
+        m.put("prefetch", s.prefetch());
         m.put("in_flight", inFlight.get());
         m.put("dead_lettered", deadLetters.sent());
         m.put("consumer_restarts", member.restarts());

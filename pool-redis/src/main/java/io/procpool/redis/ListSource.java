@@ -245,6 +245,8 @@ final class ListSource implements WorkerSource {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("available", available);
         m.put("fetched", fetched.get());
+        m.put("prefetch", s.prefetch());
+        m.put("in_flight", window.held());
         m.put("dead_lettered", deadLettered.get());
         return m;
     }

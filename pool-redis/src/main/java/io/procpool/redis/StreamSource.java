@@ -271,6 +271,8 @@ final class StreamSource implements WorkerSource {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("available", available);
         m.put("read", read.get());
+        m.put("prefetch", s.prefetch());
+        m.put("in_flight", window.held());
         m.put("claimed", claimed.get());
         m.put("dead_lettered", deadLettered.get());
         return m;

@@ -69,6 +69,11 @@ final class Window {
         }
     }
 
+    /** Messages fetched (or being fetched) and not yet finished. */
+    int held() {
+        return size - free.get();
+    }
+
     /** True when nothing fetched is held but the {@code held} room of a fetch in progress. */
     boolean onlyHeld(int held) {
         return free.get() == size - held;

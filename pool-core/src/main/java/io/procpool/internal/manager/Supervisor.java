@@ -264,7 +264,11 @@ public final class Supervisor {
         settings.put("consumer", config.consumer());
         settings.put("concurrency", Integer.toString(config.concurrency()));
         settings.put("source.type", config.sourceType());
-        settings.put("source.prefetch", Integer.toString(config.queueSettings().prefetch()));
+        if (config.sourceType().equals("queue")) {
+            // Every other source reads its own source.prefetch as written, with its own default: this
+            // one put everywhere once made every Redis and Kafka worker ignore the setting.
+            settings.put("source.prefetch", Integer.toString(config.queueSettings().prefetch()));
+        }
         settings.put("pool.id", poolId());
         settings.put("worker.max_requests", Long.toString(maxRequestsWithJitter()));
         settings.putAll(config.retry().asSettings());

@@ -1,0 +1,48 @@
+package io.procpool.bench;
+
+import io.lettuce.core.Consumer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The Redis benchmark's fresh-process baseline, one consumer per process, as a pool worker is one:
+ * a plain lettuce loop on {@code args[0]} (URI), {@code args[1]} ({@code list}: RPOP 100 at a time,
+ * no acks; {@code stream}: XREADGROUP COUNT 256 BLOCK 1000 in group {@code args[3]} as consumer
+ * {@code args[4]}, then XACK of what it read) on key {@code args[2]}. Prints {@code ready} once
+ * connected; runs until the process is ended (15 minutes at most). Main thread only.
+ */
+public final class PlainRedisLoop {
+
+    public static void main(String[] args) throws InterruptedException {
+        RedisClient client = RedisClient.create(args[0]);
+        String key = args[2];
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            RedisCommands<String, String> r = c.sync();
+            r.ping();
+            System.out.println("ready");
+            System.out.flush();
+            long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos(); // bounded, should its parent vanish
+            Consumer<String> me = args[1].equals("stream") ? Consumer.from(args[3], args[4]) : null;
+            while (System.nanoTime() < deadline) {
+                if (args[1].equals("list")) {
+                    if (r.rpop(key, 100).isEmpty()) {
+                        Thread.sleep(1);
+                    }
+                } else {
+                    List<StreamMessage<String, String>> got = r.xreadgroup(me, XReadArgs.Builder.count(256).block(1_000),
+                            XReadArgs.StreamOffset.lastConsumed(key));
+                    if (!got.isEmpty()) {
+                        r.xack(key, me.getGroup(), got.stream().map(StreamMessage::getId).toArray(String[]::new));
+                    }
+                }
+            }
+        } finally {
+            client.shutdown();
+        }
+    }
+}
