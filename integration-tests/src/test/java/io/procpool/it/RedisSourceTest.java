@@ -173,6 +173,29 @@ class RedisSourceTest {
     }
 
     @Test
+    void streamMaxLengthTrimsWhatTheGroupAckedAndNeverAnEntryNotYetProcessed() throws Exception {
+        int n = 3_000;
+        // slow enough that most entries wait unread while the trims run: none of them may be trimmed
+        PoolProcess pool = pool("trim", 2, "source.mode: stream", "source.max_length: 200", "app.sleep_us: 1000",
+                "source.prefetch: 20", "source.batch: 10");
+        for (int i = 0; i < n; i++) {
+            r.xadd(key, Map.of("body", "t" + i));
+        }
+        Set<String> seen = awaitBodies(n, Duration.ofSeconds(90), dir.resolve("trim/records"));
+        assertThat(seen).as("every entry processed: none was trimmed before it was read and acked").hasSize(n);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (r.xlen(key) > 200 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            r.xadd(key, Map.of("body", "more")); // a trim follows a read
+        }
+        assertThat(r.xlen(key)).as("acked entries trimmed down to about max_length (whole nodes of 100)").isLessThanOrEqualTo(300);
+        Map<String, Object> st = pool.status();
+        long trimmed = PoolProcess.workers(st).stream().mapToLong(w -> w.get("source") instanceof Map<?, ?> src
+                ? Long.parseLong(String.valueOf(src.get("trimmed"))) : 0).sum();
+        assertThat(trimmed).as("status counts the trimmed entries").isGreaterThan(0);
+    }
+
+    @Test
     void streamSurvivesEveryClientConnectionKilledAndDeadLettersAPoison() throws Exception {
         pool("kill", 2, "source.mode: stream", "source.claim_idle: 1s", "retry.max_attempts: 1", "source.max_deliveries: 2");
         for (int i = 0; i < 200; i++) {

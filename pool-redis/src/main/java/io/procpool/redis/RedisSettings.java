@@ -14,6 +14,7 @@ import java.util.TreeSet;
  * @param poolId names this pool's processing lists and stream consumers; stable across restarts
  * @param prefetch messages a worker holds at most (fetched and not yet acked)
  * @param maxDeliveries a message delivered this many times without an ack is dead-lettered
+ * @param maxLength stream mode: above this many entries, those the group is done with are trimmed; 0: never
  */
 record RedisSettings(String uri, boolean stream, String key, String group, String poolId, int prefetch, int batch,
                      Duration claimIdle, int maxDeliveries, long maxLength) {
@@ -51,6 +52,10 @@ record RedisSettings(String uri, boolean stream, String key, String group, Strin
         long n = Long.parseLong(m.group(1));
         claimIdle = m.group(2).equals("ms") ? Duration.ofMillis(n) : m.group(2).equals("s") ? Duration.ofSeconds(n)
                 : Duration.ofMinutes(n);
+        if (!mode.equals("stream") && s.containsKey("max_length")) {
+            throw new SourceConfigException("max_length", "trims a stream: it needs mode: stream (a list is never trimmed)",
+                    s.get("max_length"));
+        }
         return new RedisSettings(uri, mode.equals("stream"), key, s.getOrDefault("group", "procpool"),
                 s.getOrDefault("pool_id", "pool"), integer(s, "prefetch", 64, 1, 100_000), integer(s, "batch", 64, 1, 10_000),
                 claimIdle, integer(s, "max_deliveries", 5, 1, 1000), integer(s, "max_length", 0, 0, Integer.MAX_VALUE));

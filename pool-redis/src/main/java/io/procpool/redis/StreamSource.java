@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * on this host or another. An entry delivered {@code max_deliveries} times without an ack goes to
  * the stream {@code <stream>:dead} with its last error (kept meanwhile in the hash
  * {@code <stream>:errors}, so whichever worker or pool dead-letters it knows it). The entry's field {@code body} is the
- * message body, its other fields are headers.
+ * message body, its other fields are headers. With {@code max_length}, entries the group is done
+ * with are trimmed ({@link StreamTrim}).
  *
  * <p>Field values are read as bytes: a body reaches the consumer as Redis holds it, without a
  * decode to text and an encode back (field names and headers are UTF-8 text).
@@ -65,12 +66,14 @@ final class StreamSource implements WorkerSource {
     private final AtomicLong read = new AtomicLong();
     private final AtomicLong claimed = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
+    private final StreamTrim trim;
     private Thread thread;
     /** Ids of entries handled here, acked in Redis many per XACK. */
     private AckBatcher<String> acks;
 
     StreamSource(RedisSettings s) {
         this.s = s;
+        this.trim = new StreamTrim(s);
     }
 
     @Override
@@ -116,6 +119,9 @@ final class StreamSource implements WorkerSource {
                 } else {
                     batch = requests(r.xreadgroup(consumer, XReadArgs.Builder.count(n).block(1_000),
                             XReadArgs.StreamOffset.lastConsumed(s.key())), 1);
+                    if (!batch.isEmpty()) {
+                        trim.readUpTo(batch.getLast().id());
+                    }
                 }
                 if (!available) {
                     available = true;
@@ -126,6 +132,7 @@ final class StreamSource implements WorkerSource {
                 n = 0;
                 read.addAndGet(batch.size());
                 sink.submitAll(batch);
+                trim.maybeTrim(r);
             } catch (RedisException e) {
                 window.release(n);
                 if (available) {
@@ -275,6 +282,7 @@ final class StreamSource implements WorkerSource {
         m.put("in_flight", window.held());
         m.put("claimed", claimed.get());
         m.put("dead_lettered", deadLettered.get());
+        m.put("trimmed", trim.trimmed());
         return m;
     }
 
