@@ -102,8 +102,22 @@ class RedisSourceTest {
         ProcessHandle.of(PoolProcess.readyPids(s).get(0)).ifPresent(ProcessHandle::destroyForcibly);
         Set<String> seen = awaitBodies(5, Duration.ofSeconds(60), dir.resolve("list/records"));
         assertThat(seen).containsExactlyInAnyOrder("m0", "m1", "m2", "m3", "m4");
-        assertThat(pool.log()).containsPattern("put back [1-5] message\\(s\\) that this slot's previous worker held");
+        assertThat(pool.log()).containsPattern("taking back [1-5] message\\(s\\) that this slot's previous worker held");
         assertThat(r.llen(key)).isZero();
+    }
+
+    @Test
+    void listAMessageThatKillsItsWorkerEveryTimeEndsInTheDeadLettersAloneTheOthersAreProcessed() throws Exception {
+        pool("crash", 1, "source.max_deliveries: 2", "restart_backoff: 100ms", "source.prefetch: 8", "source.batch: 8");
+        r.lpush(key, "a", "b", "crash-1", "c", "d"); // fetched together, held together when the worker dies
+        Set<String> seen = awaitBodies(4, Duration.ofSeconds(60), dir.resolve("crash/records"));
+        assertThat(seen).containsExactlyInAnyOrder("a", "b", "c", "d");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (r.llen(key + ":dead") == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(r.lrange(key + ":dead", 0, -1)).containsExactly("crash-1");
+        assertThat(r.hget(key + ":errors", "crash-1")).contains("its worker died while handling it");
     }
 
     @Test
@@ -150,6 +164,40 @@ class RedisSourceTest {
         }
         assertThat(r.xpending(key, "procpool").getCount()).as("entries left unacked").isZero();
         System.out.printf("redis streams: %d entries, two pools, one killed: all processed%n", n);
+    }
+
+    @Test
+    void streamARestartedWorkerTakesBackItsPendingEntriesOnceEach() throws Exception {
+        PoolProcess pool = pool("own", 1, "source.mode: stream", "app.sleep_ms: 100", "source.prefetch: 8", "source.batch: 4");
+        for (int i = 0; i < 40; i++) {
+            r.xadd(key, Map.of("body", "o" + i));
+        }
+        awaitBodies(3, Duration.ofSeconds(30), dir.resolve("own/records"));
+        long killed = PoolProcess.readyPids(pool.status()).get(0);
+        ProcessHandle.of(killed).ifPresent(ProcessHandle::destroyForcibly); // its 8 entries stay pending under its name
+        Set<String> seen = awaitBodies(40, Duration.ofSeconds(60), dir.resolve("own/records"));
+        assertThat(seen).hasSize(40);
+        Map<String, Long> byNewWorker = new java.util.TreeMap<>();
+        for (String l : PoolProcess.processedLines(dir.resolve("own/records"))) {
+            String[] f = l.split(" ");
+            if (Long.parseLong(f[1]) != killed) {
+                byNewWorker.merge(f[5], 1L, Long::sum);
+            }
+        }
+        assertThat(byNewWorker).as("entries the restarted worker processed more than once").allSatisfy((body, times) ->
+                assertThat(times).as(body).isEqualTo(1L));
+    }
+
+    @Test
+    void streamAnEntryThatKillsItsWorkerEveryTimeEndsInTheDeadLetters() throws Exception {
+        pool("crash", 1, "source.mode: stream", "source.max_deliveries: 2", "restart_backoff: 100ms");
+        r.xadd(key, Map.of("body", "s1"));
+        r.xadd(key, Map.of("body", "crash-1"));
+        r.xadd(key, Map.of("body", "s2"));
+        Set<String> seen = awaitBodies(2, Duration.ofSeconds(60), dir.resolve("crash/records"));
+        assertThat(seen).containsExactlyInAnyOrder("s1", "s2");
+        assertSoleDeadEntry("crash-1", "without an ack");
+        assertThat(r.xpending(key, "procpool").getCount()).as("nothing left pending").isZero();
     }
 
     @Test
@@ -212,14 +260,19 @@ class RedisSourceTest {
         Map<String, Object> status = pools.get(0).status();
         assertThat(PoolProcess.pool(status)).containsEntry("source_available", true);
         assertThat(PoolProcess.workers(status)).allSatisfy(w -> assertThat(w).containsKey("source"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        assertSoleDeadEntry("poison-s", "cannot process poison-s");
+    }
+
+    /** Waits up to a minute for an entry in the dead-letter stream; it must be the only one, with this body and error. */
+    private void assertSoleDeadEntry(String body, String error) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (r.xlen(key + ":dead") == 0 && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
         List<StreamMessage<String, String>> dead = r.xrange(key + ":dead", io.lettuce.core.Range.create("-", "+"));
         assertThat(dead).singleElement().satisfies(m -> {
-            assertThat(m.getBody()).containsEntry("body", "poison-s");
-            assertThat(m.getBody().get("error")).contains("cannot process poison-s");
+            assertThat(m.getBody()).containsEntry("body", body);
+            assertThat(m.getBody().get("error")).contains(error);
         });
     }
 }

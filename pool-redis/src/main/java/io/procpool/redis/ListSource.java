@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * {@code mode: list}: a reliable queue on a Redis list. The worker moves each message from the
  * list into its own processing list ({@code <key>:processing:<pool id>-<slot>}, BLMOVE) and removes
  * it on ack; so a worker killed mid-message leaves it there, and the next worker of the same slot
- * puts it back before taking new ones. Failures are counted per message (hash {@code <key>:attempts});
+ * delivers what it left, one message at a time, before taking new ones. Failures are counted per message (hash {@code <key>:attempts});
  * at {@code max_deliveries} a message moves to {@code <key>:dead} and its last error to the hash
  * {@code <key>:errors}.
  *
@@ -83,32 +83,53 @@ final class ListSource implements WorkerSource {
                 new String(processing, StandardCharsets.UTF_8));
     }
 
-    /** Puts back what this slot's previous worker held, counting a failed delivery for each (it may have killed it). */
+    /** Says what this slot's previous worker left in its processing list; {@link #takeBackOne} delivers it. */
     private void recover() {
-        RedisCommands<byte[], byte[]> r = ackConnection.sync();
-        int back = 0;
-        byte[] body;
-        while ((body = r.lindex(processing, -1)) != null) {
-            if (r.hincrby(attempts, body, 1) >= s.maxDeliveries()) {
-                deadLetter(r, body, "its worker died while handling it, " + s.maxDeliveries() + " times");
-                r.lrem(processing, -1, body);
-            } else {
-                r.lmove(processing, key, LMoveArgs.Builder.rightRight());
-                back++;
-            }
+        long left = ackConnection.sync().llen(processing);
+        if (left > 0) {
+            log.info("taking back {} message(s) that this slot's previous worker held, one at a time", left);
         }
-        if (back > 0) {
-            log.info("put back {} message(s) that this slot's previous worker held", back);
+    }
+
+    /**
+     * Delivers the oldest message left in the processing list by this slot's previous worker, alone:
+     * the worker may have died because of it, and only the message that runs when a worker dies
+     * should count that death. Taken back together, every message held would count each crash the
+     * culprit causes, and innocent ones would be dead-lettered with it. A message that has died
+     * with its worker {@code max_deliveries} times is dead-lettered. Returns false when none is
+     * left. Fetch thread, with {@code held} of the window taken and nothing else in flight.
+     */
+    private boolean takeBackOne(RedisCommands<byte[], byte[]> r, RequestSink sink, int held) {
+        byte[] body = r.lindex(processing, -1);
+        if (body == null) {
+            window.release(held);
+            return false;
         }
+        long deaths = r.hincrby(attempts, body, 1); // counted before it runs: a crash leaves no time after
+        if (deaths >= s.maxDeliveries()) {
+            deadLetter(r, body, "its worker died while handling it, " + deaths + " times");
+            r.lrem(processing, -1, body);
+            window.release(held);
+            return true;
+        }
+        window.release(held - 1);
+        sink.submitAll(List.of(new ListRequest(body, (int) deaths + 1, true)));
+        return true;
     }
 
     private void fetchLoop(RequestSink sink) {
         RedisCommands<byte[], byte[]> r = fetchConnection.sync();
         Backoff backoff = new Backoff();
+        boolean takingBack = true;
         while (!stopping) {
             int held; // room taken for this fetch
             try {
                 held = window.take(1, TimeUnit.SECONDS);
+                if (held > 0 && takingBack && !window.onlyHeld(held)) {
+                    window.release(held); // the message taken back before still runs
+                    held = 0;
+                    Thread.sleep(5);
+                }
             } catch (InterruptedException e) {
                 return;
             }
@@ -116,6 +137,10 @@ final class ListSource implements WorkerSource {
                 continue;
             }
             try {
+                if (takingBack) {
+                    takingBack = takeBackOne(r, sink, held);
+                    continue;
+                }
                 if (!available) {
                     recoverUnknown(held); // before the next move, while only lost moves can be in the processing list
                 }
@@ -188,9 +213,23 @@ final class ListSource implements WorkerSource {
     /** One message taken from the list. */
     private final class ListRequest implements Request {
         private final byte[] body;
+        private final int attempt;
+        /** Taken back after its worker died: its attempt is counted already, and its ack is awaited. */
+        private final boolean takenBack;
 
         ListRequest(byte[] body) {
+            this(body, 1, false);
+        }
+
+        ListRequest(byte[] body, int attempt, boolean takenBack) {
             this.body = body;
+            this.attempt = attempt;
+            this.takenBack = takenBack;
+        }
+
+        @Override
+        public int attempt() {
+            return attempt;
         }
 
         @Override
@@ -210,9 +249,18 @@ final class ListSource implements WorkerSource {
 
         @Override
         public void done() {
-            // Batched, not awaited: one script call removes many. A lost ack leaves the message in the
-            // processing list, and the slot's next worker delivers it again.
-            acks.add(body);
+            if (takenBack) {
+                // awaited: the next message taken back is read from the processing list's end
+                try {
+                    ackConnection.sync().lrem(processing, -1, body);
+                } catch (RedisException e) {
+                    log.warn("could not ack a message taken back ({}); it will be delivered again", e.getMessage());
+                }
+            } else {
+                // Batched, not awaited: one script call removes many. A lost ack leaves the message in the
+                // processing list, and the slot's next worker delivers it again.
+                acks.add(body);
+            }
             window.release(1);
         }
 
@@ -220,7 +268,7 @@ final class ListSource implements WorkerSource {
         public void failed(String error) {
             try {
                 RedisCommands<byte[], byte[]> r = ackConnection.sync();
-                if (r.hincrby(attempts, body, 1) >= s.maxDeliveries()) {
+                if (r.hincrby(attempts, body, takenBack ? 0 : 1) >= s.maxDeliveries()) { // one taken back counted already
                     deadLetter(r, body, error);
                 } else {
                     // counted in <key>:attempts until it is dead-lettered (a later success leaves the count)

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code mode: stream}: a Redis Streams consumer group (created with MKSTREAM if absent). The
  * worker is consumer {@code <pool id>-<slot>}, the same after a restart, so it first takes back
- * its own pending entries; then it reads new ones in batches (XREADGROUP COUNT) and acks each
+ * its own pending entries, one at a time; then it reads new ones in batches (XREADGROUP COUNT) and acks each
  * (XACK, pipelined). Every {@code claim_idle / 2} it claims entries idle longer than
  * {@code claim_idle} from any consumer (XAUTOCLAIM): those of a worker or a whole pool that died,
  * on this host or another. An entry delivered {@code max_deliveries} times without an ack goes to
@@ -98,7 +98,9 @@ final class StreamSource implements WorkerSource {
     private void readLoop(RequestSink sink) {
         RedisCommands<String, byte[]> r = readConnection.sync();
         Backoff backoff = new Backoff();
-        boolean ownPendingDone = false;
+        // Where the read of this consumer's own pending entries goes on: an id read from the history
+        // returns those after it, so starting at "0" again would hand out the same entries again.
+        String ownPendingAfter = "0";
         long nextClaim = 0;
         while (!stopping) {
             int n = 0; // room of the window taken for the read in progress
@@ -108,11 +110,20 @@ final class StreamSource implements WorkerSource {
                     continue;
                 }
                 List<StreamRequest> batch;
-                if (!ownPendingDone) {
-                    // what this consumer name was given before a restart and never acked
-                    batch = requests(r.xreadgroup(consumer, XReadArgs.Builder.count(n),
-                            XReadArgs.StreamOffset.from(s.key(), "0")), 2);
-                    ownPendingDone = batch.isEmpty();
+                if (ownPendingAfter != null) {
+                    if (!window.onlyHeld(n)) { // the entry taken back before this one still runs
+                        window.release(n);
+                        n = 0;
+                        Thread.sleep(5);
+                        continue;
+                    }
+                    // What this consumer name held when its worker died, perhaps because of one of them:
+                    // taken back one at a time, so that only the culprit counts a delivery per crash.
+                    // Read together, each would, and innocent entries would be dead-lettered with it.
+                    List<StreamMessage<String, byte[]>> own = r.xreadgroup(consumer, XReadArgs.Builder.count(1),
+                            XReadArgs.StreamOffset.from(s.key(), ownPendingAfter));
+                    ownPendingAfter = own.isEmpty() ? null : own.getLast().getId();
+                    batch = screened(r, own); // an entry that took its worker down every time ends here
                 } else if (System.nanoTime() >= nextClaim) {
                     nextClaim = System.nanoTime() + s.claimIdle().toNanos() / 2;
                     batch = claim(r, n);
@@ -159,8 +170,18 @@ final class StreamSource implements WorkerSource {
     private List<StreamRequest> claim(RedisCommands<String, byte[]> r, int n) {
         ClaimedMessages<String, byte[]> c = r.xautoclaim(s.key(),
                 XAutoClaimArgs.Builder.xautoclaim(consumer, s.claimIdle(), "0-0").count(n));
+        List<StreamRequest> keep = screened(r, c.getMessages());
+        claimed.addAndGet(keep.size());
+        return keep;
+    }
+
+    /**
+     * Entries delivered before (claimed, or this consumer's own after a restart), with their delivery
+     * counts from the pending list; those delivered more than max_deliveries times are dead-lettered.
+     */
+    private List<StreamRequest> screened(RedisCommands<String, byte[]> r, List<StreamMessage<String, byte[]>> messages) {
         List<StreamRequest> keep = new java.util.ArrayList<>();
-        for (StreamMessage<String, byte[]> m : c.getMessages()) {
+        for (StreamMessage<String, byte[]> m : messages) {
             List<PendingMessage> p = r.xpending(s.key(), s.group(), Range.create(m.getId(), m.getId()), Limit.from(1));
             long deliveries = p.isEmpty() ? 1 : p.get(0).getRedeliveryCount();
             if (deliveries > s.maxDeliveries()) {
@@ -172,7 +193,6 @@ final class StreamSource implements WorkerSource {
                 keep.add(new StreamRequest(m, (int) deliveries));
             }
         }
-        claimed.addAndGet(keep.size());
         return keep;
     }
 
