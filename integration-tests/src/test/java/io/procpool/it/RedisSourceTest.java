@@ -148,7 +148,9 @@ class RedisSourceTest {
         connection.flushCommands();
         connection.setAutoFlushCommands(true);
         assertThat(r.xlen(key)).isEqualTo(n);
-        String[] stream = {"source.mode: stream", "source.claim_idle: 2s", "source.batch: 200", "source.prefetch: 400"};
+        // 100 µs a message: the first pool is killed mid-run, holding entries the survivor must claim
+        String[] stream = {"source.mode: stream", "source.claim_idle: 2s", "source.batch: 200", "source.prefetch: 400",
+            "app.sleep_us: 100"};
         PoolProcess first = pool("first", 2, stream);
         PoolProcess second = pool("second", 2, stream);
         awaitBodies(20_000, Duration.ofSeconds(60), dir.resolve("first/records"), dir.resolve("second/records"));
@@ -158,6 +160,9 @@ class RedisSourceTest {
         Set<String> seen = awaitBodies(n, Duration.ofSeconds(120), dir.resolve("first/records"), dir.resolve("second/records"));
         assertThat(seen).hasSize(n);
         assertThat(second.log()).contains("reading Redis stream");
+        long claimed = PoolProcess.workers(second.status()).stream().mapToLong(w -> w.get("source") instanceof Map<?, ?> src
+                ? Long.parseLong(String.valueOf(src.get("claimed"))) : 0).sum();
+        assertThat(claimed).as("entries the survivor claimed from the killed pool").isPositive();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (r.xpending(key, "procpool").getCount() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(100);
@@ -241,6 +246,41 @@ class RedisSourceTest {
         long trimmed = PoolProcess.workers(st).stream().mapToLong(w -> w.get("source") instanceof Map<?, ?> src
                 ? Long.parseLong(String.valueOf(src.get("trimmed"))) : 0).sum();
         assertThat(trimmed).as("status counts the trimmed entries").isGreaterThan(0);
+    }
+
+    @Test
+    void aPoolStartedBeforeRedisWaitsForItAndThenConsumes() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        String late = "redis://127.0.0.1:" + port;
+        Path d = dir.resolve("late");
+        PoolProcess pool = PoolProcess.start(d, Pools.yaml(RecordingConsumer.class.getName(), 2, d, "source.type: redis",
+                "source.uri: '" + late + "'", "source.key: " + key, "source.mode: stream"));
+        pools.add(pool);
+        pool.awaitReady(2, Duration.ofSeconds(60));
+        Map<String, Object> down = pool.awaitStatus("the source unavailable",
+                st -> Boolean.FALSE.equals(PoolProcess.pool(st).get("source_available")), Duration.ofSeconds(30));
+        List<Long> pids = PoolProcess.readyPids(down);
+        Thread.sleep(1_000);
+        assertThat(PoolProcess.readyPids(pool.status())).as("the same workers: no crash loop while Redis is down")
+                .containsExactlyInAnyOrderElementsOf(pids);
+        try (AutoCloseable ignored = RedisFixture.startLocal(port)) {
+            RedisClient lateClient = RedisClient.create(late);
+            try (StatefulRedisConnection<String, String> c = lateClient.connect()) {
+                for (int i = 0; i < 20; i++) {
+                    c.sync().xadd(key, Map.of("body", "late" + i));
+                }
+            } finally {
+                lateClient.shutdown();
+            }
+            assertThat(awaitBodies(20, Duration.ofSeconds(60), d.resolve("records"))).hasSize(20);
+            pool.awaitStatus("the source available", st -> Boolean.TRUE.equals(PoolProcess.pool(st).get("source_available")),
+                    Duration.ofSeconds(30));
+            assertThat(PoolProcess.readyPids(pool.status())).containsExactlyInAnyOrderElementsOf(pids);
+            pool.close(); // before its Redis goes
+        }
     }
 
     @Test

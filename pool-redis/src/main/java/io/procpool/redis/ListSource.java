@@ -47,12 +47,12 @@ final class ListSource implements WorkerSource {
     private StatefulRedisConnection<byte[], byte[]> ackConnection;
     private Window window;
     private volatile boolean stopping;
-    private volatile boolean available = true;
+    private final Reachability reach = new Reachability();
     private final AtomicLong fetched = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private Thread thread;
     /** Bodies handled here, removed from the processing list many per script call. */
-    private AckBatcher<byte[]> acks;
+    private volatile AckBatcher<byte[]> acks;
 
     ListSource(RedisSettings s) {
         this.s = s;
@@ -71,6 +71,15 @@ final class ListSource implements WorkerSource {
         processing = bytes(s.key() + ":processing:" + s.consumer(slot));
         window = new Window(s.prefetch(), s.batch());
         client = RedisClient.create(s.uri());
+        thread = Thread.ofPlatform().name("redis-list").daemon().start(() -> {
+            if (reach.connect(this::connect, this::closeConnections, () -> stopping)) {
+                fetchLoop(sink);
+            }
+        });
+    }
+
+    /** Opens both connections and sees what this slot's previous worker left. Fetch thread. */
+    private void connect() {
         fetchConnection = client.connect(ByteArrayCodec.INSTANCE);
         ackConnection = client.connect(ByteArrayCodec.INSTANCE);
         recover();
@@ -78,9 +87,14 @@ final class ListSource implements WorkerSource {
         byte[][] keys = {processing};
         acks = new AckBatcher<>("redis-ack", "messages", bodies -> async.eval(REMOVE_ACKED, ScriptOutputType.INTEGER, keys,
                 bodies.toArray(byte[][]::new)));
-        thread = Thread.ofPlatform().name("redis-list").daemon().start(() -> fetchLoop(sink));
         log.info("pulling from Redis list {} ({}), processing list {}", s.key(), s.uri().replaceAll(":[^:@/]*@", ":***@"),
                 new String(processing, StandardCharsets.UTF_8));
+    }
+
+    private void closeConnections() {
+        SourceShutdown.closeQuietly(fetchConnection, ackConnection);
+        fetchConnection = null;
+        ackConnection = null;
     }
 
     /** Says what this slot's previous worker left in its processing list; {@link #takeBackOne} delivers it. */
@@ -119,7 +133,6 @@ final class ListSource implements WorkerSource {
 
     private void fetchLoop(RequestSink sink) {
         RedisCommands<byte[], byte[]> r = fetchConnection.sync();
-        Backoff backoff = new Backoff();
         boolean takingBack = true;
         while (!stopping) {
             int held; // room taken for this fetch
@@ -141,7 +154,7 @@ final class ListSource implements WorkerSource {
                     takingBack = takeBackOne(r, sink, held);
                     continue;
                 }
-                if (!available) {
+                if (!reach.available()) {
                     recoverUnknown(held); // before the next move, while only lost moves can be in the processing list
                 }
                 // A batch in one round trip while there is a backlog; a blocking move when it is empty.
@@ -151,11 +164,7 @@ final class ListSource implements WorkerSource {
                     byte[] body = r.blmove(key, processing, LMoveArgs.Builder.rightLeft(), 1.0);
                     bodies = body == null ? List.of() : List.of(body);
                 }
-                if (!available) {
-                    available = true;
-                    log.info("Redis is back");
-                }
-                backoff.succeeded();
+                reach.succeeded();
                 window.release(held - bodies.size());
                 held = 0;
                 fetched.addAndGet(bodies.size());
@@ -166,12 +175,8 @@ final class ListSource implements WorkerSource {
                 sink.submitAll(requests);
             } catch (RedisException e) {
                 window.release(held);
-                if (available) {
-                    available = false;
-                    log.warn("Redis unavailable ({}); retrying with backoff", e.getMessage());
-                }
                 try {
-                    backoff.failed();
+                    reach.failed(e);
                 } catch (InterruptedException ie) {
                     return;
                 }
@@ -291,7 +296,7 @@ final class ListSource implements WorkerSource {
     @Override
     public Map<String, Object> stats() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("available", available);
+        m.put("available", reach.available());
         m.put("fetched", fetched.get());
         m.put("prefetch", s.prefetch());
         m.put("in_flight", window.held());

@@ -62,14 +62,14 @@ final class StreamSource implements WorkerSource {
     private Consumer<String> consumer;
     private Window window;
     private volatile boolean stopping;
-    private volatile boolean available = true;
+    private final Reachability reach = new Reachability();
     private final AtomicLong read = new AtomicLong();
     private final AtomicLong claimed = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private final StreamTrim trim;
     private Thread thread;
     /** Ids of entries handled here, acked in Redis many per XACK. */
-    private AckBatcher<String> acks;
+    private volatile AckBatcher<String> acks;
 
     StreamSource(RedisSettings s) {
         this.s = s;
@@ -79,25 +79,38 @@ final class StreamSource implements WorkerSource {
     @Override
     public void start(RequestSink sink, int slot) {
         client = RedisClient.create(s.uri());
-        readConnection = client.connect(CODEC);
-        ackConnection = client.connect(StringCodec.UTF8);
         consumer = Consumer.from(s.group(), s.consumer(slot));
         window = new Window(s.prefetch(), s.batch());
+        thread = Thread.ofPlatform().name("redis-stream").daemon().start(() -> {
+            if (reach.connect(this::connect, this::closeConnections, () -> stopping)) {
+                readLoop(sink);
+            }
+        });
+    }
+
+    /** Opens both connections and makes the group if it is missing. Reader thread. */
+    private void connect() {
+        readConnection = client.connect(CODEC);
+        ackConnection = client.connect(StringCodec.UTF8);
         try {
             readConnection.sync().xgroupCreate(XReadArgs.StreamOffset.from(s.key(), "0"), s.group(),
                     XGroupCreateArgs.Builder.mkstream());
         } catch (RedisBusyException e) {
             // the group exists: another worker or pool made it
         }
-        thread = Thread.ofPlatform().name("redis-stream").daemon().start(() -> readLoop(sink));
         RedisAsyncCommands<String, String> async = ackConnection.async();
         acks = new AckBatcher<>("redis-ack", "entries", ids -> async.xack(s.key(), s.group(), ids.toArray(String[]::new)));
         log.info("reading Redis stream {} as {} of group {}", s.key(), consumer.getName(), s.group());
     }
 
+    private void closeConnections() {
+        SourceShutdown.closeQuietly(readConnection, ackConnection);
+        readConnection = null;
+        ackConnection = null;
+    }
+
     private void readLoop(RequestSink sink) {
         RedisCommands<String, byte[]> r = readConnection.sync();
-        Backoff backoff = new Backoff();
         // Where the read of this consumer's own pending entries goes on: an id read from the history
         // returns those after it, so starting at "0" again would hand out the same entries again.
         String ownPendingAfter = "0";
@@ -134,11 +147,7 @@ final class StreamSource implements WorkerSource {
                         trim.readUpTo(batch.getLast().id());
                     }
                 }
-                if (!available) {
-                    available = true;
-                    log.info("Redis is back");
-                }
-                backoff.succeeded();
+                reach.succeeded();
                 window.release(n - batch.size());
                 n = 0;
                 read.addAndGet(batch.size());
@@ -146,12 +155,8 @@ final class StreamSource implements WorkerSource {
                 trim.maybeTrim(r);
             } catch (RedisException e) {
                 window.release(n);
-                if (available) {
-                    available = false;
-                    log.warn("Redis unavailable ({}); retrying with backoff", e.getMessage());
-                }
                 try {
-                    backoff.failed();
+                    reach.failed(e);
                 } catch (InterruptedException ie) {
                     return;
                 }
@@ -296,7 +301,7 @@ final class StreamSource implements WorkerSource {
     @Override
     public Map<String, Object> stats() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("available", available);
+        m.put("available", reach.available());
         m.put("read", read.get());
         m.put("prefetch", s.prefetch());
         m.put("in_flight", window.held());

@@ -86,6 +86,25 @@ public final class RedisFixture implements BeforeAllCallback, TestWatcher {
         return b;
     }
 
+    /**
+     * A redis-server of the caller's own on 127.0.0.1:{@code port}, started now (with no data) and
+     * ended by its pid on close: for a test in which Redis comes up after a pool, or goes away.
+     * Needs {@code redis-server} on PATH; fails with a message saying so otherwise.
+     */
+    public static AutoCloseable startLocal(int port) throws IOException, InterruptedException {
+        Path binary = Executables.find("redis-server").orElseThrow(() -> new IllegalStateException(
+                "no redis-server on PATH: install it (apt-get install redis-server)"));
+        return local(binary, port);
+    }
+
+    private static LocalServer local(Path binary, int port) throws IOException, InterruptedException {
+        Path dir = LocalServer.workDir("redis");
+        Path log = dir.resolve("redis.log");
+        return LocalServer.start("redis-server", List.of(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toString()), dir, log, "Ready to accept connections",
+                Duration.ofSeconds(30));
+    }
+
     /** The first backend that can be had, in the documented order; {@code env} is the environment. */
     static Backend pick(Map<String, String> env) {
         String url = env.get("PROCPOOL_TEST_REDIS_URL");
@@ -105,13 +124,9 @@ public final class RedisFixture implements BeforeAllCallback, TestWatcher {
         }
         try {
             int port = LocalServer.freePort();
-            Path dir = LocalServer.workDir("redis");
-            Path log = dir.resolve("redis.log");
-            LocalServer server = LocalServer.start("redis-server", List.of(binary.get().toString(), "--port",
-                    Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()),
-                    dir, log, "Ready to accept connections", Duration.ofSeconds(30));
+            LocalServer server = local(binary.get(), port);
             return new Backend("redis://127.0.0.1:" + port, "local redis-server (" + binary.get() + ") on 127.0.0.1:" + port
-                    + ", no Docker; log " + log, server, log, null);
+                    + ", no Docker; log " + server.log(), server, server.log(), null);
         } catch (IOException e) {
             return new Backend(null, null, null, null, "the local redis-server did not start: " + e.getMessage());
         } catch (InterruptedException e) {

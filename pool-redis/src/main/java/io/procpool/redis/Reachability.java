@@ -1,0 +1,65 @@
+package io.procpool.redis;
+
+import io.lettuce.core.RedisException;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether a source reaches Redis, as the worker's status shows it, and the wait between attempts
+ * while it does not (100 ms doubling to 5 s, reset by a success); each change is logged once. The
+ * source's reader thread reports; any thread reads {@link #available}.
+ */
+final class Reachability {
+
+    private static final Logger log = LoggerFactory.getLogger(Reachability.class);
+
+    private volatile boolean available = true;
+    private long waitMs = 100;
+
+    boolean available() {
+        return available;
+    }
+
+    void succeeded() {
+        if (!available) {
+            available = true;
+            log.info("Redis is back");
+        }
+        waitMs = 100;
+    }
+
+    /**
+     * Runs {@code connect} until it gets through, waiting with backoff after each RedisException
+     * (after {@code cleanUp}, which closes what the attempt opened); false when the worker stops
+     * first. So a worker started while Redis is down comes up, shows the source unavailable, and
+     * connects when Redis does, instead of failing and being restarted in a crash loop.
+     */
+    boolean connect(Runnable connect, Runnable cleanUp, BooleanSupplier stopping) {
+        while (!stopping.getAsBoolean()) {
+            try {
+                connect.run();
+                succeeded();
+                return true;
+            } catch (RedisException e) {
+                cleanUp.run();
+                try {
+                    failed(e);
+                } catch (InterruptedException ie) {
+                    return false;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Marks Redis unavailable and waits before the next attempt. */
+    void failed(RedisException e) throws InterruptedException {
+        if (available) {
+            available = false;
+            log.warn("Redis unavailable ({}); retrying with backoff", e.getMessage());
+        }
+        Thread.sleep(waitMs);
+        waitMs = Math.min(waitMs * 2, 5_000);
+    }
+}
