@@ -71,14 +71,16 @@ final class ListSource implements WorkerSource {
         processing = bytes(s.key() + ":processing:" + s.consumer(slot));
         window = new Window(s.prefetch(), s.batch());
         client = RedisClient.create(s.uri());
+        // Connected before the worker says READY when Redis is up; else later, by the reader thread.
+        boolean connected = reach.tryConnect(this::connect, this::closeConnections);
         thread = Thread.ofPlatform().name("redis-list").daemon().start(() -> {
-            if (reach.connect(this::connect, this::closeConnections, () -> stopping)) {
+            if (connected || reach.connectLater(this::connect, this::closeConnections, () -> stopping)) {
                 fetchLoop(sink);
             }
         });
     }
 
-    /** Opens both connections and sees what this slot's previous worker left. Fetch thread. */
+    /** Opens both connections and sees what this slot's previous worker left. Starting thread, or the fetch thread later. */
     private void connect() {
         fetchConnection = client.connect(ByteArrayCodec.INSTANCE);
         ackConnection = client.connect(ByteArrayCodec.INSTANCE);

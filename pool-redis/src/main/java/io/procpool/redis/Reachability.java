@@ -29,25 +29,33 @@ final class Reachability {
         waitMs = 100;
     }
 
+    /** One attempt to connect, now: true when it got through; else {@code cleanUp} closes what it opened. */
+    boolean tryConnect(Runnable connect, Runnable cleanUp) {
+        try {
+            connect.run();
+            succeeded();
+            return true;
+        } catch (RedisException e) {
+            cleanUp.run();
+            unavailable(e);
+            return false;
+        }
+    }
+
     /**
-     * Runs {@code connect} until it gets through, waiting with backoff after each RedisException
-     * (after {@code cleanUp}, which closes what the attempt opened); false when the worker stops
-     * first. So a worker started while Redis is down comes up, shows the source unavailable, and
-     * connects when Redis does, instead of failing and being restarted in a crash loop.
+     * After a failed {@link #tryConnect}: tries again with backoff until it gets through (true) or
+     * the worker stops (false). So a worker started while Redis is down comes up, shows the source
+     * unavailable, and connects when Redis does, instead of failing and being restarted in a crash loop.
      */
-    boolean connect(Runnable connect, Runnable cleanUp, BooleanSupplier stopping) {
+    boolean connectLater(Runnable connect, Runnable cleanUp, BooleanSupplier stopping) {
         while (!stopping.getAsBoolean()) {
             try {
-                connect.run();
-                succeeded();
+                pause();
+            } catch (InterruptedException e) {
+                return false;
+            }
+            if (!stopping.getAsBoolean() && tryConnect(connect, cleanUp)) {
                 return true;
-            } catch (RedisException e) {
-                cleanUp.run();
-                try {
-                    failed(e);
-                } catch (InterruptedException ie) {
-                    return false;
-                }
             }
         }
         return false;
@@ -55,10 +63,18 @@ final class Reachability {
 
     /** Marks Redis unavailable and waits before the next attempt. */
     void failed(RedisException e) throws InterruptedException {
+        unavailable(e);
+        pause();
+    }
+
+    private void unavailable(RedisException e) {
         if (available) {
             available = false;
             log.warn("Redis unavailable ({}); retrying with backoff", e.getMessage());
         }
+    }
+
+    private void pause() throws InterruptedException {
         Thread.sleep(waitMs);
         waitMs = Math.min(waitMs * 2, 5_000);
     }

@@ -81,14 +81,16 @@ final class StreamSource implements WorkerSource {
         client = RedisClient.create(s.uri());
         consumer = Consumer.from(s.group(), s.consumer(slot));
         window = new Window(s.prefetch(), s.batch());
+        // Connected before the worker says READY when Redis is up; else later, by the reader thread.
+        boolean connected = reach.tryConnect(this::connect, this::closeConnections);
         thread = Thread.ofPlatform().name("redis-stream").daemon().start(() -> {
-            if (reach.connect(this::connect, this::closeConnections, () -> stopping)) {
+            if (connected || reach.connectLater(this::connect, this::closeConnections, () -> stopping)) {
                 readLoop(sink);
             }
         });
     }
 
-    /** Opens both connections and makes the group if it is missing. Reader thread. */
+    /** Opens both connections and makes the group if it is missing. Starting thread, or the reader thread later. */
     private void connect() {
         readConnection = client.connect(CODEC);
         ackConnection = client.connect(StringCodec.UTF8);
