@@ -132,6 +132,13 @@ class RedisSourceTest {
         }
         assertThat(r.lrange(key + ":dead", 0, -1)).containsExactly("poison-1");
         assertThat(r.hget(key + ":errors", "poison-1")).contains("IllegalStateException").contains("cannot process poison-1");
+        r.lpush(key, "flaky-1");
+        assertThat(awaitBodies(4, Duration.ofSeconds(30), dir.resolve("poison/records"))).contains("flaky-1");
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (r.hexists(key + ":attempts", "flaky-1") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(r.hkeys(key + ":attempts")).as("a failure count is dropped when its message succeeds").doesNotContain("flaky-1");
     }
 
     @Test

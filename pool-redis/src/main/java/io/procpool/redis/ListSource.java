@@ -86,7 +86,7 @@ final class ListSource implements WorkerSource {
         ackConnection = client.connect(ByteArrayCodec.INSTANCE);
         recover();
         RedisAsyncCommands<byte[], byte[]> async = ackConnection.async();
-        byte[][] keys = {processing};
+        byte[][] keys = {processing, attempts};
         acks = new AckBatcher<>("redis-ack", "messages", bodies -> async.eval(REMOVE_ACKED, ScriptOutputType.INTEGER, keys,
                 bodies.toArray(byte[][]::new)));
         log.info("pulling from Redis list {} ({}), processing list {}", s.key(), s.uri().replaceAll(":[^:@/]*@", ":***@"),
@@ -186,8 +186,13 @@ final class ListSource implements WorkerSource {
         }
     }
 
-    /** Removes each ARGV (an acked body) once from the processing list KEYS[1], from its old end. */
-    private static final String REMOVE_ACKED = "for i = 1, #ARGV do redis.call('LREM', KEYS[1], -1, ARGV[i]) end return #ARGV";
+    /**
+     * Removes each ARGV (an acked body) once from the processing list KEYS[1], from its old end, and
+     * its failure count from the hash KEYS[2] (a count left after a success would stay for ever).
+     */
+    private static final String REMOVE_ACKED = "local counted = redis.call('EXISTS', KEYS[2]) == 1 "
+            + "for i = 1, #ARGV do redis.call('LREM', KEYS[1], -1, ARGV[i]) "
+            + "if counted then redis.call('HDEL', KEYS[2], ARGV[i]) end end return #ARGV";
 
     /** Moves up to ARGV[1] messages from the list's right end to the processing list, in one call. */
     private static final String MOVE_BATCH = "local out = {} for i = 1, tonumber(ARGV[1]) do "
@@ -260,6 +265,7 @@ final class ListSource implements WorkerSource {
                 // awaited: the next message taken back is read from the processing list's end
                 try {
                     ackConnection.sync().lrem(processing, -1, body);
+                    ackConnection.sync().hdel(attempts, body);
                 } catch (RedisException e) {
                     log.warn("could not ack a message taken back ({}); it will be delivered again", e.getMessage());
                 }
@@ -278,7 +284,7 @@ final class ListSource implements WorkerSource {
                 if (r.hincrby(attempts, body, takenBack ? 0 : 1) >= s.maxDeliveries()) { // one taken back counted already
                     deadLetter(r, body, error);
                 } else {
-                    // counted in <key>:attempts until it is dead-lettered (a later success leaves the count)
+                    // counted in <key>:attempts until it succeeds or is dead-lettered
                     r.lpush(key, body); // to the far end: the others go first
                 }
                 r.lrem(processing, -1, body);

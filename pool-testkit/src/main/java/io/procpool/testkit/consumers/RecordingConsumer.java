@@ -18,7 +18,8 @@ import java.nio.file.StandardOpenOption;
  * {@code default} with {@code ctx.push}; a body starting with {@code crash} halts the worker (exit
  * code 42); a body starting with {@code poison} throws every time
  * (each try is a line in {@code tries-<pid>.log}); a body starting with {@code headers} also writes
- * {@code <body> <headers, sorted>} to {@code headers-<pid>.log}. {@code app.sleep_ms} (or {@code app.sleep_us}) makes each message take that long
+ * {@code <body> <headers, sorted>} to {@code headers-<pid>.log}; a body starting with {@code flaky}
+ * throws the first time the record directory sees it, and succeeds after. {@code app.sleep_ms} (or {@code app.sleep_us}) makes each message take that long
  * (uninterruptibly, like a consumer stuck in a slow call). One file per process, so workers
  * never share a writer.
  */
@@ -50,6 +51,10 @@ public class RecordingConsumer implements Consumer {
         if (body.startsWith("poison")) {
             append(dir.resolve("tries-" + ctx.pid() + ".log"), message.id() + " " + message.attempt() + "\n");
             throw new IllegalStateException("cannot process " + body);
+        }
+        if (body.startsWith("flaky") && Files.notExists(dir.resolve(body + ".failed"))) {
+            append(dir.resolve(body + ".failed"), "\n");
+            throw new IllegalStateException("flaky " + body + " fails once");
         }
         if (body.startsWith("headers")) {
             append(dir.resolve("headers-" + ctx.pid() + ".log"), body + " " + new java.util.TreeMap<>(message.headers()) + "\n");
