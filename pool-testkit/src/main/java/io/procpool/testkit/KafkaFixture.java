@@ -154,6 +154,8 @@ public final class KafkaFixture implements BeforeAllCallback, TestWatcher {
                 "share.coordinator.state.topic.replication.factor=1",
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
+                // lets a test give a share group short record locks (a killed member's records come back sooner)
+                "group.share.min.record.lock.duration.ms=1000",
                 "num.partitions=1",
                 "log.dirs=" + dir.resolve("data"))) {
             server.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
