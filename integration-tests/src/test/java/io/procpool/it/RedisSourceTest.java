@@ -270,6 +270,7 @@ class RedisSourceTest {
         Map<String, Object> down = pool.awaitStatus("the source unavailable",
                 st -> Boolean.FALSE.equals(PoolProcess.pool(st).get("source_available")), Duration.ofSeconds(30));
         List<Long> pids = PoolProcess.readyPids(down);
+        assertThat(pool.cli("status").output()).contains("source redis: UNAVAILABLE").contains("available=false");
         Thread.sleep(1_000);
         assertThat(PoolProcess.readyPids(pool.status())).as("the same workers: no crash loop while Redis is down")
                 .containsExactlyInAnyOrderElementsOf(pids);
@@ -286,6 +287,7 @@ class RedisSourceTest {
             pool.awaitStatus("the source available", st -> Boolean.TRUE.equals(PoolProcess.pool(st).get("source_available")),
                     Duration.ofSeconds(30));
             assertThat(PoolProcess.readyPids(pool.status())).containsExactlyInAnyOrderElementsOf(pids);
+            assertThat(pool.cli("status").output()).contains("source redis: available").containsPattern("read=\\d+");
             pool.close(); // before its Redis goes
         }
     }

@@ -50,6 +50,10 @@ final class StatusCommand implements Callable<Integer> {
                             + " (%s/s over the last 10 s)%n", q.get("name"), q.get("durability"), q.get("depth"), q.get("delayed"),
                     q.get("in_flight"), q.get("dead"), q.get("pushed"), q.get("acked"), q.get("acked_per_s")));
         }
+        if (pool.get("source_available") instanceof Boolean available) {
+            b.append(String.format("source %s: %s%n", pool.get("source"), available ? "available"
+                    : "UNAVAILABLE to some worker (it retries with backoff; the log says why)"));
+        }
         b.append(String.format("%n%-5s %-8s %-10s %-9s %10s %7s %9s %8s%n",
                 "SLOT", "PID", "STATE", "UPTIME", "PROCESSED", "FAILED", "RESTARTS", "RSS"));
         for (Map<String, Object> w : workers) {
@@ -63,7 +67,27 @@ final class StatusCommand implements Callable<Integer> {
                     duration(w.get("uptime_ms")), w.get("processed"), w.get("failed"), w.get("restarts"),
                     rss < 0 ? "-" : (rss >> 20) + " MiB"));
         }
+        appendSources(b, workers);
         return b.toString();
+    }
+
+    /** Per worker, what a source the workers run themselves reports (Redis, Kafka, TCP base mode). */
+    private static void appendSources(StringBuilder b, List<Map<String, Object>> workers) {
+        boolean header = false;
+        for (Map<String, Object> w : workers) {
+            if (w.get("source") instanceof Map<?, ?> source && !source.isEmpty()) {
+                if (!header) {
+                    b.append(String.format("%n%-5s SOURCE%n", "SLOT"));
+                    header = true;
+                }
+                StringBuilder line = new StringBuilder();
+                source.forEach((k, v) -> {
+                    String text = String.valueOf(v);
+                    line.append("  ").append(k).append('=').append(text.length() > 60 ? text.substring(0, 57) + "..." : text);
+                });
+                b.append(String.format("%-5s%s%n", w.get("slot"), line));
+            }
+        }
     }
 
     private static String duration(Object millis) {

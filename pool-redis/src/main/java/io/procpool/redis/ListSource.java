@@ -113,22 +113,22 @@ final class ListSource implements WorkerSource {
      * should count that death. Taken back together, every message held would count each crash the
      * culprit causes, and innocent ones would be dead-lettered with it. A message that has died
      * with its worker {@code max_deliveries} times is dead-lettered. Returns false when none is
-     * left. Fetch thread, with {@code held} of the window taken and nothing else in flight.
+     * left. Fetch thread, with room taken in the window and nothing else in flight.
      */
-    private boolean takeBackOne(RedisCommands<byte[], byte[]> r, RequestSink sink, int held) {
+    private boolean takeBackOne(RedisCommands<byte[], byte[]> r, RequestSink sink) {
         byte[] body = r.lindex(processing, -1);
         if (body == null) {
-            window.release(held);
+            window.fetched(0);
             return false;
         }
         long deaths = r.hincrby(attempts, body, 1); // counted before it runs: a crash leaves no time after
         if (deaths >= s.maxDeliveries()) {
             deadLetter(r, body, "its worker died while handling it, " + deaths + " times");
             r.lrem(processing, -1, body);
-            window.release(held);
+            window.fetched(0);
             return true;
         }
-        window.release(held - 1);
+        window.fetched(1);
         sink.submitAll(List.of(new ListRequest(body, (int) deaths + 1, true)));
         return true;
     }
@@ -140,8 +140,8 @@ final class ListSource implements WorkerSource {
             int held; // room taken for this fetch
             try {
                 held = window.take(1, TimeUnit.SECONDS);
-                if (held > 0 && takingBack && !window.onlyHeld(held)) {
-                    window.release(held); // the message taken back before still runs
+                if (held > 0 && takingBack && !window.idle()) {
+                    window.fetched(0); // the message taken back before still runs
                     held = 0;
                     Thread.sleep(5);
                 }
@@ -153,11 +153,11 @@ final class ListSource implements WorkerSource {
             }
             try {
                 if (takingBack) {
-                    takingBack = takeBackOne(r, sink, held);
+                    takingBack = takeBackOne(r, sink);
                     continue;
                 }
                 if (!reach.available()) {
-                    recoverUnknown(held); // before the next move, while only lost moves can be in the processing list
+                    recoverUnknown(); // before the next move, while only lost moves can be in the processing list
                 }
                 // A batch in one round trip while there is a backlog; a blocking move when it is empty.
                 List<byte[]> bodies = held > 1 ? r.eval(MOVE_BATCH, ScriptOutputType.MULTI, new byte[][] {key, processing},
@@ -167,7 +167,7 @@ final class ListSource implements WorkerSource {
                     bodies = body == null ? List.of() : List.of(body);
                 }
                 reach.succeeded();
-                window.release(held - bodies.size());
+                window.fetched(bodies.size());
                 held = 0;
                 fetched.addAndGet(bodies.size());
                 List<ListRequest> requests = new ArrayList<>(bodies.size());
@@ -176,7 +176,7 @@ final class ListSource implements WorkerSource {
                 }
                 sink.submitAll(requests);
             } catch (RedisException e) {
-                window.release(held);
+                window.fetched(0);
                 try {
                     reach.failed(e);
                 } catch (InterruptedException ie) {
@@ -202,11 +202,10 @@ final class ListSource implements WorkerSource {
 
     /**
      * After a lost connection a move may have taken messages whose reply never came: when nothing
-     * but the fetch in progress ({@code held} of the window) is in flight here, whatever the processing
-     * list holds is such a message, and goes back.
+     * fetched is in flight here, whatever the processing list holds is such a message, and goes back.
      */
-    private void recoverUnknown(int held) {
-        if (window.onlyHeld(held) && acks.idle()) {
+    private void recoverUnknown() {
+        if (window.idle() && acks.idle()) {
             RedisCommands<byte[], byte[]> r = ackConnection.sync();
             while (r.lmove(processing, key, LMoveArgs.Builder.rightRight()) != null) {
                 log.info("put back a message moved while the connection was lost");
@@ -307,7 +306,7 @@ final class ListSource implements WorkerSource {
         m.put("available", reach.available());
         m.put("fetched", fetched.get());
         m.put("prefetch", s.prefetch());
-        m.put("in_flight", window.held());
+        m.put("in_flight", window.inFlight());
         m.put("dead_lettered", deadLettered.get());
         return m;
     }

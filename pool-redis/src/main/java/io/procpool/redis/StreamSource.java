@@ -126,8 +126,8 @@ final class StreamSource implements WorkerSource {
                 }
                 List<StreamRequest> batch;
                 if (ownPendingAfter != null) {
-                    if (!window.onlyHeld(n)) { // the entry taken back before this one still runs
-                        window.release(n);
+                    if (!window.idle()) { // the entry taken back before this one still runs
+                        window.fetched(0);
                         n = 0;
                         Thread.sleep(5);
                         continue;
@@ -150,13 +150,13 @@ final class StreamSource implements WorkerSource {
                     }
                 }
                 reach.succeeded();
-                window.release(n - batch.size());
+                window.fetched(batch.size());
                 n = 0;
                 read.addAndGet(batch.size());
                 sink.submitAll(batch);
                 trim.maybeTrim(r);
             } catch (RedisException e) {
-                window.release(n);
+                window.fetched(0);
                 try {
                     reach.failed(e);
                 } catch (InterruptedException ie) {
@@ -306,7 +306,7 @@ final class StreamSource implements WorkerSource {
         m.put("available", reach.available());
         m.put("read", read.get());
         m.put("prefetch", s.prefetch());
-        m.put("in_flight", window.held());
+        m.put("in_flight", window.inFlight());
         m.put("claimed", claimed.get());
         m.put("dead_lettered", deadLettered.get());
         m.put("trimmed", trim.trimmed());

@@ -18,6 +18,8 @@ final class Window {
     /** Room a read waits for: a full batch, or half the window when that is smaller. */
     private final int readRoom;
     private final AtomicInteger free;
+    /** Room taken for the fetch in progress, not yet known to be used; the reader's own. */
+    private volatile int reading;
     /** The reader while it waits in {@link #take}; null otherwise. */
     private volatile Thread waiter;
 
@@ -39,6 +41,7 @@ final class Window {
             if (now >= readRoom) {
                 int got = Math.min(now, batch);
                 if (free.compareAndSet(now, now - got)) {
+                    reading += got;
                     return got;
                 }
                 continue;
@@ -58,7 +61,14 @@ final class Window {
         }
     }
 
-    /** Gives back room for {@code n} messages (finished, or fetched fewer than taken). Any thread. */
+    /** The fetch in progress got {@code count} messages (0: none, or it failed): the rest of its room is free again. Reader thread. */
+    void fetched(int count) {
+        int taken = reading;
+        reading = 0;
+        release(taken - count);
+    }
+
+    /** Gives back room for {@code n} messages, finished. Any thread. */
     void release(int n) {
         if (n > 0 && free.addAndGet(n) >= readRoom) {
             Thread w = waiter;
@@ -69,13 +79,13 @@ final class Window {
         }
     }
 
-    /** Messages fetched (or being fetched) and not yet finished. */
-    int held() {
-        return size - free.get();
+    /** Messages fetched and not yet finished. */
+    int inFlight() {
+        return size - free.get() - reading;
     }
 
-    /** True when nothing fetched is held but the {@code held} room of a fetch in progress. */
-    boolean onlyHeld(int held) {
-        return free.get() == size - held;
+    /** True when every message fetched so far has finished. */
+    boolean idle() {
+        return inFlight() == 0;
     }
 }

@@ -16,13 +16,17 @@ class WindowTest {
         assertThat(w.take(1, TimeUnit.SECONDS)).isEqualTo(30);
         assertThat(w.take(1, TimeUnit.SECONDS)).isEqualTo(30);
         assertThat(w.take(1, TimeUnit.SECONDS)).as("nothing free").isZero();
-        assertThat(w.onlyHeld(90)).isTrue();
+        assertThat(w.inFlight()).as("taken for a fetch is not in flight yet").isZero();
+        w.fetched(70);
+        assertThat(w.inFlight()).isEqualTo(70);
+        assertThat(w.take(1, TimeUnit.SECONDS)).as("the 20 not fetched are free again, 30 is a batch").isEqualTo(30);
     }
 
     @Test
     void aNearlyFullWindowWaitsForHalfOfItNotForOneMessage() throws Exception {
         Window w = new Window(8, 8);
         assertThat(w.take(1, TimeUnit.SECONDS)).isEqualTo(8);
+        w.fetched(8);
         w.release(3);
         assertThat(w.take(50, TimeUnit.MILLISECONDS)).as("3 free, a read waits for 4").isZero();
         CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
@@ -66,6 +70,7 @@ class WindowTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (taken < total && System.nanoTime() < deadline) {
             int n = w.take(1, TimeUnit.SECONDS);
+            w.fetched(n);
             most.accumulateAndGet(held.addAndGet(n), Math::max);
             taken += n;
             for (int i = 0; i < n; i++) {
@@ -80,6 +85,6 @@ class WindowTest {
         }
         assertThat(taken).as("every read got room in time").isGreaterThanOrEqualTo(total);
         assertThat(most.get()).isLessThanOrEqualTo(64);
-        assertThat(w.onlyHeld(0)).as("all room came back").isTrue();
+        assertThat(w.idle()).as("all room came back").isTrue();
     }
 }
