@@ -5,14 +5,12 @@ import io.procpool.spi.WorkerSource;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -22,7 +20,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -38,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * after a long pause, a broker gone for good) is closed and a new member joins after a backoff: its
  * uncommitted records are delivered again, never skipped ({@link MemberThread}).
  *
- * <p>Threads: the "kafka-poll" thread owns the KafkaConsumer (not thread-safe) and the trackers;
- * delivery threads only queue what finished and send dead letters.
+ * <p>Threads: the "kafka-poll" thread owns the KafkaConsumer (not thread-safe) and the offsets
+ * ({@link PartitionOffsets}); delivery threads only queue what finished and send dead letters.
  */
 final class KafkaSource implements WorkerSource {
 
@@ -49,13 +46,9 @@ final class KafkaSource implements WorkerSource {
     /** Async commits go out this often at most: a crash redelivers what finished since, no more. */
     private static final long COMMIT_EVERY_NS = 100_000_000L;
 
-    /** A finished record: its partition's tracker at the time it was polled, and its offset. */
-    private record Finished(TopicPartition partition, OffsetTracker tracker, long offset) {}
-
     private final KafkaSettings s;
     private final DeadLetters deadLetters;
-    private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
-    private final Map<TopicPartition, OffsetTracker> trackers = new HashMap<>();
+    private final PartitionOffsets offsets = new PartitionOffsets();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong polled = new AtomicLong();
     private final MemberThread member;
@@ -67,8 +60,6 @@ final class KafkaSource implements WorkerSource {
     private final int maxPollRecords;
     private volatile Thread pollThread;
     private volatile boolean waitingForRoom;
-    private int failedCommits;
-    private long failedCommitLoggedNs = System.nanoTime() - 20_000_000_000L;
 
     KafkaSource(KafkaSettings s) {
         this.s = s;
@@ -117,10 +108,10 @@ final class KafkaSource implements WorkerSource {
         long committedAt = 0;
         boolean paused = false;
         while (!member.closing()) {
-            applyFinished();
+            offsets.applyFinished();
             if (System.nanoTime() - committedAt >= COMMIT_EVERY_NS) {
                 committedAt = System.nanoTime();
-                commit(false);
+                offsets.commit(consumer, false);
             }
             if (member.stopping()) {
                 Thread.sleep(10); // in-flight records finish; the close commits them
@@ -145,7 +136,7 @@ final class KafkaSource implements WorkerSource {
             if (!records.isEmpty()) {
                 List<RecordRequest> batch = new ArrayList<>(records.count());
                 for (TopicPartition tp : records.partitions()) {
-                    OffsetTracker t = trackers.computeIfAbsent(tp, k -> new OffsetTracker());
+                    OffsetTracker t = offsets.tracker(tp);
                     String source = RecordRequest.sourceOf(tp);
                     for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
                         t.handedOut(r.offset());
@@ -161,14 +152,14 @@ final class KafkaSource implements WorkerSource {
                 readLag();
             }
         }
-        applyFinished();
-        commit(true);
+        offsets.applyFinished();
+        offsets.commit(consumer, true);
     }
 
     /** Parks the poll thread until a record finishes (it unparks it) or 10 ms pass. */
     private void awaitRoom() {
         waitingForRoom = true;
-        if (inFlight.get() + maxPollRecords > s.prefetch() && finished.isEmpty()) {
+        if (inFlight.get() + maxPollRecords > s.prefetch() && !offsets.anyFinishedUnapplied()) {
             LockSupport.parkNanos(10_000_000L);
         }
         waitingForRoom = false;
@@ -181,8 +172,7 @@ final class KafkaSource implements WorkerSource {
         boolean known = true;
         for (TopicPartition tp : consumer.assignment()) {
             OptionalLong behind = consumer.currentLag(tp);
-            OffsetTracker t = trackers.get(tp);
-            long l = (behind.isPresent() ? behind.getAsLong() : 0) + (t == null ? 0 : t.unfinished());
+            long l = (behind.isPresent() ? behind.getAsLong() : 0) + offsets.unfinished(tp);
             known &= behind.isPresent();
             byPartition.put(tp.toString(), l);
             total += l;
@@ -194,89 +184,11 @@ final class KafkaSource implements WorkerSource {
         lagTotal = known ? total : -1;
     }
 
-    private void applyFinished() {
-        Finished f;
-        while ((f = finished.poll()) != null) {
-            if (trackers.get(f.partition()) == f.tracker()) { // else revoked since: its commit is someone else's
-                f.tracker().finished(f.offset());
-            }
-        }
-    }
-
-    /**
-     * Commits every partition whose offset can advance; synchronously at a stop. A failed commit is
-     * not lost: its partitions commit again next round (or at their revoke), and meanwhile a crash
-     * only means records delivered again.
-     */
-    private void commit(boolean sync) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        trackers.forEach((tp, t) -> {
-            long o = sync ? t.position() : t.toCommit();
-            if (o >= 0) {
-                offsets.put(tp, new OffsetAndMetadata(o));
-                t.committed(o);
-            }
-        });
-        if (offsets.isEmpty()) {
-            return;
-        }
-        if (sync) {
-            try {
-                consumer.commitSync(offsets);
-            } catch (RuntimeException e) {
-                log.warn("the final offset commit failed ({}); records since the last commit will be delivered again",
-                        e.toString());
-            }
-        } else {
-            // The callback runs on this thread, inside a later poll or commit.
-            consumer.commitAsync(offsets, (done, e) -> {
-                if (e != null) {
-                    commitFailed(e);
-                    offsets.keySet().forEach(tp -> {
-                        OffsetTracker t = trackers.get(tp);
-                        if (t != null) {
-                            t.commitFailed();
-                        }
-                    });
-                }
-            });
-        }
-    }
-
-    /** Logs failed commits (many in a row while a rebalance runs) once per 10 s at most. Poll thread. */
-    private void commitFailed(Exception e) {
-        failedCommits++;
-        if (System.nanoTime() - failedCommitLoggedNs > 10_000_000_000L) {
-            failedCommitLoggedNs = System.nanoTime();
-            log.warn("{} offset commit(s) failed, the last with {}; they are tried again", failedCommits, e.toString());
-            failedCommits = 0;
-        }
-    }
-
     /** Commits what finished of partitions taken away, before another member starts on them. Poll thread. */
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            applyFinished();
-            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-            for (TopicPartition tp : partitions) {
-                OffsetTracker t = trackers.remove(tp);
-                long o = t == null ? -1 : t.position();
-                if (o >= 0) {
-                    offsets.put(tp, new OffsetAndMetadata(o));
-                }
-            }
-            if (offsets.isEmpty()) {
-                return;
-            }
-            try {
-                consumer.commitSync(offsets);
-            } catch (RuntimeException e) {
-                // A rebalance in progress or a fenced member: the next owner starts from the last commit that
-                // took, so some records run twice; none is skipped. Throwing here would end this consumer.
-                log.warn("committing revoked partitions {} failed ({}); their records since the last commit will be "
-                        + "delivered again", offsets.keySet(), e.toString());
-            }
+            offsets.revoked(consumer, partitions);
         }
 
         @Override
@@ -286,7 +198,7 @@ final class KafkaSource implements WorkerSource {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            partitions.forEach(trackers::remove); // another member owns them already: nothing to commit
+            offsets.lost(partitions);
         }
     }
 
@@ -306,7 +218,7 @@ final class KafkaSource implements WorkerSource {
         }
 
         private void finish(RecordRequest r) {
-            finished.add(new Finished(r.partition(), r.tracker(), r.record().offset()));
+            offsets.finished(r.partition(), r.tracker(), r.record().offset());
             inFlight.decrementAndGet();
             if (waitingForRoom) {
                 LockSupport.unpark(pollThread);
@@ -324,7 +236,7 @@ final class KafkaSource implements WorkerSource {
         } catch (RuntimeException e) {
             log.warn("closing the Kafka consumer: {}", e.toString());
         }
-        trackers.clear();
+        offsets.clear();
         assigned = "";
         lag = "";
         lagTotal = -1;
