@@ -139,6 +139,8 @@ class RedisSourceTest {
             Thread.sleep(50);
         }
         assertThat(r.hkeys(key + ":attempts")).as("a failure count is dropped when its message succeeds").doesNotContain("flaky-1");
+        assertThat(PoolProcess.processedLines(dir.resolve("poison/records"))).filteredOn(l -> l.endsWith(" flaky-1"))
+                .singleElement().satisfies(l -> assertThat(l.split(" ")[3]).as("attempt of the delivery after one failure").isEqualTo("2"));
     }
 
     @Test

@@ -160,19 +160,24 @@ final class ListSource implements WorkerSource {
                     recoverUnknown(); // before the next move, while only lost moves can be in the processing list
                 }
                 // A batch in one round trip while there is a backlog; a blocking move when it is empty.
-                List<byte[]> bodies = held > 1 ? r.eval(MOVE_BATCH, ScriptOutputType.MULTI, new byte[][] {key, processing},
+                // Each body comes with its failures so far ("0" for most), so that attempt() counts them.
+                List<byte[]> moved = held > 1 ? r.eval(MOVE_BATCH, ScriptOutputType.MULTI, new byte[][] {key, processing, attempts},
                         Integer.toString(held).getBytes(StandardCharsets.UTF_8)) : List.of();
-                if (bodies.isEmpty()) {
+                if (moved.isEmpty()) {
                     byte[] body = r.blmove(key, processing, LMoveArgs.Builder.rightLeft(), 1.0);
-                    bodies = body == null ? List.of() : List.of(body);
+                    if (body != null) {
+                        byte[] failures = r.hget(attempts, body);
+                        moved = List.of(body, failures == null ? ZERO : failures);
+                    }
                 }
                 reach.succeeded();
-                window.fetched(bodies.size());
+                window.fetched(moved.size() / 2);
                 held = 0;
-                fetched.addAndGet(bodies.size());
-                List<ListRequest> requests = new ArrayList<>(bodies.size());
-                for (byte[] body : bodies) {
-                    requests.add(new ListRequest(body));
+                fetched.addAndGet(moved.size() / 2);
+                List<ListRequest> requests = new ArrayList<>(moved.size() / 2);
+                for (int i = 0; i + 1 < moved.size(); i += 2) {
+                    int failures = Integer.parseInt(new String(moved.get(i + 1), StandardCharsets.US_ASCII));
+                    requests.add(new ListRequest(moved.get(i), failures + 1, false));
                 }
                 sink.submitAll(requests);
             } catch (RedisException e) {
@@ -194,10 +199,15 @@ final class ListSource implements WorkerSource {
             + "for i = 1, #ARGV do redis.call('LREM', KEYS[1], -1, ARGV[i]) "
             + "if counted then redis.call('HDEL', KEYS[2], ARGV[i]) end end return #ARGV";
 
-    /** Moves up to ARGV[1] messages from the list's right end to the processing list, in one call. */
-    private static final String MOVE_BATCH = "local out = {} for i = 1, tonumber(ARGV[1]) do "
+    /**
+     * Moves up to ARGV[1] messages from the list's right end to the processing list, in one call;
+     * returns each with its failure count from the hash KEYS[3] ("0" when none).
+     */
+    private static final String MOVE_BATCH = "local counted = redis.call('EXISTS', KEYS[3]) == 1 "
+            + "local out = {} for i = 1, tonumber(ARGV[1]) do "
             + "local v = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT') if not v then break end "
-            + "out[#out + 1] = v end return out";
+            + "out[#out + 1] = v out[#out + 1] = (counted and redis.call('HGET', KEYS[3], v)) or '0' end return out";
+    private static final byte[] ZERO = {'0'};
 
 
     /**
@@ -227,10 +237,6 @@ final class ListSource implements WorkerSource {
         private final int attempt;
         /** Taken back after its worker died: its attempt is counted already, and its ack is awaited. */
         private final boolean takenBack;
-
-        ListRequest(byte[] body) {
-            this(body, 1, false);
-        }
 
         ListRequest(byte[] body, int attempt, boolean takenBack) {
             this.body = body;
