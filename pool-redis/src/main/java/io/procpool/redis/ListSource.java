@@ -71,24 +71,17 @@ final class ListSource implements WorkerSource {
         processing = bytes(s.key() + ":processing:" + s.consumer(slot));
         window = new Window(s.prefetch(), s.batch());
         client = RedisClient.create(s.uri());
-        // Connected before the worker says READY when Redis is up; else later, by the reader thread.
-        boolean connected = reach.tryConnect(this::connect, this::closeConnections);
-        thread = Thread.ofPlatform().name("redis-list").daemon().start(() -> {
-            if (connected || reach.connectLater(this::connect, this::closeConnections, () -> stopping)) {
-                fetchLoop(sink);
-            }
-        });
+        thread = reach.startReader("redis-list", this::connect, this::closeConnections, () -> stopping, () -> fetchLoop(sink));
     }
 
     /** Opens both connections and sees what this slot's previous worker left. Starting thread, or the fetch thread later. */
     private void connect() {
         fetchConnection = client.connect(ByteArrayCodec.INSTANCE);
         ackConnection = client.connect(ByteArrayCodec.INSTANCE);
-        recover();
+        logLeftOver();
         RedisAsyncCommands<byte[], byte[]> async = ackConnection.async();
-        byte[][] keys = {processing, attempts};
-        acks = new AckBatcher<>("redis-ack", "messages", bodies -> async.eval(REMOVE_ACKED, ScriptOutputType.INTEGER, keys,
-                bodies.toArray(byte[][]::new)));
+        acks = new AckBatcher<>("redis-ack", "messages", bodies -> async.eval(REMOVE_ACKED, ScriptOutputType.INTEGER,
+                ackKeys(), bodies.toArray(byte[][]::new)));
         log.info("pulling from Redis list {} ({}), processing list {}", s.key(), s.uri().replaceAll(":[^:@/]*@", ":***@"),
                 new String(processing, StandardCharsets.UTF_8));
     }
@@ -99,8 +92,13 @@ final class ListSource implements WorkerSource {
         ackConnection = null;
     }
 
+    /** The keys of {@link #REMOVE_ACKED}: the processing list, and the failure counts. */
+    private byte[][] ackKeys() {
+        return new byte[][] {processing, attempts};
+    }
+
     /** Says what this slot's previous worker left in its processing list; {@link #takeBackOne} delivers it. */
-    private void recover() {
+    private void logLeftOver() {
         long left = ackConnection.sync().llen(processing);
         if (left > 0) {
             log.info("taking back {} message(s) that this slot's previous worker held, one at a time", left);
@@ -269,8 +267,7 @@ final class ListSource implements WorkerSource {
             if (takenBack) {
                 // awaited: the next message taken back is read from the processing list's end
                 try {
-                    ackConnection.sync().lrem(processing, -1, body);
-                    ackConnection.sync().hdel(attempts, body);
+                    ackConnection.sync().eval(REMOVE_ACKED, ScriptOutputType.INTEGER, ackKeys(), body);
                 } catch (RedisException e) {
                     log.warn("could not ack a message taken back ({}); it will be delivered again", e.getMessage());
                 }

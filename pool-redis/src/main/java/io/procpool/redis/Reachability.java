@@ -30,7 +30,7 @@ final class Reachability {
     }
 
     /** One attempt to connect, now: true when it got through; else {@code cleanUp} closes what it opened. */
-    boolean tryConnect(Runnable connect, Runnable cleanUp) {
+    private boolean tryConnect(Runnable connect, Runnable cleanUp) {
         try {
             connect.run();
             succeeded();
@@ -43,11 +43,26 @@ final class Reachability {
     }
 
     /**
+     * Starts the source's reader thread: connected now, before the worker says READY, when Redis is
+     * up; else by the reader, with backoff, before it runs {@code loop} (not at all if the worker
+     * stops first). {@code connect} opens what the source needs; {@code cleanUp} closes what a failed
+     * attempt opened.
+     */
+    Thread startReader(String name, Runnable connect, Runnable cleanUp, BooleanSupplier stopping, Runnable loop) {
+        boolean connected = tryConnect(connect, cleanUp);
+        return Thread.ofPlatform().name(name).daemon().start(() -> {
+            if (connected || connectLater(connect, cleanUp, stopping)) {
+                loop.run();
+            }
+        });
+    }
+
+    /**
      * After a failed {@link #tryConnect}: tries again with backoff until it gets through (true) or
      * the worker stops (false). So a worker started while Redis is down comes up, shows the source
      * unavailable, and connects when Redis does, instead of failing and being restarted in a crash loop.
      */
-    boolean connectLater(Runnable connect, Runnable cleanUp, BooleanSupplier stopping) {
+    private boolean connectLater(Runnable connect, Runnable cleanUp, BooleanSupplier stopping) {
         while (!stopping.getAsBoolean()) {
             try {
                 pause();

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code mode: stream}: a Redis Streams consumer group (created with MKSTREAM if absent). The
  * worker is consumer {@code <pool id>-<slot>}, the same after a restart, so it first takes back
- * its own pending entries, one at a time; then it reads new ones in batches (XREADGROUP COUNT) and acks each
- * (XACK, pipelined). Every {@code claim_idle / 2} it claims entries idle longer than
+ * its own pending entries, one at a time; then it reads new ones in batches (XREADGROUP COUNT) and acks
+ * them in batches (many ids per XACK, {@link AckBatcher}). Every {@code claim_idle / 2} it claims entries idle longer than
  * {@code claim_idle} from any consumer (XAUTOCLAIM): those of a worker or a whole pool that died,
  * on this host or another. An entry delivered {@code max_deliveries} times without an ack goes to
  * the stream {@code <stream>:dead} with its last error (kept meanwhile in the hash
@@ -81,13 +81,7 @@ final class StreamSource implements WorkerSource {
         client = RedisClient.create(s.uri());
         consumer = Consumer.from(s.group(), s.consumer(slot));
         window = new Window(s.prefetch(), s.batch());
-        // Connected before the worker says READY when Redis is up; else later, by the reader thread.
-        boolean connected = reach.tryConnect(this::connect, this::closeConnections);
-        thread = Thread.ofPlatform().name("redis-stream").daemon().start(() -> {
-            if (connected || reach.connectLater(this::connect, this::closeConnections, () -> stopping)) {
-                readLoop(sink);
-            }
-        });
+        thread = reach.startReader("redis-stream", this::connect, this::closeConnections, () -> stopping, () -> readLoop(sink));
     }
 
     /** Opens both connections and makes the group if it is missing. Starting thread, or the reader thread later. */
@@ -143,8 +137,8 @@ final class StreamSource implements WorkerSource {
                     nextClaim = System.nanoTime() + s.claimIdle().toNanos() / 2;
                     batch = claim(r, n);
                 } else {
-                    batch = requests(r.xreadgroup(consumer, XReadArgs.Builder.count(n).block(1_000),
-                            XReadArgs.StreamOffset.lastConsumed(s.key())), 1);
+                    batch = firstDeliveries(r.xreadgroup(consumer, XReadArgs.Builder.count(n).block(1_000),
+                            XReadArgs.StreamOffset.lastConsumed(s.key())));
                     if (!batch.isEmpty()) {
                         trim.readUpTo(batch.getLast().id());
                     }
@@ -168,8 +162,8 @@ final class StreamSource implements WorkerSource {
         }
     }
 
-    private List<StreamRequest> requests(List<StreamMessage<String, byte[]>> messages, int attempt) {
-        return messages.stream().map(m -> new StreamRequest(m, attempt)).toList();
+    private List<StreamRequest> firstDeliveries(List<StreamMessage<String, byte[]>> messages) {
+        return messages.stream().map(m -> new StreamRequest(m, 1)).toList();
     }
 
 
