@@ -105,9 +105,11 @@ public record PoolConfig(
                     + "io.procpool.Consumer (in pool.yaml, POOL_CONSUMER or --consumer)");
         }
         Map<String, String> source = new TreeMap<>();
+        // A list (topics: [orders]) reaches the source as its text "[orders]": the form workers get
+        // it in, so the manager validates exactly what each worker will read.
         raw.entries().forEach((k, e) -> {
-            if (k.startsWith("source.") && e.value() instanceof String s) {
-                source.put(k.substring("source.".length()), s);
+            if (k.startsWith("source.")) {
+                source.put(k.substring("source.".length()), String.valueOf(e.value()));
             }
         });
         source.putIfAbsent("type", sourceType);

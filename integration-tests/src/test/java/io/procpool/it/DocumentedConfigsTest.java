@@ -1,0 +1,83 @@
+package io.procpool.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.procpool.internal.config.ConfigLoader;
+import io.procpool.internal.config.PoolConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every configuration the documentation shows is valid as it stands: the {@code pool.yaml} of each example
+ * and each YAML block of the README and of {@code docs/} is loaded and validated with every source module
+ * on the classpath, as {@code pool start} does before it starts anything.
+ */
+class DocumentedConfigsTest {
+
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Pattern YAML_BLOCK = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL);
+
+    @TempDir
+    Path dir;
+
+    static Stream<Path> examplePoolFiles() throws IOException {
+        try (Stream<Path> dirs = Files.list(ROOT.resolve("examples"))) {
+            List<Path> files = dirs.map(d -> d.resolve("pool.yaml")).filter(Files::isRegularFile).sorted().toList();
+            assertThat(files).as("example pools under " + ROOT.resolve("examples")).isNotEmpty();
+            return files.stream();
+        }
+    }
+
+    /** The YAML blocks of the README and of every page under docs/, each named by its file and first line. */
+    static Stream<Object[]> documentedYamlBlocks() throws IOException {
+        List<Path> pages = new ArrayList<>(List.of(ROOT.resolve("README.md")));
+        if (Files.isDirectory(ROOT.resolve("docs"))) {
+            try (Stream<Path> docs = Files.walk(ROOT.resolve("docs"))) {
+                docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+            }
+        }
+        List<Object[]> blocks = new ArrayList<>();
+        for (Path page : pages) {
+            Matcher m = YAML_BLOCK.matcher(Files.readString(page));
+            while (m.find()) {
+                String text = m.group(1);
+                blocks.add(new Object[] {ROOT.relativize(page) + ": " + text.lines().findFirst().orElse(""), text});
+            }
+        }
+        assertThat(blocks).as("YAML blocks in the README").hasSizeGreaterThanOrEqualTo(4);
+        return blocks.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("examplePoolFiles")
+    void everyExamplePoolConfigurationIsValid(Path file) {
+        PoolConfig config = ConfigLoader.load(file, Map.of(), Map.of());
+        assertThat(config.consumer()).startsWith("io.procpool.examples.");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("documentedYamlBlocks")
+    void everyYamlBlockOfTheDocumentationIsValid(String name, String yaml) throws IOException {
+        Path file = dir.resolve("pool.yaml");
+        Files.writeString(file, yaml);
+        PoolConfig config = ConfigLoader.load(file, Map.of(), Map.of());
+        assertThat(config.consumer()).isNotBlank();
+    }
+
+    @Test
+    void aYamlListUnderSourceReachesTheSourceAsAList() {
+        PoolConfig config = ConfigLoader.load(ROOT.resolve("examples/kafka-source/pool.yaml"), Map.of(), Map.of());
+        assertThat(config.source()).containsEntry("topics", "[orders]");
+    }
+}
