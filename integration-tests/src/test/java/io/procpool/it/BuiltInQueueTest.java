@@ -111,6 +111,24 @@ class BuiltInQueueTest {
     }
 
     @Test
+    void onlyTheMessageThatCrashesItsWorkerIsDeadLetteredNotTheOnesFetchedWithIt() throws Exception {
+        String yaml = Pools.recording(dir, 1, "max_deliveries: 2", "min_uptime: 0");
+        try (PoolProcess pool = PoolProcess.start(dir, yaml)) {
+            pool.awaitReady(1, WAIT);
+            List<String> batch = new ArrayList<>();
+            IntStream.range(0, 30).forEach(i -> batch.add("before-" + i));
+            batch.add("crash-1");
+            IntStream.range(0, 30).forEach(i -> batch.add("after-" + i));
+            pool.push(batch);
+            pool.awaitStatus("60 acked and 1 dead", s -> queueStat(s, "acked") == 60 && queueStat(s, "dead") == 1, WAIT);
+            assertThat(PoolProcess.processedLines(records()).stream().map(BuiltInQueueTest::bodyOf).distinct())
+                    .hasSize(60).doesNotContain("crash-1");
+            String dead = pool.cli("queue", "peek", "--dead").output();
+            assertThat(dead).contains("crash-1").doesNotContain("before-").doesNotContain("after-");
+        }
+    }
+
+    @Test
     void aDelayedMessageIsNotDeliveredBeforeItsTime() throws Exception {
         try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1))) {
             pool.awaitReady(1, WAIT);

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * store only when a worker acks it. The in-flight messages of a worker that dies go back to the
  * head of the queue with their attempt raised; a failed message waits a redelivery delay and
  * comes back until {@code max_deliveries}, then goes to the dead letters ({@code <queue>.dead})
- * with its last error; a message whose workers keep dying is dead-lettered the same way.
+ * with its last error; a message whose workers keep dying is dead-lettered the same way, found
+ * by delivering a dead worker's messages one at a time ("suspects", see {@link #detach}).
  *
  * <p>Threads: the "dispatcher" thread sends DELIVER batches and wakes delayed messages; IPC
  * reader threads call {@link #settle}; the supervisor thread calls {@link #attach},
@@ -67,6 +68,12 @@ public final class Dispatcher implements WorkerFeed {
     private volatile int concurrency;
     private final Deque<MessageRun> ready = new ArrayDeque<>();
     private long readyCount;
+    /**
+     * One-message runs that a worker held when it died of its own: any of them may have killed it.
+     * Each goes alone to a worker holding nothing else, and before any ready message, so that the
+     * one that kills its worker again is known and counted (and the others are not).
+     */
+    private final Deque<MessageRun> suspects = new ArrayDeque<>();
     private final PriorityQueue<MessageRun> delayed = new PriorityQueue<>(Comparator.comparingLong(MessageRun::deliverAtMs)
             .thenComparingLong(MessageRun::firstId));
     private long delayedCount;
@@ -275,7 +282,7 @@ public final class Dispatcher implements WorkerFeed {
 
     /** Live messages: ready, delayed, in flight and being committed. Under the lock. */
     private long size() {
-        return readyCount + delayedCount + inFlight() + pendingInserts;
+        return readyCount + suspects.size() + delayedCount + inFlight() + pendingInserts;
     }
 
     /** Under the lock. */
@@ -314,13 +321,18 @@ public final class Dispatcher implements WorkerFeed {
     }
 
     /**
-     * The worker is gone: its unacked messages go back to the head of the queue. When the death
-     * may be the message's fault ({@code messageFault}: a crash of its own, or a kill for
-     * {@code message_timeout}), the first {@code concurrency} of them (those that can have been
-     * running) count a failure, so a message that keeps killing its workers is dead-lettered at
-     * {@code max_deliveries} instead of killing the next one. A kill from outside (SIGKILL,
-     * SIGTERM) counts nothing. Messages beyond the first {@code concurrency} were waiting
-     * unstarted, and go back as if never sent.
+     * The worker is gone: its unacked messages go back to the head of the queue.
+     *
+     * <p>When the death may be a message's fault ({@code messageFault}: a crash of its own, or a
+     * kill for {@code message_timeout}), only a message that was surely running counts a failed
+     * delivery: the worker held nothing else. Acks travel in batches, so of several unacked
+     * messages any may have finished already; they all become suspects, delivered one at a time
+     * to a worker holding nothing else, and the one that kills its worker again is then counted
+     * alone. So a message that keeps killing its workers is dead-lettered at {@code max_deliveries}
+     * (after one more delivery, the one that made it a suspect), and the messages fetched with it
+     * are not. A kill from outside (SIGKILL, SIGTERM) counts nothing: the first {@code concurrency}
+     * messages (those that can have been running) go back with the delivery counted, the rest as
+     * if never sent.
      */
     @Override
     public void detach(long workerId, String why, boolean messageFault) {
@@ -331,34 +343,44 @@ public final class Dispatcher implements WorkerFeed {
                 return;
             }
             List<MessageRun> back = new ArrayList<>();
+            List<MessageRun> suspected = new ArrayList<>();
+            boolean lone = o.inFlight == 1;
             int index = 0; // position among the worker's unsettled messages, in the order they were sent
             for (Outlet.Flight f : o.flightsInSendOrder()) {
                 MessageRun run = f.run();
-                int mayHaveRun = (int) Math.max(0, Math.min(run.size(), (long) concurrency - index));
-                for (int i = 0; i < mayHaveRun; i++) {
-                    MessageRun m = run.slice(i, i + 1);
-                    MessageRun next = messageFault ? m.failed(0) : m;
+                if (lone && messageFault) {
+                    MessageRun next = run.failed(0);
                     if (next.failures() >= maxDeliveries) {
-                        deadLetter(next, "its worker " + why + " while delivery " + m.attempt() + " of it was running");
-                        continue;
+                        deadLetter(next, "its worker " + why + " while delivery " + run.attempt() + " of it was running");
+                    } else {
+                        store.recordFailure(run.firstId(), next.failures(), "worker " + why, 0);
+                        suspected.add(next);
                     }
-                    if (messageFault) {
-                        store.recordFailure(m.firstId(), next.failures(), "worker " + why, 0);
+                } else if (messageFault || o.holdsSuspect) {
+                    for (int i = 0; i < run.size(); i++) {
+                        suspected.add(run.slice(i, i + 1));
                     }
-                    back.add(next);
-                }
-                if (mayHaveRun < run.size()) {
-                    back.add(run.slice(mayHaveRun, run.size()).notDelivered());
+                } else {
+                    int mayHaveRun = (int) Math.max(0, Math.min(run.size(), (long) concurrency - index));
+                    for (int i = 0; i < mayHaveRun; i++) {
+                        back.add(run.slice(i, i + 1));
+                    }
+                    if (mayHaveRun < run.size()) {
+                        back.add(run.slice(mayHaveRun, run.size()).notDelivered());
+                    }
                 }
                 index += run.size();
             }
-            long requeued = 0;
             for (int i = back.size() - 1; i >= 0; i--) {
                 addReadyFirst(back.get(i));
-                requeued += back.get(i).size();
             }
+            for (int i = suspected.size() - 1; i >= 0; i--) {
+                suspects.addFirst(suspected.get(i));
+            }
+            long requeued = back.stream().mapToLong(MessageRun::size).sum() + suspected.size();
             if (requeued > 0) {
-                log.info("redelivering {} unacked message(s) of worker {} (slot {})", requeued, workerId, o.slot);
+                log.info("redelivering {} unacked message(s) of worker {} (slot {}){}", requeued, workerId, o.slot,
+                        suspected.size() > 1 ? ", one at a time: any of them may have killed it" : "");
             }
             changed.signal();
             space.signalAll();
@@ -404,7 +426,13 @@ public final class Dispatcher implements WorkerFeed {
                             }
                         }
                         // never started: back to the head, and the delivery it was sent as does not count
-                        case RELEASED -> back.add(run.slice(p, q).notDelivered());
+                        case RELEASED -> {
+                            if (o.holdsSuspect) {
+                                suspects.addFirst(run.slice(p, q).notDelivered());
+                            } else {
+                                back.add(run.slice(p, q).notDelivered());
+                            }
+                        }
                         case FAILED -> {
                             for (int i = p; i < q; i++) {
                                 fail(run.slice(i, i + 1), outcome.error(), now);
@@ -414,6 +442,9 @@ public final class Dispatcher implements WorkerFeed {
                     o.settle(f, p, q);
                     a = run.firstId() + q;
                 }
+            }
+            if (o.inFlight == 0) {
+                o.holdsSuspect = false;
             }
             for (int i = back.size() - 1; i >= 0; i--) {
                 addReadyFirst(back.get(i));
@@ -506,8 +537,10 @@ public final class Dispatcher implements WorkerFeed {
         lock.lock();
         try {
             ready.forEach(m -> ids.add(m.firstId(), m.size()));
+            suspects.forEach(m -> ids.add(m.firstId(), m.size()));
             delayed.forEach(m -> ids.add(m.firstId(), m.size()));
             ready.clear();
+            suspects.clear();
             delayed.clear();
             readyCount = 0;
             delayedCount = 0;
@@ -529,18 +562,24 @@ public final class Dispatcher implements WorkerFeed {
         List<StoredMessage> list = new ArrayList<>();
         lock.lock();
         try {
-            for (MessageRun run : ready) {
-                for (int i = 0; i < run.size() && list.size() < limit; i++) {
-                    list.add(new StoredMessage(run.firstId() + i, run.body(i), run.failures(), 0, null));
-                }
-                if (list.size() >= limit) {
-                    break;
-                }
-            }
+            peekInto(suspects, list, limit); // they are dealt first
+            peekInto(ready, list, limit);
         } finally {
             lock.unlock();
         }
         return list;
+    }
+
+    /** Adds messages of {@code runs} to {@code list} until it holds {@code limit}. Under the lock. */
+    private static void peekInto(Deque<MessageRun> runs, List<StoredMessage> list, int limit) {
+        for (MessageRun run : runs) {
+            for (int i = 0; i < run.size() && list.size() < limit; i++) {
+                list.add(new StoredMessage(run.firstId() + i, run.body(i), run.failures(), 0, null));
+            }
+            if (list.size() >= limit) {
+                return;
+            }
+        }
     }
 
     /** No more dispatching: used by a graceful stop so in-flight work can drain. */
@@ -585,7 +624,7 @@ public final class Dispatcher implements WorkerFeed {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", settings.queue());
             m.put("durability", settings.durability().name().toLowerCase(java.util.Locale.ROOT));
-            m.put("depth", readyCount);
+            m.put("depth", readyCount + suspects.size());
             m.put("delayed", delayedCount);
             m.put("in_flight", inFlight());
             m.put("dead", deadAtStart + deadLettered);
@@ -609,7 +648,7 @@ public final class Dispatcher implements WorkerFeed {
             Map<Outlet, List<Payloads.Run>> batches = new LinkedHashMap<>();
             lock.lock();
             try {
-                while (!closed && !promoteDueMessages() && (intakeStopped || ready.isEmpty() || !anyCredit())) {
+                while (!closed && !promoteDueMessages() && (intakeStopped || !canDeal())) {
                     MessageRun next = delayed.peek();
                     long waitMs = next == null ? Long.MAX_VALUE : next.deliverAtMs() - System.currentTimeMillis();
                     if (waitMs == Long.MAX_VALUE) {
@@ -670,13 +709,17 @@ public final class Dispatcher implements WorkerFeed {
             addReady(due);
             moved = true;
         }
-        return moved && !intakeStopped && anyCredit();
+        return moved && !intakeStopped && canDeal();
     }
 
-    private boolean anyCredit() {
+    /**
+     * Whether {@link #fillBatches} would deal anything: a suspect needs a worker that holds nothing,
+     * and while suspects wait no ready message is dealt. Under the lock.
+     */
+    private boolean canDeal() {
         int prefetch = settings.prefetch();
         for (Outlet o : outlets.values()) {
-            if (!o.paused && o.inFlight < prefetch) {
+            if (!o.paused && (suspects.isEmpty() ? !ready.isEmpty() && o.inFlight < prefetch : o.inFlight == 0)) {
                 return true;
             }
         }
@@ -690,6 +733,10 @@ public final class Dispatcher implements WorkerFeed {
      * batch per worker. Under the lock.
      */
     private void fillBatches(Map<Outlet, List<Payloads.Run>> batches) {
+        if (!suspects.isEmpty()) {
+            dealSuspects(batches);
+            return;
+        }
         int prefetch = settings.prefetch();
         List<Outlet> open = new ArrayList<>();
         for (Outlet o : outlets.values()) {
@@ -730,6 +777,21 @@ public final class Dispatcher implements WorkerFeed {
             }
             if (!batch.isEmpty()) {
                 batches.put(o, batch);
+            }
+        }
+    }
+
+    /** Gives one suspect to each worker that holds nothing, and nothing else until it is settled. Under the lock. */
+    private void dealSuspects(Map<Outlet, List<Payloads.Run>> batches) {
+        for (Outlet o : outlets.values()) {
+            if (suspects.isEmpty()) {
+                return;
+            }
+            if (!o.paused && o.inFlight == 0) {
+                MessageRun sent = suspects.pollFirst().nextAttempt();
+                o.add(new Outlet.Flight(sent, flightSeq++));
+                o.holdsSuspect = true;
+                batches.put(o, List.of(new Payloads.Run(sent.firstId(), sent.attempt(), sent.bodies(), sent.from(), sent.to())));
             }
         }
     }

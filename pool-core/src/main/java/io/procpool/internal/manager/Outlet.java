@@ -26,6 +26,8 @@ final class Outlet {
     /** Unsettled messages in all flights. */
     int inFlight;
     boolean paused;
+    /** It holds one suspect (a message a dead worker held) and gets nothing else until that is settled. */
+    boolean holdsSuspect;
 
     Outlet(long workerId, int slot, IpcConnection connection) {
         this.workerId = workerId;

@@ -230,4 +230,67 @@ class DispatcherTest {
         dispatcher.settle(1, List.of(new Outcome(t, 3, Payloads.Result.ACKED, null)));
         assertThat(dispatcher.stats()).containsEntry("acked", 3L).containsEntry("in_flight", 0L).containsEntry("depth", 0L);
     }
+
+    @Test
+    void aWorkerThatDiesOfItsOwnHoldingSeveralMessagesBlamesNoneAndTheyComeBackOneAtATime() throws Exception {
+        start(10, 2, 0);
+        IpcConnection w1 = attach(1);
+        dispatcher.push("q", bodies("a", "crash", "c"), 0);
+        receive(w1, 3);
+        dispatcher.detach(1, "exit code 42", true); // acks are batched: any of the three may have finished
+
+        IpcConnection w2 = attach(2);
+        Delivery a = receive(w2, 1).get(0);
+        assertThat(text(a)).isEqualTo("a");
+        assertThat(a.attempt()).isEqualTo(2);
+        assertThat(dispatcher.stats()).as("one suspect at a time").containsEntry("in_flight", 1L).containsEntry("depth", 2L);
+        dispatcher.settle(2, List.of(Outcome.acked(a.tag())));
+        Delivery crash = receive(w2, 1).get(0);
+        assertThat(text(crash)).isEqualTo("crash");
+        dispatcher.detach(2, "exit code 42", true); // alone on its worker: this death is its own
+
+        IpcConnection w3 = attach(3);
+        Delivery again = receive(w3, 1).get(0);
+        assertThat(text(again)).isEqualTo("crash");
+        assertThat(again.attempt()).isEqualTo(3);
+        dispatcher.detach(3, "exit code 42", true);
+        assertThat(dispatcher.stats()).containsEntry("dead", 1L);
+        assertThat(dispatcher.peek(true, 10)).singleElement().satisfies(m -> {
+            assertThat(new String(m.body(), StandardCharsets.UTF_8)).isEqualTo("crash");
+            assertThat(m.attempts()).isEqualTo(2);
+        });
+
+        IpcConnection w4 = attach(4);
+        Delivery c = receive(w4, 1).get(0);
+        assertThat(text(c)).isEqualTo("c");
+        dispatcher.settle(4, List.of(Outcome.acked(c.tag())));
+        assertThat(dispatcher.stats()).containsEntry("acked", 2L).containsEntry("depth", 0L).containsEntry("in_flight", 0L);
+    }
+
+    @Test
+    void whileSuspectsWaitNoWorkerGetsNewMessagesBeforeItHasDrained() throws Exception {
+        start(10, 5, 0);
+        IpcConnection w1 = attach(1);
+        IpcConnection w2 = attach(2);
+        dispatcher.push("q", bodies("a", "b", "c", "d"), 0);
+        List<Delivery> toW1 = receive(w1, 2);
+        List<Delivery> toW2 = receive(w2, 2);
+        dispatcher.detach(2, "exit code 42", true);
+        dispatcher.push("q", bodies("e"), 0);
+        assertThat(dispatcher.stats()).as("w1 still holds two: it gets neither a suspect nor e")
+                .containsEntry("in_flight", 2L).containsEntry("depth", 3L);
+        dispatcher.settle(1, List.of(new Outcome(toW1.get(0).tag(), 2, Payloads.Result.ACKED, null)));
+        assertThat(receive(w1, 1)).extracting(DispatcherTest::text).containsExactly(text(toW2.get(0)));
+    }
+
+    @Test
+    void aKillFromOutsideMakesNoSuspects() throws Exception {
+        start(10, 5, 0);
+        IpcConnection w1 = attach(1);
+        dispatcher.push("q", bodies("a", "b", "c"), 0);
+        receive(w1, 3);
+        dispatcher.detach(1, "killed (SIGKILL)", false);
+        IpcConnection w2 = attach(2);
+        assertThat(receive(w2, 3)).extracting(DispatcherTest::text).containsExactly("a", "b", "c");
+    }
 }
