@@ -45,6 +45,11 @@ final class StatusCommand implements Callable<Integer> {
                 pool.get("consumer"), pool.get("source"), duration(pool.get("uptime_ms"))));
         b.append(String.format("workers %s/%s ready  processed %s  failed %s  restarts %s%n", pool.get("workers_ready"),
                 pool.get("workers_target"), pool.get("processed"), pool.get("failed"), pool.get("restarts")));
+        if (pool.get("sends_delivered") instanceof Number sent && pool.get("sends_dropped") instanceof Number dropped
+                && sent.longValue() + dropped.longValue() > 0) {
+            b.append(String.format("worker-to-worker sends: %s delivered, %s dropped (no worker ready in the slot)%n", sent,
+                    dropped));
+        }
         if (pool.get("queue") instanceof Map<?, ?> q) {
             b.append(String.format("queue %s (%s): depth %s, delayed %s, in flight %s, dead %s; pushed %s, acked %s"
                             + " (%s/s over the last 10 s)%n", q.get("name"), q.get("durability"), q.get("depth"), q.get("delayed"),

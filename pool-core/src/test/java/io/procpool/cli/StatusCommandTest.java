@@ -54,6 +54,18 @@ class StatusCommandTest {
     }
 
     @Test
+    void workerToWorkerSendsAreShownOnceThereAreAny() {
+        Map<String, Object> pool = pool("tcp");
+        pool.put("sends_delivered", 0);
+        pool.put("sends_dropped", 0);
+        assertThat(StatusCommand.render(Map.of("pool", pool, "workers", List.of(worker(null))))).doesNotContain("sends");
+        pool.put("sends_delivered", 7);
+        pool.put("sends_dropped", 2);
+        assertThat(StatusCommand.render(Map.of("pool", pool, "workers", List.of(worker(null)))))
+                .contains("worker-to-worker sends: 7 delivered, 2 dropped");
+    }
+
+    @Test
     void theBuiltInQueueHasNoSourceSection() {
         String text = StatusCommand.render(Map.of("pool", pool("queue"), "workers", List.of(worker(null))));
         assertThat(text).doesNotContain("SOURCE").doesNotContain("source queue:").contains("64 MiB");

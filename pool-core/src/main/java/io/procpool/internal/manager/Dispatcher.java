@@ -4,7 +4,6 @@ import io.procpool.internal.config.QueueSettings;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Payloads;
-import io.procpool.internal.ipc.Payloads.Delivery;
 import io.procpool.internal.ipc.Payloads.Outcome;
 import io.procpool.internal.queue.Bodies;
 import io.procpool.internal.queue.IdRanges;
@@ -85,7 +84,6 @@ public final class Dispatcher implements WorkerFeed {
     private long acked;
     private long deadLettered;
     private long deadAtStart;
-    private long sendsDropped;
     private long dealRound;
     /** (time ms, pushed, acked) once a second over the last 10 s, for the rates in stats. */
     private final Deque<long[]> rateSamples = new ArrayDeque<>();
@@ -480,39 +478,6 @@ public final class Dispatcher implements WorkerFeed {
                 m.failures(), error);
     }
 
-    /**
-     * Delivers a worker-to-worker message to the worker of {@code slot} that is attached and
-     * not paused; at most once, so it is dropped (and counted) when there is none.
-     */
-    public void sendToSlot(int fromSlot, int slot, byte[] body) {
-        IpcConnection target = null;
-        lock.lock();
-        try {
-            for (Outlet o : outlets.values()) {
-                if (o.slot == slot && !o.paused) {
-                    target = o.connection;
-                }
-            }
-            if (target == null) {
-                sendsDropped++;
-                return;
-            }
-        } finally {
-            lock.unlock();
-        }
-        Delivery d = new Delivery(-1, "send-" + System.nanoTime(), 1, "worker:" + fromSlot, Map.of(), body);
-        try {
-            target.send(FrameType.DELIVER, new Payloads.Deliver(List.of(d)).encode());
-        } catch (IOException e) {
-            lock.lock();
-            try {
-                sendsDropped++;
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
     /** Moves the dead letters back to the queue with their attempts reset; returns how many. */
     public int requeueDead() {
         List<StoredMessage> back = store.requeueDead(settings.queue());
@@ -636,7 +601,6 @@ public final class Dispatcher implements WorkerFeed {
             m.put("pushed_per_s", seconds == 0 ? 0 : Math.round((newest[1] - oldest[1]) / seconds));
             m.put("acked_per_s", seconds == 0 ? 0 : Math.round((newest[2] - oldest[2]) / seconds));
             m.put("max_length", settings.maxLength());
-            m.put("sends_dropped", sendsDropped);
             return m;
         } finally {
             lock.unlock();

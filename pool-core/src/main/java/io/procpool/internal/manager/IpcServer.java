@@ -12,9 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Accepts worker connections on {@code ipc.sock} and reads their frames. Acks, worker-to-worker
- * sends and pushes go straight to the {@link Dispatcher} (the hot path never waits for the
- * supervisor); lifecycle frames become supervisor events.
+ * Accepts worker connections on {@code ipc.sock} and reads their frames. Acks and replies go
+ * straight to the feed, worker-to-worker sends to the {@link Mailbox}, pushes to the
+ * {@link Dispatcher} (the hot path never waits for the supervisor); lifecycle frames become
+ * supervisor events.
  *
  * <p>Threads: one "ipc-accept" thread, and one reader thread per worker connection.
  */
@@ -73,7 +74,7 @@ final class IpcServer {
             case RECYCLE -> supervisor.post(new SupervisorEvent.RecycleAsked(id, Payloads.Recycle.decode(f.payload()).reason()));
             case SEND -> {
                 Payloads.Send send = Payloads.Send.decode(f.payload());
-                dispatcher.sendToSlot(hello.slot(), send.slot(), send.body());
+                supervisor.mailbox().send(hello.slot(), send.slot(), send.body());
             }
             case PUSH -> {
                 // A push may wait for its commit or for room in a full queue: never on this

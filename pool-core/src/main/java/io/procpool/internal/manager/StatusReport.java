@@ -75,6 +75,8 @@ final class StatusReport {
         pool.put("processed", processed);
         pool.put("failed", failed);
         pool.put("restarts", restarts);
+        pool.put("sends_delivered", s.mailbox().delivered());
+        pool.put("sends_dropped", s.mailbox().dropped());
         if ("queue".equals(s.config().sourceType())) {
             pool.put("queue", s.dispatcher().stats());
         }

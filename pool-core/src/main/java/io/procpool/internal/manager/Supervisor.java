@@ -58,6 +58,7 @@ public final class Supervisor {
     private final List<PoolListener> listeners;
     private final Supplier<PoolConfig> configReloader;
     private final BlockingQueue<SupervisorEvent> events = new LinkedBlockingQueue<>();
+    private final Mailbox mailbox = new Mailbox();
     private final Map<Integer, Slot> slots = new TreeMap<>();
     private final Map<Long, WorkerHandle> workers = new LinkedHashMap<>();
     private final Deque<Integer> reloadQueue = new ArrayDeque<>();
@@ -321,6 +322,7 @@ public final class Supervisor {
         w.readyAtMs = clock.millis();
         log.info("worker {} in slot {} (pid {}) is ready in {} ms", w.id, w.slot, w.pid(), w.readyAtMs - w.spawnedAtMs);
         feed.attach(w.id, w.slot, w.connection);
+        mailbox.open(w.id, w.slot, w.connection);
         Slot slot = slots.get(w.slot);
         if (slot != null && slot.successor == w) {
             WorkerHandle old = slot.current;
@@ -352,6 +354,7 @@ public final class Supervisor {
             return;
         }
         feed.detach(workerId, ExitCode.describe(exitCode), mayBeMessageFault(w, exitCode));
+        mailbox.close(workerId, w.slot);
         exitedProcessed += w.processed;
         exitedFailed += w.failed;
         if (w.connection != null) {
@@ -415,6 +418,7 @@ public final class Supervisor {
         w.state = WorkerHandle.State.STOPPING;
         w.stopDeadlineMs = clock.millis() + config.maxWaitTime().toMillis();
         feed.pause(w.id);
+        mailbox.close(w.id, w.slot);
         if (w.connection == null) {
             return; // it gets STOP right after its HELLO
         }
@@ -439,6 +443,7 @@ public final class Supervisor {
         log.info("recycling worker {} in slot {} (pid {}): {}", w.id, w.slot, w.pid(), reason);
         w.recycleReason = reason;
         feed.pause(w.id);
+        mailbox.close(w.id, w.slot);
         if (slot.successor == null && !stopping) {
             slot.successor = spawnWorker(slot);
         }
@@ -626,5 +631,10 @@ public final class Supervisor {
 
     Dispatcher dispatcher() {
         return dispatcher;
+    }
+
+    /** Worker-to-worker messages: IPC readers hand it SEND frames; the supervisor opens and closes slots. */
+    Mailbox mailbox() {
+        return mailbox;
     }
 }

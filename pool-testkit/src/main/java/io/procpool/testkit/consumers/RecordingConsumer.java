@@ -15,7 +15,8 @@ import java.nio.file.StandardOpenOption;
  * {@code <slot> <pid> <message id> <attempt> <epoch ms> <body>} per processed message in
  * {@code processed-<pid>.log}, and a file {@code started-<pid>} / {@code stopped-<pid>} for
  * {@code onStart} / {@code onStop}. A body {@code push:X} also pushes {@code X} into queue
- * {@code default} with {@code ctx.push}; a body starting with {@code crash} halts the worker (exit
+ * {@code default} with {@code ctx.push}; a body {@code send:<slot>:<text>} sends {@code <text>} to the
+ * worker of that slot with {@code ctx.send}; a body starting with {@code crash} halts the worker (exit
  * code 42); a body starting with {@code poison} throws every time
  * (each try is a line in {@code tries-<pid>.log}); a body starting with {@code headers} also writes
  * {@code <body> <headers, sorted>} to {@code headers-<pid>.log}; a body starting with {@code flaky}
@@ -58,6 +59,10 @@ public class RecordingConsumer implements Consumer {
         }
         if (body.startsWith("headers")) {
             append(dir.resolve("headers-" + ctx.pid() + ".log"), body + " " + new java.util.TreeMap<>(message.headers()) + "\n");
+        }
+        if (body.startsWith("send:")) { // send:<slot>:<text> sends <text> to the worker of <slot>
+            String[] parts = body.split(":", 3);
+            ctx.send(Integer.parseInt(parts[1]), parts[2].getBytes(StandardCharsets.UTF_8));
         }
         if (body.startsWith("push:")) {
             ctx.push("default", body.substring("push:".length()).getBytes(StandardCharsets.UTF_8));
