@@ -29,8 +29,11 @@ public interface WorkerContext {
     void send(int slot, byte[] body);
 
     /**
-     * Pushes a message into a queue of the pool's built-in queue (fire and forget: the manager
-     * logs a push to a queue it does not serve).
+     * Pushes a message into the pool's built-in queue (fire and forget: a push the queue refuses,
+     * full or too large, is logged by the manager).
+     *
+     * @throws IllegalStateException when the pool's source is not the built-in queue
+     * @throws IllegalArgumentException when {@code queue} is not the queue the pool serves
      */
     void push(String queue, byte[] body);
 

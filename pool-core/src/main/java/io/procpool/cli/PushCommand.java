@@ -113,14 +113,12 @@ final class PushCommand implements Callable<Integer> {
     private static final int IN_FLIGHT = 8;
 
     private Result pushViaPool(ControlClient control) throws IOException {
-        String q = queue != null ? queue : "default";
-        if (queue == null) {
-            Map<String, Object> stats = control.call(Map.of("command", "queue_stats"));
-            if (stats.get("queue") instanceof Map<?, ?> m && m.get("name") != null) {
-                q = String.valueOf(m.get("name"));
-            }
+        Map<String, Object> stats = control.call(Map.of("command", "queue_stats"));
+        if (!Boolean.TRUE.equals(stats.get("ok"))) {
+            return new Result(0, queue, "", String.valueOf(stats.get("error"))); // no built-in queue in this pool
         }
-        String name = q;
+        String name = queue != null ? queue
+                : stats.get("queue") instanceof Map<?, ?> m && m.get("name") != null ? String.valueOf(m.get("name")) : "default";
         // Binary and pipelined over queue.sock: up to IN_FLIGHT batches await their commit at once.
         try (QueueClient client = QueueClient.connect(options.runDir())) {
             java.util.ArrayDeque<CompletableFuture<List<String>>> inFlight = new java.util.ArrayDeque<>();

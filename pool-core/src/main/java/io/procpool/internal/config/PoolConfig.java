@@ -178,11 +178,6 @@ public record PoolConfig(
         return queue == null ? "default" : queue.queue();
     }
 
-    /** The built-in queue's settings; defaults when the source is not the queue (worker-to-worker messages still flow). */
-    public QueueSettings queueSettings() {
-        return queue != null ? queue : QueueSettings.defaults("default", io.procpool.internal.queue.Durability.NONE);
-    }
-
     /** The queue database file. */
     public Path queueDatabase() {
         return dataDir.resolve("queue.db");

@@ -38,15 +38,24 @@ final class ControlServer {
 
     private final ServerSocketChannel server;
     private final Supervisor supervisor;
+    /** The built-in queue, or null when the pool's source is another. */
     private final Dispatcher dispatcher;
+    private final String sourceType;
     private final ObjectMapper json = new ObjectMapper();
     /** Requests read and not yet answered: the manager waits for them before it exits. */
     private final AtomicInteger unanswered = new AtomicInteger();
 
-    ControlServer(ServerSocketChannel server, Supervisor supervisor, Dispatcher dispatcher) {
+    ControlServer(ServerSocketChannel server, Supervisor supervisor, Dispatcher dispatcher, String sourceType) {
         this.server = server;
         this.supervisor = supervisor;
         this.dispatcher = dispatcher;
+        this.sourceType = sourceType;
+    }
+
+    /** Why a pool whose source is {@code sourceType} refuses pushes and queue commands. */
+    static String noQueue(String sourceType) {
+        return "this pool's source is " + sourceType + ", not the built-in queue: pool push, pool queue and ctx.push "
+                + "work only with source.type queue (give the messages to " + sourceType + " instead)";
     }
 
     void start() {
@@ -97,11 +106,11 @@ final class ControlServer {
         if (!(name instanceof String command)) {
             return Map.of("ok", false, "error", "missing \"command\"");
         }
-        if (command.equals("push")) {
-            return push(request);
-        }
-        if (command.startsWith("queue_")) {
-            return queueCommand(command, request);
+        if (command.equals("push") || command.startsWith("queue_")) {
+            if (dispatcher == null) {
+                return Map.of("ok", false, "error", noQueue(sourceType));
+            }
+            return command.equals("push") ? push(request) : queueCommand(command, request);
         }
         CompletableFuture<Map<String, Object>> reply = new CompletableFuture<>();
         supervisor.post(new Command(command, request, reply));

@@ -80,6 +80,10 @@ final class IpcServer {
                 // A push may wait for its commit or for room in a full queue: never on this
                 // thread, which must keep reading the worker's acks (they make the room).
                 Payloads.Push p = Payloads.Push.decode(f.payload());
+                if (dispatcher == null) {
+                    log.error("a push from worker {} (slot {}) was refused: this pool has no built-in queue", id, hello.slot());
+                    return;
+                }
                 Thread.ofVirtual().name("push-from-worker-" + id).start(() -> {
                     try {
                         dispatcher.push(p.queue(), List.of(p.body()), 0);

@@ -67,14 +67,21 @@ public final class Manager {
         List<AutoCloseable> closer = new java.util.ArrayList<>();
         try (RunDirectory runDir = RunDirectory.open(config.runDir());
              ServerSocketChannel ipc = runDir.bind("ipc.sock");
-             ServerSocketChannel control = runDir.bind("control.sock");
-             ServerSocketChannel producers = runDir.bind("queue.sock")) {
-            QueueStore store = openStore(config);
-            closer.add(store);
-            Dispatcher dispatcher = new Dispatcher(config.queueSettings(), config.maxDeliveries(), config.concurrency(), store);
-            Supervisor s = new Supervisor(config, new JvmWorkerLauncher(out, err, entry), dispatcher, Clock.systemUTC(),
+             ServerSocketChannel control = runDir.bind("control.sock")) {
+            // Only a pool whose source is the built-in queue has one: a push into any other pool is
+            // refused, never kept in a queue that nothing consumes.
+            Dispatcher dispatcher = null;
+            if (config.queue() != null) {
+                QueueStore store = openStore(config);
+                closer.add(store);
+                dispatcher = new Dispatcher(config.queue(), config.maxDeliveries(), config.concurrency(), store);
+                ServerSocketChannel producers = runDir.bind("queue.sock");
+                closer.add(producers);
+                new ProducerServer(producers, dispatcher).start();
+            }
+            WorkerFeed feed = dispatcher != null ? dispatcher : WorkerFeed.NONE;
+            Supervisor s = new Supervisor(config, new JvmWorkerLauncher(out, err, entry), feed, dispatcher, Clock.systemUTC(),
                     listeners, reloader);
-            WorkerFeed feed = dispatcher;
             ManagerSource source = managerSource(config);
             if (source != null) {
                 closer.add(source);
@@ -95,22 +102,25 @@ public final class Manager {
                 feed = router;
             }
             new IpcServer(ipc, s, dispatcher, feed).start();
-            ControlServer controlServer = new ControlServer(control, s, dispatcher);
+            ControlServer controlServer = new ControlServer(control, s, dispatcher, config.sourceType());
             controlServer.start();
-            new ProducerServer(producers, dispatcher).start();
             if (handleSignals) {
                 for (String name : SIGNALS) {
                     Signals.handle(name, () -> s.post(new SignalReceived(name)));
                 }
             }
-            dispatcher.start();
+            if (dispatcher != null) {
+                dispatcher.start();
+            }
             this.dispatcher = dispatcher;
             supervisor = s;
             started.countDown();
             try {
                 return s.run();
             } finally {
-                dispatcher.close();
+                if (dispatcher != null) {
+                    dispatcher.close();
+                }
                 try {
                     controlServer.awaitAnswered(1_000);
                 } catch (InterruptedException e) {
@@ -148,12 +158,11 @@ public final class Manager {
     }
 
     /**
-     * The queue's store: SQLite for durability process and power, memory for none (and for
-     * pools without the queue source, whose workers may still get worker-to-worker messages).
-     * Opened only after the run directory's lock is ours, so one manager at a time writes it.
+     * The queue's store: SQLite for durability process and power, memory for none. Opened only
+     * after the run directory's lock is ours, so one manager at a time writes it.
      */
     private static QueueStore openStore(PoolConfig config) {
-        if (config.queue() == null || config.queue().durability() == Durability.NONE) {
+        if (config.queue().durability() == Durability.NONE) {
             return new MemoryQueueStore();
         }
         return SqliteQueueStore.open(config.queueDatabase(), config.queue().durability());
@@ -162,8 +171,11 @@ public final class Manager {
     /** Pushes into the pool's queue, as {@code pool push} does; any thread. */
     public Map<String, Object> push(String queue, List<byte[]> bodies) throws InterruptedException {
         started.await();
-        if (dispatcher == null) {
+        if (supervisor == null) {
             return Map.of("ok", false, "error", "the pool is not running");
+        }
+        if (dispatcher == null) {
+            return Map.of("ok", false, "error", ControlServer.noQueue(config.sourceType()));
         }
         try {
             return Map.of("ok", true, "ids", Dispatcher.ids(dispatcher.push(queue, bodies, 0), bodies.size()));

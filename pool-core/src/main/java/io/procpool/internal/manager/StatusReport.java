@@ -77,7 +77,7 @@ final class StatusReport {
         pool.put("restarts", restarts);
         pool.put("sends_delivered", s.mailbox().delivered());
         pool.put("sends_dropped", s.mailbox().dropped());
-        if ("queue".equals(s.config().sourceType())) {
+        if (s.dispatcher() != null) {
             pool.put("queue", s.dispatcher().stats());
         }
         if (rows.stream().anyMatch(r -> r.containsKey("source"))) {

@@ -48,8 +48,9 @@ public final class Supervisor {
     private static final long MEMORY_CHECK_MS = 1_000;
 
     private final WorkerLauncher launcher;
+    /** The built-in queue, or null when the pool's source is another. */
     private final Dispatcher dispatcher;
-    /** What feeds READY workers: the queue's dispatcher, or the router of a manager-run source. */
+    /** What feeds READY workers: the queue's dispatcher, the router of a manager-run source, or nothing. */
     private WorkerFeed feed;
     private String poolId;
     /** Counters of a manager-run source for status, or null. */
@@ -75,12 +76,16 @@ public final class Supervisor {
     private long exitedProcessed;
     private long exitedFailed;
 
-    public Supervisor(PoolConfig config, WorkerLauncher launcher, Dispatcher dispatcher, Clock clock,
+    /**
+     * @param feed what feeds READY workers (the queue, or {@link WorkerFeed#NONE} when workers run their own source)
+     * @param dispatcher the built-in queue, or null when the pool's source is another
+     */
+    public Supervisor(PoolConfig config, WorkerLauncher launcher, WorkerFeed feed, Dispatcher dispatcher, Clock clock,
                       List<PoolListener> listeners, Supplier<PoolConfig> configReloader) {
         this.config = config;
         this.launcher = launcher;
         this.dispatcher = dispatcher;
-        this.feed = dispatcher;
+        this.feed = feed;
         this.clock = clock;
         this.listeners = List.copyOf(listeners);
         this.configReloader = configReloader;
@@ -265,10 +270,11 @@ public final class Supervisor {
         settings.put("consumer", config.consumer());
         settings.put("concurrency", Integer.toString(config.concurrency()));
         settings.put("source.type", config.sourceType());
-        if (config.sourceType().equals("queue")) {
+        if (config.queue() != null) {
             // Every other source reads its own source.prefetch as written, with its own default: this
             // one put everywhere once made every Redis and Kafka worker ignore the setting.
-            settings.put("source.prefetch", Integer.toString(config.queueSettings().prefetch()));
+            settings.put("source.prefetch", Integer.toString(config.queue().prefetch()));
+            settings.put("pool.queue", config.queue().queue()); // what ctx.push may push to
         }
         settings.put("pool.id", poolId());
         settings.put("worker.max_requests", Long.toString(maxRequestsWithJitter()));
@@ -489,7 +495,9 @@ public final class Supervisor {
             log.warn("run_dir cannot change while the pool runs; keeping {}", config.runDir());
         }
         config = next.withRunDir(config.runDir(), config.dataDir());
-        dispatcher.configure(config.queueSettings(), config.maxDeliveries(), config.concurrency());
+        if (dispatcher != null) {
+            dispatcher.configure(config.queue(), config.maxDeliveries(), config.concurrency());
+        }
         log.info("configuration reloaded from {}", config.configFile());
         scale(config.workers());
         reload();
@@ -558,7 +566,9 @@ public final class Supervisor {
             return;
         }
         lastMemoryCheckMs = now;
-        dispatcher.sampleRates(now);
+        if (dispatcher != null) {
+            dispatcher.sampleRates(now);
+        }
         for (WorkerHandle w : new ArrayList<>(workers.values())) {
             w.rssBytes = ProcessMemory.rssBytes(w.pid());
             if (config.maxMemoryBytes() > 0 && w.rssBytes > config.maxMemoryBytes()) {
@@ -629,6 +639,7 @@ public final class Supervisor {
         return sourceStats;
     }
 
+    /** The built-in queue, or null. */
     Dispatcher dispatcher() {
         return dispatcher;
     }

@@ -11,6 +11,24 @@ import java.util.List;
  */
 interface WorkerFeed {
 
+    /** The feed of a pool whose workers run their own source (Redis, Kafka, TCP base mode) or loop: nothing to feed. */
+    WorkerFeed NONE = new WorkerFeed() {
+        @Override
+        public void attach(long workerId, int slot, IpcConnection connection) {}
+
+        @Override
+        public void pause(long workerId) {}
+
+        @Override
+        public void detach(long workerId, String why, boolean messageFault) {}
+
+        @Override
+        public void settle(long workerId, List<Outcome> outcomes) {}
+
+        @Override
+        public void stopIntake() {}
+    };
+
     /** A READY worker starts receiving messages. Supervisor thread. */
     void attach(long workerId, int slot, IpcConnection connection);
 

@@ -58,6 +58,14 @@ final class ConnectedWorkerContext implements WorkerContext {
 
     @Override
     public void push(String queue, byte[] body) {
+        String served = config.get("pool.queue");
+        if (served == null) {
+            throw new IllegalStateException("ctx.push needs the built-in queue, but this pool's source is "
+                    + config.get("source.type") + ": give the message to that source instead");
+        }
+        if (!served.equals(queue)) {
+            throw new IllegalArgumentException("this pool serves queue \"" + served + "\", not \"" + queue + "\"");
+        }
         sendFrame(FrameType.PUSH, new Payloads.Push(queue, body.clone()).encode());
     }
 

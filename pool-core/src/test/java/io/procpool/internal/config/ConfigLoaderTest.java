@@ -42,7 +42,7 @@ class ConfigLoaderTest {
             assertThat(c.classpath()).containsExactly(dir.resolve("target/classes"), dir.resolve("lib/*"));
             assertThat(c.runDir()).isEqualTo(dir.resolve("run"));
             assertThat(c.queueName()).isEqualTo("orders");
-            assertThat(c.queueSettings().prefetch()).isEqualTo(8);
+            assertThat(c.queue().prefetch()).isEqualTo(8);
         }
 
         @Test

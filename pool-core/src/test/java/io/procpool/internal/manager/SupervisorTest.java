@@ -124,7 +124,8 @@ class SupervisorTest {
                 listened.add("exit " + slot + " " + code);
             }
         };
-        supervisor = new Supervisor(config, launcher, new Dispatcher(config.queueSettings(), 5, 1, new io.procpool.internal.queue.MemoryQueueStore()), clock, List.of(listener), () -> config);
+        Dispatcher queue = new Dispatcher(config.queue(), 5, 1, new io.procpool.internal.queue.MemoryQueueStore());
+        supervisor = new Supervisor(config, launcher, queue, queue, clock, List.of(listener), () -> config);
         loop = Thread.ofPlatform().name("supervisor-under-test").start(() -> exitCode.complete(supervisor.run()));
     }
 
