@@ -93,8 +93,46 @@ class ReloadAndScaleTest {
             PoolProcess.CliResult r = pool.cli("reload", "--config", "-c", dir.resolve("pool.yaml").toString());
             assertThat(r.exitCode()).isNotZero();
             assertThat(r.output()).contains("max_wait_time").contains("\"soon\"");
-            Thread.sleep(500);
-            assertThat(new HashSet<>(readyPids(pool.status()))).isEqualTo(before);
+            var s = pool.status();
+            assertThat(pool(s).get("state")).as("no reload started").isEqualTo("RUNNING");
+            assertThat(new HashSet<>(readyPids(s))).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void aReloadAppliesTheRestartBackoff() throws Exception {
+        String slow = Pools.recording(dir, 1, "min_uptime: 60s", "restart_backoff: 30s", "restart_max_backoff: 30s");
+        try (PoolProcess pool = PoolProcess.start(dir, slow)) {
+            Set<Long> first = new HashSet<>(readyPids(pool.awaitReady(1, WAIT)));
+            java.nio.file.Files.writeString(dir.resolve("pool.yaml"),
+                    Pools.recording(dir, 1, "min_uptime: 60s", "restart_backoff: 100ms", "restart_max_backoff: 200ms"));
+            PoolProcess.CliResult r = pool.cli("reload", "--config");
+            assertThat(r.exitCode()).as(r.output()).isZero();
+            long reloaded = readyPids(pool.awaitStatus("the worker replaced", s -> readyPids(s).size() == 1
+                    && PoolProcess.workers(s).size() == 1 && !first.contains(readyPids(s).get(0)), WAIT)).get(0);
+            ProcessHandle.of(reloaded).orElseThrow().destroyForcibly(); // a quick death: it backs off
+            pool.awaitStatus("restarted after the reloaded 100 ms backoff, not 30 s", s -> readyPids(s).size() == 1
+                    && readyPids(s).get(0) != reloaded, Duration.ofSeconds(15));
+        }
+    }
+
+    @Test
+    void aReloadThatChangesRestartOnlySettingsIsRefusedNamingThem() throws Exception {
+        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1))) {
+            Set<Long> before = new HashSet<>(readyPids(pool.awaitReady(1, WAIT)));
+            java.nio.file.Files.writeString(dir.resolve("pool.yaml"), Pools.recording(dir, 2, "data_dir: elsewhere",
+                    "source: {type: queue, queue: orders, durability: none}"));
+            PoolProcess.CliResult r = pool.cli("reload", "--config");
+            assertThat(r.exitCode()).as(r.output()).isNotZero();
+            assertThat(r.output()).contains("configuration reload refused").contains("data_dir: ")
+                    .contains("source.queue: default -> orders").contains("source.durability: process -> none")
+                    .contains("need a restart");
+            pool.signal("HUP");
+            pool.awaitStatus("the refusal logged for the HUP too", s -> pool.log().split("configuration reload refused", -1)
+                    .length == 3, WAIT);
+            var s = pool.status();
+            assertThat(pool(s).get("workers_target")).as("nothing of the new file applied").isEqualTo(1);
+            assertThat(new HashSet<>(readyPids(s))).isEqualTo(before);
         }
     }
 }

@@ -237,4 +237,40 @@ class TcpProcessModeTest {
             assertThat(r.output()).contains("source tcp could not start").contains("cannot listen on 127.0.0.1:" + taken.getLocalPort());
         }
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aReloadAppliesPrefetchAndRefusesANewListenAddress() throws Exception {
+        int port = FrameClient.freePort();
+        String consumer = io.procpool.testkit.consumers.RecordingConsumer.class.getName();
+        try (PoolProcess pool = PoolProcess.start(dir, Pools.yaml(consumer, 1, dir, tcp(port), "source.prefetch: 1",
+                "app.sleep_ms: 300"))) {
+            pool.awaitReady(1, Duration.ofSeconds(60));
+            FrameClient client = new FrameClient(port, 10_000);
+            for (int i = 0; i < 30; i++) {
+                client.send("slow-" + i);
+            }
+            pool.awaitStatus("one request at the worker", s -> tcpStat(s, "in_flight") == 1 && tcpStat(s, "waiting") > 20,
+                    Duration.ofSeconds(30));
+            java.nio.file.Files.writeString(dir.resolve("pool.yaml"), Pools.yaml(consumer, 1, dir, tcp(port),
+                    "source.prefetch: 4", "app.sleep_ms: 300"));
+            PoolProcess.CliResult r = pool.cli("reload", "--config");
+            assertThat(r.exitCode()).as(r.output()).isZero();
+            pool.awaitStatus("four requests at the new worker", s -> tcpStat(s, "in_flight") == 4, Duration.ofSeconds(30));
+
+            int other = FrameClient.freePort();
+            java.nio.file.Files.writeString(dir.resolve("pool.yaml"), Pools.yaml(consumer, 1, dir, tcp(other),
+                    "source.prefetch: 4", "app.sleep_ms: 300"));
+            r = pool.cli("reload", "--config");
+            assertThat(r.exitCode()).as(r.output()).isNotZero();
+            assertThat(r.output()).contains("source.listen: 127.0.0.1:" + port + " -> 127.0.0.1:" + other)
+                    .contains("needs a restart");
+            client.close();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static long tcpStat(Map<String, Object> status, String key) {
+        return ((Number) ((Map<String, Object>) pool(status).get("tcp")).get(key)).longValue();
+    }
 }

@@ -15,8 +15,9 @@ import java.util.TreeSet;
  * manager at start and on HUP); every value is checked there and a bad one fails with a
  * message naming the key and the value.
  *
- * <p>Which settings a reload may change: all of them except {@code run_dir} and
- * {@code data_dir}, which stay as the pool started with (the sockets and the lock live there).
+ * <p>A reload applies every setting but those that need a restart (the run and data directories,
+ * the source type, the queue's name and durability, a manager-run source's settings): it refuses a
+ * change of those, naming them (see {@code RestartOnlySettings}).
  *
  * @param baseDir the directory relative paths are resolved against (the config file's)
  * @param configFile the file the configuration was read from, or null
@@ -164,13 +165,6 @@ public record PoolConfig(
         Map<String, String> flat = new LinkedHashMap<>();
         raw.entries().forEach((k, e) -> flat.put(k, String.valueOf(e.value())));
         return flat;
-    }
-
-    /** This configuration with other run and data directories (a reload keeps the running ones). */
-    public PoolConfig withRunDir(Path runDir, Path dataDir) {
-        return new PoolConfig(baseDir, configFile, consumer, classpath, workers, concurrency, runDir, dataDir,
-                maxWaitTime, maxRequests, maxRequestsJitter, maxMemoryBytes, messageTimeout, startupTimeout,
-                minUptime, restartBackoff, restartMaxBackoff, jvmOptions, aotCache, maxDeliveries, sourceType, source, queue, retry, flat);
     }
 
     /** The queue the built-in queue source reads. */

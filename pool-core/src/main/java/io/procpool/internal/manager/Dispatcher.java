@@ -1,5 +1,6 @@
 package io.procpool.internal.manager;
 
+import io.procpool.internal.config.PoolConfig;
 import io.procpool.internal.config.QueueSettings;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;
@@ -122,6 +123,12 @@ public final class Dispatcher implements WorkerFeed {
             log.info("queue {}: {} message(s) waiting, {} delayed", settings.queue(), readyCount, delayedCount);
         }
         thread = Thread.ofPlatform().name("dispatcher").daemon().start(this::dispatchLoop);
+    }
+
+    /** Applies the reloadable settings of the queue: prefetch, limits, delays, max_deliveries, concurrency. */
+    @Override
+    public void reconfigure(PoolConfig next) {
+        configure(next.queue(), next.maxDeliveries(), next.concurrency());
     }
 
     /** Applies reloadable settings (prefetch, limits, delays; not the queue name or durability). */

@@ -85,7 +85,7 @@ public final class Manager {
             ManagerSource source = managerSource(config);
             if (source != null) {
                 closer.add(source);
-                RequestRouter router = new RequestRouter(prefetchOf(config), source::stopAccepting);
+                RequestRouter router = new RequestRouter(config, source::stopAccepting);
                 closer.add(0, router::close);
                 s.feedFrom(router, () -> {
                     Map<String, Object> stats = new java.util.LinkedHashMap<>(source.stats());
@@ -146,15 +146,6 @@ public final class Manager {
             return null;
         }
         return provider.managerSource(config.source());
-    }
-
-    /** {@code source.prefetch} of a manager-run source: unfinished requests per worker at most. */
-    private static int prefetchOf(PoolConfig config) {
-        try {
-            return Integer.parseInt(config.source().getOrDefault("prefetch", Integer.toString(PoolConfig.DEFAULT_PREFETCH)));
-        } catch (NumberFormatException e) {
-            return PoolConfig.DEFAULT_PREFETCH; // the provider validated it
-        }
     }
 
     /**

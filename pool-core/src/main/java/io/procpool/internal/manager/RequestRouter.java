@@ -1,5 +1,6 @@
 package io.procpool.internal.manager;
 
+import io.procpool.internal.config.PoolConfig;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Payloads;
@@ -55,7 +56,8 @@ final class RequestRouter implements WorkerFeed, RequestSink {
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Request> waiting = new ArrayDeque<>();
     private final Map<Long, Outlet> outlets = new LinkedHashMap<>();
-    private final int prefetch;
+    /** {@code source.prefetch}: unfinished requests per worker at most; a reload may change it. */
+    private volatile int prefetch;
     /** Run when a graceful stop begins: the source stops accepting. */
     private final Runnable onStopIntake;
     private final AtomicLong lost = new AtomicLong();
@@ -63,9 +65,25 @@ final class RequestRouter implements WorkerFeed, RequestSink {
     private boolean intakeStopped;
     private boolean closed;
 
-    RequestRouter(int prefetch, Runnable onStopIntake) {
-        this.prefetch = prefetch;
+    RequestRouter(PoolConfig config, Runnable onStopIntake) {
+        this.prefetch = prefetchOf(config);
         this.onStopIntake = onStopIntake;
+    }
+
+    /** {@code source.prefetch} of a manager-run source, which its provider validated. */
+    private static int prefetchOf(PoolConfig config) {
+        return Integer.parseInt(config.source().getOrDefault("prefetch", Integer.toString(PoolConfig.DEFAULT_PREFETCH)).trim());
+    }
+
+    @Override
+    public void reconfigure(PoolConfig next) {
+        lock.lock();
+        try {
+            prefetch = prefetchOf(next);
+            changed.signal();
+        } finally {
+            lock.unlock();
+        }
     }
 
     void start() {

@@ -63,7 +63,7 @@ public final class Supervisor {
     private final Map<Integer, Slot> slots = new TreeMap<>();
     private final Map<Long, WorkerHandle> workers = new LinkedHashMap<>();
     private final Deque<Integer> reloadQueue = new ArrayDeque<>();
-    private final RestartBackoff backoff;
+    private RestartBackoff backoff;
     private PoolConfig config;
     private int target;
     private long nextWorkerId = 1;
@@ -491,13 +491,15 @@ public final class Supervisor {
             log.error("configuration reload failed, keeping the running configuration: {}", e.getMessage());
             return "configuration reload failed: " + e.getMessage();
         }
-        if (!next.runDir().equals(config.runDir())) {
-            log.warn("run_dir cannot change while the pool runs; keeping {}", config.runDir());
+        List<String> restartOnly = RestartOnlySettings.changed(config, next);
+        if (!restartOnly.isEmpty()) {
+            String refusal = RestartOnlySettings.refusal(restartOnly);
+            log.error(refusal);
+            return refusal;
         }
-        config = next.withRunDir(config.runDir(), config.dataDir());
-        if (dispatcher != null) {
-            dispatcher.configure(config.queue(), config.maxDeliveries(), config.concurrency());
-        }
+        config = next;
+        backoff = new RestartBackoff(config.restartBackoff(), config.restartMaxBackoff());
+        feed.reconfigure(config);
         log.info("configuration reloaded from {}", config.configFile());
         scale(config.workers());
         reload();

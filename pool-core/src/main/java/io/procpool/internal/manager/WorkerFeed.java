@@ -1,5 +1,6 @@
 package io.procpool.internal.manager;
 
+import io.procpool.internal.config.PoolConfig;
 import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Payloads.Outcome;
 import java.util.List;
@@ -46,4 +47,7 @@ interface WorkerFeed {
 
     /** A graceful stop began: send nothing more. Supervisor thread. */
     void stopIntake();
+
+    /** A reload applies {@code next} (its restart-only settings are those running). Supervisor thread. */
+    default void reconfigure(PoolConfig next) {}
 }

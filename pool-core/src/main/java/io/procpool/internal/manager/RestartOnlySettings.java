@@ -1,0 +1,67 @@
+package io.procpool.internal.manager;
+
+import io.procpool.internal.config.PoolConfig;
+import io.procpool.internal.config.SourceProviders;
+import io.procpool.spi.SourceProvider;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * The settings a reload cannot apply, because something that lives as long as the manager was
+ * built from them: the run and data directories (the lock, the sockets, the queue database), the
+ * source type, the built-in queue's name and durability (its store), and every setting of a source
+ * the manager runs (TCP process mode: the listener) but its {@code prefetch}. Everything else a
+ * reload applies: the supervisor reads it live, or each worker reads it when it starts, and the
+ * rolling restart starts every worker anew. Stateless; the supervisor thread.
+ */
+final class RestartOnlySettings {
+
+    private RestartOnlySettings() {}
+
+    /**
+     * The restart-only settings whose value differs between the running configuration and the
+     * reread one, as {@code key: old -> new}; empty when the reload may go ahead.
+     */
+    static List<String> changed(PoolConfig running, PoolConfig next) {
+        List<String> changed = new ArrayList<>();
+        compare(changed, "run_dir", running.runDir(), next.runDir());
+        compare(changed, "data_dir", running.dataDir(), next.dataDir());
+        if (!running.sourceType().equals(next.sourceType())) {
+            compare(changed, "source.type", running.sourceType(), next.sourceType());
+            return changed; // another source: its own keys are not comparable
+        }
+        if (running.queue() != null) {
+            compare(changed, "source.queue", running.queue().queue(), next.queue().queue());
+            compare(changed, "source.durability", running.queue().durability().name().toLowerCase(java.util.Locale.ROOT),
+                    next.queue().durability().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        SourceProvider provider = SourceProviders.find(running.sourceType());
+        if (provider != null && (provider.managerFed(running.source()) || provider.managerFed(next.source()))) {
+            TreeSet<String> keys = new TreeSet<>(running.source().keySet());
+            keys.addAll(next.source().keySet());
+            keys.remove("prefetch");
+            for (String key : keys) {
+                compare(changed, "source." + key, running.source().get(key), next.source().get(key));
+            }
+        }
+        return changed;
+    }
+
+    private static void compare(List<String> changed, String key, Object running, Object next) {
+        if (!Objects.equals(running, next)) {
+            changed.add(key + ": " + shown(running) + " -> " + shown(next));
+        }
+    }
+
+    private static String shown(Object value) {
+        return value == null ? "(unset)" : String.valueOf(value);
+    }
+
+    /** The message for a refused reload. */
+    static String refusal(List<String> changed) {
+        return "configuration reload refused, the running configuration stays: " + String.join(", ", changed)
+                + (changed.size() == 1 ? " needs" : " need") + " a restart of the pool (pool stop, then pool start)";
+    }
+}
