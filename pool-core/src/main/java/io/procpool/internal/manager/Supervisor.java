@@ -237,6 +237,9 @@ public final class Supervisor {
                 retireWorker(slot.current);
                 retireWorker(slot.successor);
                 it.remove();
+                if (reloadingSlot == slot.index) {
+                    reloadingSlot = -1; // that reload is over with its slot; the next slot goes on
+                }
             }
         }
     }

@@ -212,6 +212,30 @@ class SupervisorTest {
         assertThat(((Number) pool().get("workers_ready")).intValue()).isEqualTo(2);
     }
 
+    @Test
+    void scalingDownTheSlotThatIsBeingReloadedEndsItsReloadAndLaterReloadsWork() {
+        eventually("2 launches", () -> launched.size() == 2);
+        launched.forEach(w -> supervisor.post(new SupervisorEvent.Ready(w.id)));
+        eventually("2 ready", () -> ((Number) pool().get("workers_ready")).intValue() == 2);
+        command("reload", Map.of());
+        tick(Duration.ofMillis(200));
+        eventually("a successor for slot 0", () -> launched.size() == 3);
+        supervisor.post(new SupervisorEvent.Ready(launched.get(2).id));
+        tick(Duration.ofMillis(200));
+        eventually("a successor for slot 1", () -> launched.size() == 4);
+
+        command("scale", Map.of("workers", 1)); // slot 1 goes while its successor starts
+        launched.get(1).exit(0);
+        launched.get(3).exit(0);
+        tick(Duration.ofMillis(200));
+        eventually("the reload is over", () -> "RUNNING".equals(pool().get("state")));
+
+        command("reload", Map.of());
+        tick(Duration.ofMillis(200));
+        eventually("a later reload starts a successor", () -> launched.size() == 5);
+        assertThat(launched.get(4).slot).isEqualTo(0);
+    }
+
     // --- helpers -------------------------------------------------------------------------------
 
     private void tick(Duration d) {
