@@ -74,7 +74,8 @@ public final class TcpBenchmark {
             throw new IllegalStateException("the Netty echo server did not start");
         }
         return BenchPool.start(dir, "consumer: " + EchoConsumer.class.getName() + "\nworkers: 2\n"
-                + "source: {type: tcp, mode: " + target + ", listen: '127.0.0.1:" + port + "', prefetch: 1024}\n"
+                + "source: {type: tcp, mode: " + target + ", listen: '127.0.0.1:" + port + "'"
+                + (target.equals("process") ? ", prefetch: 1024" : "") + "}\n"
                 + System.getenv().getOrDefault("BENCH_POOL_YAML", "").replace(";", "\n") + "\n");
     }
 

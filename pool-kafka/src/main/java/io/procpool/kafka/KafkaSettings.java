@@ -28,6 +28,20 @@ record KafkaSettings(String bootstrap, List<String> topics, Pattern topicPattern
 
     private static final Pattern TOPIC_NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
+    /**
+     * Consumer settings the pool sets itself because its guarantee rests on them, with what to do instead;
+     * a {@code consumer.*} override of one would be ignored or would break at-least-once, so it is refused.
+     */
+    private static final Map<String, String> SET_BY_THE_POOL = Map.of(
+            "bootstrap.servers", "set source.bootstrap instead",
+            "group.id", "set source.group instead",
+            "enable.auto.commit", "the pool commits an offset only after its record was handled",
+            "auto.offset.reset", "set source.start_at instead",
+            "max.poll.records", "the pool polls half of source.prefetch at most: set that instead",
+            "key.deserializer", "the pool reads keys as bytes (a consumer gets them as the kafka.key header)",
+            "value.deserializer", "the pool reads values as bytes: the message body",
+            "share.acknowledgement.mode", "the pool acknowledges each record explicitly after onMessage");
+
     /** What the consumer subscribes to, for log lines. */
     String subscription() {
         return topicPattern != null ? "pattern " + topicPattern : topics.toString();
@@ -47,6 +61,12 @@ record KafkaSettings(String bootstrap, List<String> topics, Pattern topicPattern
                     + "(a share group: records per worker)", mode);
         }
         boolean share = mode.equals("share");
+        for (String k : s.keySet()) {
+            String why = k.startsWith("consumer.") ? SET_BY_THE_POOL.get(k.substring("consumer.".length())) : null;
+            if (why != null) {
+                throw new SourceConfigException(k, "is set by the pool: " + why, s.get(k));
+            }
+        }
         String startAt = s.getOrDefault("start_at", "earliest").trim();
         if (!startAt.equals("earliest") && !startAt.equals("latest")) {
             throw new SourceConfigException("start_at", "must be earliest or latest", startAt);

@@ -34,7 +34,7 @@ class KafkaSettingsTest {
 
     @Test
     void shareModeNamesWhatItCannotTake() throws Exception {
-        KafkaSettings s = KafkaSettings.from(Map.of("topics", "jobs", "mode", "share", "consumer.max.poll.records", "100"));
+        KafkaSettings s = KafkaSettings.from(Map.of("topics", "jobs", "mode", "share", "consumer.fetch.max.bytes", "1048576"));
         assertThat(s.share()).isTrue();
         assertThat(s.startAt()).isEqualTo("earliest");
         assertThatThrownBy(() -> KafkaSettings.from(Map.of("topics", "jobs-.*", "mode", "share")))

@@ -52,9 +52,14 @@ record RedisSettings(String uri, boolean stream, String key, String group, Strin
         long n = Long.parseLong(m.group(1));
         claimIdle = m.group(2).equals("ms") ? Duration.ofMillis(n) : m.group(2).equals("s") ? Duration.ofSeconds(n)
                 : Duration.ofMinutes(n);
-        if (!mode.equals("stream") && s.containsKey("max_length")) {
-            throw new SourceConfigException("max_length", "trims a stream: it needs mode: stream (a list is never trimmed)",
-                    s.get("max_length"));
+        if (!mode.equals("stream")) {
+            for (var k : Map.of("max_length", "trims a stream (a list is never trimmed)", "group",
+                    "names a stream's consumer group (a list has none)", "claim_idle",
+                    "is when a stream's pending entries are claimed (a list's slot takes back its own)").entrySet()) {
+                if (s.containsKey(k.getKey())) {
+                    throw new SourceConfigException(k.getKey(), k.getValue() + ": it needs mode: stream", s.get(k.getKey()));
+                }
+            }
         }
         return new RedisSettings(uri, mode.equals("stream"), key, s.getOrDefault("group", "procpool"),
                 s.getOrDefault("pool_id", "pool"), integer(s, "prefetch", 64, 1, 100_000), integer(s, "batch", 64, 1, 10_000),

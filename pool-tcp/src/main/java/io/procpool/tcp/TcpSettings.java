@@ -21,6 +21,10 @@ record TcpSettings(String host, int port, String unixPath, boolean base, boolean
             "body_offset", "length_includes_header", "max_frame_bytes", "delimiter", "close_after_reply", "read_timeout",
             "idle_timeout", "max_connections", "max_pending_per_connection", "prefetch", "error_prefix", "tls_cert", "tls_key");
 
+    /** Keys that mean something with {@code framing: length} only. */
+    private static final Set<String> LENGTH_FRAMING_KEYS = Set.of("length_type", "length_offset", "body_offset",
+            "length_includes_header");
+
     /** Bytes of the length field for each {@code length_type}. */
     static int lengthBytes(String type) {
         return switch (type) {
@@ -57,7 +61,18 @@ record TcpSettings(String host, int port, String unixPath, boolean base, boolean
         if (mode.equals("base") && unix != null) {
             throw new SourceConfigException("listen", "base mode needs a TCP port (workers share it with SO_REUSEPORT)", listen);
         }
+        if (mode.equals("base") && s.containsKey("prefetch")) {
+            throw new SourceConfigException("prefetch", "limits what the manager hands each worker in process mode; in base "
+                    + "mode each worker reads its own connections (max_pending_per_connection bounds them)", s.get("prefetch"));
+        }
+        integer(s, "prefetch", s.getOrDefault("prefetch", "64"), 1, 100_000, "must be an integer from 1 to 100000");
         boolean delimited = oneOf(s, "framing", "length", Set.of("length", "delimiter")).equals("delimiter");
+        for (String key : delimited ? LENGTH_FRAMING_KEYS : Set.of("delimiter")) {
+            if (s.containsKey(key)) {
+                throw new SourceConfigException(key, "is a setting of framing: " + (delimited ? "length" : "delimiter")
+                        + ", but framing is " + (delimited ? "delimiter" : "length"), s.get(key));
+            }
+        }
         String lengthType = s.getOrDefault("length_type", "N");
         if (lengthBytes(lengthType) < 0) {
             throw new SourceConfigException("length_type", "must be N (u32 big-endian), n (u16 big-endian), V (u32 "

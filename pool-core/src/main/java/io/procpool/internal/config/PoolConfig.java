@@ -115,6 +115,7 @@ public record PoolConfig(
         });
         source.putIfAbsent("type", sourceType);
         QueueSettings queue = sourceType.equals("queue") ? QueueSettings.from(source.keySet(), v) : null;
+        refuseWhatTheSourceIgnores(sourceType, source, v);
         if (provider != null) {
             try {
                 provider.validate(Map.copyOf(source));
@@ -155,6 +156,27 @@ public record PoolConfig(
                 queue,
                 RetrySettings.from(v),
                 flatten(raw));
+    }
+
+    /**
+     * Keys that would be accepted and ignored: any {@code source.*} setting of loop mode, which has no
+     * source, and the built-in queue's {@code max_deliveries} under another source.
+     */
+    private static void refuseWhatTheSourceIgnores(String sourceType, Map<String, String> source, ConfigValues v) {
+        if (sourceType.equals("none")) {
+            for (String key : source.keySet()) {
+                if (!key.equals("type")) {
+                    throw ConfigException.invalid("source." + key, "is not a setting of source type none (loop mode: the "
+                            + "consumer's run() is the source)", source.get(key), v.origin("source." + key));
+                }
+            }
+        }
+        if (!sourceType.equals("queue") && v.string("max_deliveries", null) != null) {
+            throw ConfigException.invalid("max_deliveries", "counts the built-in queue's deliveries, and this pool's source "
+                    + "is " + sourceType + " (Redis has source.max_deliveries, a Kafka share group the broker's "
+                    + "group.share.delivery.count.limit, TCP requests are never delivered twice)",
+                    v.string("max_deliveries", null), v.origin("max_deliveries"));
+        }
     }
 
     private static String sortedKeys() {
