@@ -58,6 +58,14 @@ class ConfigurationErrorsTest {
     }
 
     @Test
+    void anUnrelatedPoolVariableIsLoggedNotFatal() throws Exception {
+        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1), java.util.Map.of("POOL_SIZE", "big"))) {
+            pool.awaitReady(1, java.time.Duration.ofSeconds(30));
+            assertThat(pool.log()).contains("ignoring environment variable POOL_SIZE");
+        }
+    }
+
+    @Test
     void aSecondStartOnTheSameRunDirectoryRefuses() throws Exception {
         try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1))) {
             pool.awaitReady(1, java.time.Duration.ofSeconds(30));

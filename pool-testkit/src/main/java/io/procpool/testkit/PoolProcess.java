@@ -40,13 +40,19 @@ public final class PoolProcess implements AutoCloseable {
 
     /** Writes {@code yaml} to {@code dir/pool.yaml} and runs {@code pool start} on it (returns at once). */
     public static PoolProcess start(Path dir, String yaml, String... extraArgs) throws IOException {
+        return start(dir, yaml, Map.of(), extraArgs);
+    }
+
+    /** As {@link #start(Path, String, String...)}, with {@code env} added to the manager's environment. */
+    public static PoolProcess start(Path dir, String yaml, Map<String, String> env, String... extraArgs) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("pool.yaml"), yaml);
         List<String> cmd = javaCommand("start", "-c", dir.resolve("pool.yaml").toString());
         cmd.addAll(List.of(extraArgs));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("manager.log").toFile()).start();
-        return new PoolProcess(dir, p);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("manager.log").toFile());
+        pb.environment().putAll(env);
+        return new PoolProcess(dir, pb.start());
     }
 
     /** A {@code java … PoolCli <args>} command line with this JVM's java and classpath. */

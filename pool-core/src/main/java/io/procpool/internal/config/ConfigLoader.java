@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a pool's configuration from its three layers, later ones winning key by key: the YAML
@@ -26,6 +28,8 @@ public final class ConfigLoader {
 
     /** Environment variables that belong to the launcher, not to the configuration. */
     private static final List<String> NOT_CONFIG = List.of("POOL_CONFIG", "POOL_JAVA_HOME", "POOL_HOME");
+
+    private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
 
     private ConfigLoader() {}
 
@@ -114,6 +118,10 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * {@code POOL_*} variables that name a configuration key. Another one ({@code POOL_SIZE} of some
+     * other tool) is not this pool's business: it is logged and left alone, never fatal.
+     */
     static void readEnv(Map<String, String> env, RawConfig raw) {
         // Sorted so that the first bad variable reported is the same on every run.
         for (var e : new TreeMap<>(env).entrySet()) {
@@ -122,8 +130,12 @@ public final class ConfigLoader {
                 continue;
             }
             String key = keyOfEnv(name);
-            String origin = "environment " + name;
-            raw.put(key, textValue(key, e.getValue()), origin);
+            if (!PoolConfig.KEYS.contains(key) && !key.startsWith("source.") && !key.startsWith("app.")) {
+                log.warn("ignoring environment variable {}: it names no configuration key (POOL_<KEY> sets a key, e.g. "
+                        + "POOL_WORKERS, POOL_SOURCE_QUEUE, POOL_APP_<NAME>)", name);
+                continue;
+            }
+            raw.put(key, textValue(key, e.getValue()), "environment " + name);
         }
     }
 
@@ -139,7 +151,10 @@ public final class ConfigLoader {
         return Arrays.stream(text.trim().split(sep)).filter(s -> !s.isEmpty()).toList();
     }
 
-    /** {@code POOL_MAX_WAIT_TIME} to {@code max_wait_time}; {@code POOL_SOURCE_X_Y} to {@code source.x_y}. */
+    /**
+     * {@code POOL_MAX_WAIT_TIME} to {@code max_wait_time}; {@code POOL_SOURCE_X_Y} to {@code source.x_y};
+     * {@code POOL_APP_GREETING} to {@code app.greeting}.
+     */
     static String keyOfEnv(String name) {
         String tail = name.substring("POOL_".length()).toLowerCase(Locale.ROOT);
         for (String key : PoolConfig.KEYS) {
@@ -152,6 +167,9 @@ public final class ConfigLoader {
         }
         if (tail.startsWith("retry_")) {
             return "retry." + tail.substring("retry_".length());
+        }
+        if (tail.startsWith("app_")) {
+            return "app." + tail.substring("app_".length());
         }
         return tail;
     }

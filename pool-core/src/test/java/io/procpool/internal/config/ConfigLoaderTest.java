@@ -46,6 +46,14 @@ class ConfigLoaderTest {
         }
 
         @Test
+        void aPoolVariableThatNamesNoKeyIsLeftAloneAndPoolAppSetsAnAppKey() throws IOException {
+            PoolConfig c = load("consumer: A\n", Map.of("POOL_SIZE", "big", "POOL_RETRY_FOREVER", "yes",
+                    "POOL_APP_GREETING", "hi", "POOL_APP_MAX_ITEMS", "3"), Map.of());
+            assertThat(c.flat()).containsEntry("app.greeting", "hi").containsEntry("app.max_items", "3")
+                    .doesNotContainKeys("size", "retry.forever");
+        }
+
+        @Test
         void environmentOverridesTheFileAndFlagsOverrideBoth() throws IOException {
             PoolConfig c = load("consumer: A\nworkers: 2\nmax_wait_time: 5s\n",
                     Map.of("POOL_WORKERS", "8", "POOL_MAX_WAIT_TIME", "7s", "POOL_SOURCE_QUEUE", "q", "HOME", "/root"),
