@@ -269,6 +269,21 @@ class TcpProcessModeTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} mode")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"process", "base"})
+    void aRequestThatRepliedAndThenThrewIsNotRunAgain(String mode) throws Exception {
+        int port = FrameClient.freePort();
+        try (PoolProcess pool = start(1, tcp(port, "source.mode: " + mode), "retry.max_attempts: 3", "retry.backoff: 10ms")) {
+            try (FrameClient client = new FrameClient(port, 10_000)) {
+                client.send("reply-then-fail-1");
+                client.send("after-1");
+                assertThat(client.read()).isEqualTo("reply-then-fail-1");
+                assertThat(client.read()).as("the next reply is the next request's, not a retry's").isEqualTo("after-1");
+            }
+            assertThat(pool.log()).contains("failed after it replied, so it is not tried again");
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static long tcpStat(Map<String, Object> status, String key) {
         return ((Number) ((Map<String, Object>) pool(status).get("tcp")).get(key)).longValue();

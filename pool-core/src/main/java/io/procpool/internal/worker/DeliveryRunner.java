@@ -192,7 +192,11 @@ final class DeliveryRunner {
         String error = null;
         java.util.function.Consumer<byte[]> replyTo = local != null ? local::reply
                 : replies ? body -> addReply(d.tag(), body) : null;
-        Message m = new IncomingMessage(d, replyTo);
+        boolean[] replied = {false};
+        Message m = new IncomingMessage(d, replyTo == null ? null : body -> {
+            replied[0] = true;
+            replyTo.accept(body);
+        });
         int[] tries = {0};
         try {
             retry.run(() -> {
@@ -200,9 +204,18 @@ final class DeliveryRunner {
                     ctx.logger().info("message {} (delivery {}): try {} of {}", IncomingMessage.idOf(d), d.attempt(), tries[0],
                             retry.maxAttempts());
                 }
-                consumer.onMessage(m, ctx);
+                try {
+                    consumer.onMessage(m, ctx);
+                } catch (Exception e) {
+                    throw replied[0] ? new MessageRetry.AfterReply(e) : e;
+                }
             });
             processed.incrementAndGet();
+        } catch (MessageRetry.AfterReply e) {
+            failed.incrementAndGet();
+            error = describe(e.getCause());
+            ctx.logger().warn("message {} (delivery {}) failed after it replied, so it is not tried again: {}",
+                    IncomingMessage.idOf(d), d.attempt(), error);
         } catch (Throwable e) {
             if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
                 // Out of memory or worse: this JVM cannot be trusted. Die now; the manager starts a
@@ -211,7 +224,7 @@ final class DeliveryRunner {
                 Runtime.getRuntime().halt(io.procpool.internal.ExitCode.FAILED);
             }
             failed.incrementAndGet();
-            error = e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            error = describe(e);
             ctx.logger().warn("message {} (delivery {}) failed after {} tr{}: {}", IncomingMessage.idOf(d), d.attempt(), tries[0],
                     tries[0] == 1 ? "y" : "ies", error);
         } finally {
@@ -235,6 +248,10 @@ final class DeliveryRunner {
             releaseUnstarted();
             onMaxRequests.run();
         }
+    }
+
+    private static String describe(Throwable e) {
+        return e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
     /** Records that the message of {@code key} started at {@code atMs}, or (0) ended. */

@@ -18,6 +18,16 @@ import org.slf4j.Logger;
  */
 final class MessageRetry {
 
+    /**
+     * Wraps what {@code onMessage} threw after it had replied: a client that reads one reply per
+     * request would read a second one from a retry, so a replied request is never tried again.
+     */
+    static final class AfterReply extends RuntimeException {
+        AfterReply(Exception cause) {
+            super(cause);
+        }
+    }
+
     private final Retry retryAfterFirst;
     private final java.util.function.Predicate<Throwable> retryable;
     private final int maxAttempts;
@@ -38,7 +48,7 @@ final class MessageRetry {
                 : IntervalFunction.ofExponentialBackoff(settings.backoff(), settings.multiplier(), settings.maxBackoff());
         this.maxAttempts = settings.maxAttempts();
         this.backoff = backoff;
-        this.retryable = t -> t instanceof Exception && ignored.stream().noneMatch(c -> c.isInstance(t));
+        this.retryable = t -> t instanceof Exception && !(t instanceof AfterReply) && ignored.stream().noneMatch(c -> c.isInstance(t));
         // The first try already happened outside resilience4j, so its first wait is the backoff
         // and it makes the remaining maxAttempts - 1 tries.
         this.retryAfterFirst = Retry.of("onMessage", RetryConfig.custom()
