@@ -159,6 +159,63 @@ class KafkaSourceTest {
         }
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void aDeadLetterThatCannotBeWrittenIsTriedAgainAndNoCommitPassesIt() throws Exception {
+        String topic = "dlt" + System.nanoTime();
+        String group = "g-" + topic;
+        kafka.createTopic(topic, 1);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            // A dead-letter topic that takes no record: every write is refused (RecordTooLargeException).
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic + ".dlt", 1, (short) 1)
+                    .configs(Map.of("max.message.bytes", "1")))).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            produce(topic, List.of("poison-1", "a", "b", "c"));
+            try (PoolProcess pool = pool(topic, 1, "retry.max_attempts: 1")) {
+                pool.awaitStatus("the other records processed, the dead letter waiting", s -> {
+                    Map<String, Object> src = (Map<String, Object>) PoolProcess.workers(s).get(0).get("source");
+                    return src != null && "1".equals(String.valueOf(src.get("dead_letters_waiting")))
+                            && String.valueOf(src.get("dead_letter_error")).contains("RecordTooLarge")
+                            && uncheckedProcessed().containsAll(List.of("a", "b", "c"));
+                }, Duration.ofSeconds(60));
+                assertThat(committed(admin, group, topic)).as("nothing committed past the unwritten dead letter").isLessThanOrEqualTo(0);
+
+                admin.incrementalAlterConfigs(Map.of(new org.apache.kafka.common.config.ConfigResource(
+                        org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic + ".dlt"), List.of(
+                        new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(
+                                "max.message.bytes", "1048576"), org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET))))
+                        .all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                pool.awaitStatus("the dead letter written on a retry", s -> {
+                    Map<String, Object> src = (Map<String, Object>) PoolProcess.workers(s).get(0).get("source");
+                    return src != null && "0".equals(String.valueOf(src.get("dead_letters_waiting")))
+                            && "1".equals(String.valueOf(src.get("dead_lettered")));
+                }, Duration.ofSeconds(60));
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (committed(admin, group, topic) < 4 && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertThat(committed(admin, group, topic)).as("the partition commits past it once it is written").isEqualTo(4);
+                assertThat(pool.log()).contains("written on a retry");
+            }
+        }
+    }
+
+    private Set<String> uncheckedProcessed() {
+        try {
+            return processed(dir.resolve("records"));
+        } catch (Exception e) {
+            return Set.of();
+        }
+    }
+
+    /** The group's committed offset of partition 0 of {@code topic}, or -1. */
+    private static long committed(org.apache.kafka.clients.admin.Admin admin, String group, String topic) throws Exception {
+        var offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        var o = offsets.get(new org.apache.kafka.common.TopicPartition(topic, 0));
+        return o == null ? -1 : o.offset();
+    }
+
     private static Set<String> processed(Path... recordDirs) throws Exception {
         Set<String> seen = new HashSet<>();
         for (Path d : recordDirs) {

@@ -10,7 +10,8 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * The {@code source.*} settings of a Kafka source, validated with the key named on error;
- * {@code source.consumer.*} pass straight to the KafkaConsumer. Immutable.
+ * {@code source.consumer.*} pass straight to the KafkaConsumer, {@code source.producer.*} to the dead-letter
+ * producer (which also takes the consumer's security settings). Immutable.
  *
  * @param topicPattern set when {@code topics} is one regular expression (it holds a character no topic
  *     name may: anything but letters, digits, '.', '_' and '-'); then {@code topics} is empty
@@ -19,7 +20,8 @@ import java.util.regex.PatternSyntaxException;
  * @param prefetch records a worker holds at most (polled, not finished); beyond it the consumer pauses
  */
 record KafkaSettings(String bootstrap, List<String> topics, Pattern topicPattern, String group, boolean share,
-                     String startAt, String dltSuffix, int prefetch, Map<String, String> consumerProperties) {
+                     String startAt, String dltSuffix, int prefetch, Map<String, String> consumerProperties,
+                     Map<String, String> producerProperties) {
 
     /** Consumer settings a KafkaShareConsumer refuses: the broker, not the member, decides these in a share group. */
     private static final List<String> NOT_FOR_SHARE = List.of("auto.offset.reset", "enable.auto.commit", "group.instance.id",
@@ -42,6 +44,9 @@ record KafkaSettings(String bootstrap, List<String> topics, Pattern topicPattern
             "value.deserializer", "the pool reads values as bytes: the message body",
             "share.acknowledgement.mode", "the pool acknowledges each record explicitly after onMessage");
 
+    /** Consumer settings of how to reach the brokers, which the dead-letter producer needs as well. */
+    private static final List<String> CONNECTION_PREFIXES = List.of("security.", "sasl.", "ssl.", "client.dns.lookup");
+
     /** What the consumer subscribes to, for log lines. */
     String subscription() {
         return topicPattern != null ? "pattern " + topicPattern : topics.toString();
@@ -50,9 +55,9 @@ record KafkaSettings(String bootstrap, List<String> topics, Pattern topicPattern
     static KafkaSettings from(Map<String, String> s) throws SourceConfigException {
         for (String k : s.keySet()) {
             if (!List.of("type", "bootstrap", "topics", "group", "mode", "start_at", "dlt_suffix", "prefetch").contains(k)
-                    && !k.startsWith("consumer.")) {
+                    && !k.startsWith("consumer.") && !k.startsWith("producer.")) {
                 throw new SourceConfigException(k, "unknown key for source type kafka (known: bootstrap, topics, group, "
-                        + "mode, start_at, dlt_suffix, prefetch, consumer.*)", s.get(k));
+                        + "mode, start_at, dlt_suffix, prefetch, consumer.*, producer.*)", s.get(k));
             }
         }
         String mode = s.getOrDefault("mode", "group").trim();
@@ -93,9 +98,19 @@ record KafkaSettings(String bootstrap, List<String> topics, Pattern topicPattern
             throw new SourceConfigException("prefetch", "must be an integer from 1 to 100000", prefetchText);
         }
         Map<String, String> props = new TreeMap<>();
+        Map<String, String> producerProps = new TreeMap<>();
         s.forEach((k, v) -> {
             if (k.startsWith("consumer.")) {
-                props.put(k.substring("consumer.".length()), v);
+                String name = k.substring("consumer.".length());
+                props.put(name, v);
+                if (CONNECTION_PREFIXES.stream().anyMatch(name::startsWith)) {
+                    producerProps.put(name, v); // the dead-letter producer reaches the same brokers the same way
+                }
+            }
+        });
+        s.forEach((k, v) -> {
+            if (k.startsWith("producer.")) {
+                producerProps.put(k.substring("producer.".length()), v);
             }
         });
         String bootstrap = s.getOrDefault("bootstrap", "127.0.0.1:9092");
@@ -111,7 +126,7 @@ record KafkaSettings(String bootstrap, List<String> topics, Pattern topicPattern
             }
             try {
                 return new KafkaSettings(bootstrap, List.of(), Pattern.compile(trimmed), group, false, startAt, dlt, prefetch,
-                        props);
+                        props, producerProps);
             } catch (PatternSyntaxException e) {
                 throw new SourceConfigException("topics", "is neither topic names nor a valid regular expression ("
                         + e.getDescription() + ")", topics);
@@ -123,6 +138,6 @@ record KafkaSettings(String bootstrap, List<String> topics, Pattern topicPattern
                         + "a pattern must be the only entry", topics);
             }
         }
-        return new KafkaSettings(bootstrap, topicList, null, group, share, startAt, dlt, prefetch, props);
+        return new KafkaSettings(bootstrap, topicList, null, group, share, startAt, dlt, prefetch, props, producerProps);
     }
 }

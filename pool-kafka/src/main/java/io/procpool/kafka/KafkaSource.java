@@ -65,7 +65,7 @@ final class KafkaSource implements WorkerSource {
         this.s = s;
         this.member = new MemberThread("kafka-poll", "Kafka consumer of group " + s.group());
         this.maxPollRecords = Math.max(1, Math.min(500, s.prefetch() / 2));
-        this.deadLetters = new DeadLetters(s.bootstrap(), s.dltSuffix());
+        this.deadLetters = new DeadLetters(s.bootstrap(), s.dltSuffix(), s.producerProperties());
     }
 
     @Override
@@ -210,11 +210,8 @@ final class KafkaSource implements WorkerSource {
 
         @Override
         public void failed(RecordRequest r, String error, int tries) {
-            if (deadLetters.offer(r.record(), error, tries, "it stays uncommitted and is delivered again after a restart")) {
-                finish(r);
-            } else {
-                inFlight.decrementAndGet(); // its offset is never committed past
-            }
+            // Until its dead letter is written the record stays unfinished (and in flight): no commit passes it.
+            deadLetters.sendEventually(r.record(), error, tries, () -> finish(r));
         }
 
         private void finish(RecordRequest r) {
@@ -257,6 +254,10 @@ final class KafkaSource implements WorkerSource {
         m.put("prefetch", s.prefetch());
         m.put("in_flight", inFlight.get());
         m.put("dead_lettered", deadLetters.sent());
+        m.put("dead_letters_waiting", deadLetters.waiting());
+        if (deadLetters.waiting() > 0) {
+            m.put("dead_letter_error", deadLetters.lastError());
+        }
         m.put("consumer_restarts", member.restarts());
         return m;
     }

@@ -56,7 +56,7 @@ final class ShareSource implements WorkerSource {
     ShareSource(KafkaSettings s) {
         this.s = s;
         this.member = new MemberThread("kafka-share-poll", "Kafka share consumer of group " + s.group());
-        this.deadLetters = new DeadLetters(s.bootstrap(), s.dltSuffix());
+        this.deadLetters = new DeadLetters(s.bootstrap(), s.dltSuffix(), s.producerProperties());
     }
 
     @Override
