@@ -65,6 +65,25 @@ class GracefulStopTest {
     }
 
     @Test
+    void aWorkerThatWasToldToStopExitsWhenItsManagerIsKilled() throws Exception {
+        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1, "app.sleep_ms: 60000",
+                "max_wait_time: 60s"))) {
+            long pid = PoolProcess.readyPids(pool.awaitReady(1, Duration.ofSeconds(30))).get(0);
+            pool.push(List.of("stuck"));
+            pool.awaitInFlight(1, Duration.ofSeconds(10));
+            pool.signal("TERM");
+            pool.awaitStatus("the worker stopping", s -> "STOPPING".equals(PoolProcess.workers(s).get(0).get("state")),
+                    Duration.ofSeconds(5));
+            pool.process().destroyForcibly(); // the manager dies while its worker is still busy stopping
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (PoolProcess.isRunning(pid) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(PoolProcess.isRunning(pid)).as("the stopping worker outlived its manager").isFalse();
+        }
+    }
+
+    @Test
     void aSecondInterruptKillsAtOnce() throws Exception {
         try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1, "app.sleep_ms: 60000",
                 "max_wait_time: 60s"))) {

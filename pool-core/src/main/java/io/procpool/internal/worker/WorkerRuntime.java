@@ -12,7 +12,6 @@ import io.procpool.spi.Request;
 import io.procpool.spi.RequestSink;
 import io.procpool.spi.SourceProvider;
 import io.procpool.spi.WorkerSource;
-import java.io.EOFException;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.net.StandardProtocolFamily;
@@ -47,6 +46,8 @@ public final class WorkerRuntime {
     private final Consumer given;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile boolean stopping;
+    /** Set when this worker closes its own connection at its end: only then is an EOF not the manager's death. */
+    private volatile boolean closingConnection;
     private Logger log;
     private IpcConnection connection;
     private DeliveryRunner runner;
@@ -165,6 +166,7 @@ public final class WorkerRuntime {
             ownSource.close();
         }
         runner.close();
+        closingConnection = true;
         reader.interrupt();
         connection.close();
         return code;
@@ -248,23 +250,20 @@ public final class WorkerRuntime {
                     default -> log.warn("ignoring unexpected frame {} from the manager", f.type());
                 }
             }
-        } catch (EOFException e) {
-            managerGone();
         } catch (IOException | RuntimeException e) {
-            if (!Thread.currentThread().isInterrupted() && !stopping) {
-                managerGone();
-            }
+            managerGone();
         }
     }
 
     /**
      * The manager died (its end of the socket closed): halt now, without shutdown hooks or
      * onStop, because a worker without a manager is an orphan nobody supervises and its
-     * unacked messages are redelivered elsewhere anyway.
+     * unacked messages are redelivered elsewhere anyway. Also while stopping: a worker busy
+     * finishing its messages would otherwise outlive its manager, killed at no deadline.
      */
     private void managerGone() {
-        if (stopping) {
-            return; // the manager closing after our STOP is the normal end
+        if (closingConnection) {
+            return; // our own end of the connection, closed as the worker ends
         }
         System.err.println("worker: lost the manager (IPC socket closed); exiting");
         Runtime.getRuntime().halt(ExitCode.MANAGER_GONE);
