@@ -270,6 +270,20 @@ public final class PoolProcess implements AutoCloseable {
 
     /** A pid may have been reused by now; only kill it if it is still a procpool worker of this pool. */
     private boolean isOurs(ProcessHandle h) {
-        return h.info().arguments().map(a -> String.join(" ", a).contains(runDir().toString())).orElse(false);
+        return commandLineContains(h.pid(), runDir().toString());
+    }
+
+    /**
+     * Whether the command line of {@code pid} contains {@code text}. Read from {@code /proc}: the JDK's
+     * {@code ProcessHandle.Info.arguments()} is empty for a command line of a few KiB, and a worker's,
+     * with its classpath, is longer, so an orphaned worker was never recognised, and never killed.
+     */
+    static boolean commandLineContains(long pid, String text) {
+        try {
+            byte[] cmdline = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+            return new String(cmdline, StandardCharsets.UTF_8).replace('\0', ' ').contains(text);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 }
