@@ -39,6 +39,10 @@ import java.util.concurrent.TimeoutException;
  * {@code start()} therefore runs in every worker too; guard manager-only work with
  * {@link #isWorker()}.
  *
+ * <p>A program that exits without closing the pool (System.exit, or its main returning while the
+ * pool runs) stops it gracefully first, from a shutdown hook: workers finish what they run and
+ * {@code onStop}, within {@code max_wait_time}.
+ *
  * <p>Thread-safe: every method may be called from any thread. The manager runs on a thread of
  * its own ("procpool-manager"); listeners are called on it.
  */
@@ -48,6 +52,8 @@ public final class ConsumerPool implements AutoCloseable {
     private final Thread thread;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private final PoolConfig config;
+    /** Stops the pool gracefully when the program exits without closing it (System.exit, the end of main). */
+    private final Thread shutdownHook;
 
     private ConsumerPool(PoolConfig config, Manager manager) {
         this.config = config;
@@ -59,6 +65,14 @@ public final class ConsumerPool implements AutoCloseable {
                 exit.completeExceptionally(t);
             }
         });
+        this.shutdownHook = Thread.ofPlatform().name("procpool-shutdown").unstarted(() -> {
+            try {
+                stop(config.maxWaitTime());
+            } catch (InterruptedException | RuntimeException e) {
+                // the JVM is exiting: the workers see their manager go and exit too
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** A pool whose workers load {@code consumer} by name. */
@@ -129,6 +143,13 @@ public final class ConsumerPool implements AutoCloseable {
             call("stop", Map.of("timeout_ms", timeout.toMillis()));
         }
         thread.join(timeout.toMillis() + 15_000);
+        if (Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is already exiting: the hook runs, and finds the pool stopped
+            }
+        }
     }
 
     /** Stops within the configured {@code max_wait_time}. */

@@ -86,4 +86,18 @@ class EmbeddedPoolTest {
         assertThat(handled).containsExactlyInAnyOrder("m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9");
         assertThat(r.output()).doesNotContain("Exception");
     }
+
+    @Test
+    void aProgramThatExitsWithoutClosingItsPoolStopsItsWorkersGracefully() throws Exception {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                EmbeddedExitProgram.class.getName(), dir.toString());
+        PoolProcess.CliResult r = PoolProcess.run(cmd, dir);
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        String workers = r.output().lines().filter(l -> l.startsWith("WORKERS ")).findFirst().orElseThrow();
+        for (String pid : workers.substring("WORKERS ".length()).split(" ")) {
+            assertThat(dir.resolve("records/stopped-" + pid)).as("onStop of worker " + pid).exists();
+            assertThat(PoolProcess.isRunning(Long.parseLong(pid))).isFalse();
+        }
+    }
 }

@@ -29,6 +29,8 @@ public final class ExitCode {
     public static final int QUEUE_UNAVAILABLE = 10;
     /** Manager or worker: the source could not start (a TCP port taken, a broker unreachable). */
     public static final int SOURCE_FAILED = 11;
+    /** Manager: the supervisor failed (a bug); it stopped the pool gracefully and exits. */
+    public static final int SUPERVISOR_FAILED = 12;
 
     private ExitCode() {}
 
@@ -43,6 +45,7 @@ public final class ExitCode {
             case MANAGER_GONE -> "lost its manager";
             case CONSUMER_LOOP_FAILED -> "consumer run() threw";
             case SOURCE_FAILED -> "its source could not start";
+            case SUPERVISOR_FAILED -> "its supervisor failed";
             case 137 -> "killed (SIGKILL)";
             case 143 -> "terminated (SIGTERM)";
             default -> code > 128 ? "killed by signal " + (code - 128) : "exit code " + code;

@@ -46,6 +46,8 @@ public final class Supervisor {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
     private static final long TICK_MS = 100;
     private static final long MEMORY_CHECK_MS = 1_000;
+    /** Failed loop steps tolerated while the pool stops gracefully after the first; then workers are killed. */
+    private static final int MAX_FAILURES = 3;
 
     private final WorkerLauncher launcher;
     /** The built-in queue, or null when the pool's source is another. */
@@ -75,6 +77,8 @@ public final class Supervisor {
     /** Counters of workers that have exited, so pool totals do not drop when a worker is replaced. */
     private long exitedProcessed;
     private long exitedFailed;
+    /** Loop steps that threw; any makes the exit code SUPERVISOR_FAILED. */
+    private int failures;
 
     /**
      * @param feed what feeds READY workers (the queue, or {@link WorkerFeed#NONE} when workers run their own source)
@@ -102,26 +106,66 @@ public final class Supervisor {
     public int run() {
         startedAtMs = clock.millis();
         log.info("pool starting: {} worker(s) of {}, source {}", target, config.consumer(), config.sourceType());
-        manageWorkers();
-        notifyListeners(PoolListener::onStart);
+        guarded(() -> {
+            manageWorkers();
+            notifyListeners(PoolListener::onStart);
+        });
         long nextTickMs = 0;
         while (!(stopping && workers.isEmpty())) {
             SupervisorEvent event = nextEvent();
             if (event != null) {
-                handle(event);
+                guarded(() -> handle(event));
             }
             long now = clock.millis();
             if (now >= nextTickMs) {
                 nextTickMs = now + TICK_MS;
-                murderWorkersPastDeadlines();
-                checkMemory();
-                advanceReload();
-                manageWorkers();
+                guarded(this::tick);
             }
         }
         log.info("pool stopped");
         notifyListeners(PoolListener::onShutdown);
-        return ExitCode.OK;
+        return failures > 0 ? ExitCode.SUPERVISOR_FAILED : ExitCode.OK;
+    }
+
+    private void tick() {
+        murderWorkersPastDeadlines();
+        checkMemory();
+        advanceReload();
+        manageWorkers();
+    }
+
+    /**
+     * Runs one step of the loop. A step that throws is a bug, and a pool whose supervisor cannot be
+     * trusted must not go on unsupervised: it is logged and the pool stops gracefully, so workers
+     * finish what they run and {@code onStop}; the manager then exits with SUPERVISOR_FAILED. If
+     * steps keep failing while it stops, the workers are killed so that the loop still ends.
+     */
+    private void guarded(Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException | Error e) {
+            failures++;
+            Throwable last = e;
+            if (failures <= MAX_FAILURES) {
+                log.error("the supervisor failed; stopping the pool gracefully (exit code {})", ExitCode.SUPERVISOR_FAILED, e);
+                try {
+                    stop(config.maxWaitTime());
+                    return;
+                } catch (RuntimeException | Error again) {
+                    last = again;
+                }
+            }
+            log.error("the supervisor failed again while stopping ({}); killing {} worker(s)", last, workers.size());
+            stopping = true;
+            for (WorkerHandle w : workers.values()) {
+                try {
+                    w.kill();
+                } catch (RuntimeException ignored) {
+                    // nothing more to do for it
+                }
+            }
+            workers.clear(); // their exits are not waited for: the loop must end
+        }
     }
 
     private SupervisorEvent nextEvent() {
