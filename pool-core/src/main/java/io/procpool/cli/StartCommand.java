@@ -2,6 +2,7 @@ package io.procpool.cli;
 
 import io.procpool.internal.ExitCode;
 import io.procpool.internal.LineTaggingStream;
+import io.procpool.internal.PrivateFiles;
 import io.procpool.internal.config.ConfigLoader;
 import io.procpool.internal.config.PoolConfig;
 import io.procpool.internal.config.Units;
@@ -88,8 +89,8 @@ final class StartCommand implements Callable<Integer> {
 
     /** Re-runs this command without {@code --daemon} as a detached process and waits until its workers are ready. */
     private int startDetached(PoolConfig config) throws IOException, InterruptedException {
-        Files.createDirectories(config.runDir());
-        Path logFile = config.runDir().resolve("pool.log");
+        PrivateFiles.directory(config.runDir());
+        Path logFile = PrivateFiles.file(config.runDir().resolve("pool.log"));
         List<String> cmd = new ArrayList<>();
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
             cmd.add("/usr/bin/setsid"); // own session: the terminal's signals and hang-up no longer reach it

@@ -1,5 +1,6 @@
 package io.procpool.internal.manager;
 
+import io.procpool.internal.PrivateFiles;
 import io.procpool.internal.manager.WorkerLauncher.LaunchedWorker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The workers' ahead-of-time cache (JEP 514, JDK 25+): class loading and linking done once and
  * mapped by every later worker, which cuts spawn-to-READY by about a third and shares memory
- * between workers (FACTS.md). One worker "trains" the cache ({@code -XX:AOTCacheOutput}); the
+ * between workers. One worker "trains" the cache ({@code -XX:AOTCacheOutput}); the
  * JVM writes it when that worker exits (reload, recycle, stop), and workers started after that
  * use it ({@code -XX:AOTCache}).
  *
@@ -41,6 +42,8 @@ final class AotCache {
     private final Path file;
     private LaunchedWorker trainer;
     private int trainings;
+    /** The cache file was made 0600 (once, after its trainer wrote it). */
+    private boolean restricted;
 
     private AotCache(Path file) {
         this.file = file;
@@ -102,14 +105,23 @@ final class AotCache {
     /** JVM flags for the next worker: use the cache, train it (one worker at a time), or nothing. */
     List<String> flagsForNextWorker() {
         if (Files.exists(file)) {
-            // -Xshare must not be set with an AOT cache: the JVM refuses to start (FACTS.md).
+            if (!restricted) {
+                try {
+                    PrivateFiles.restrict(file); // the training JVM wrote it with the umask's mode
+                    restricted = true;
+                } catch (IOException e) {
+                    log.warn("cannot make the AOT cache {} private: {}", file, e.toString());
+                }
+            }
+            // -Xshare must not be set with an AOT cache: the JVM refuses to start.
             return List.of("-XX:AOTCache=" + file, "-Xlog:aot=off", "-Xlog:cds=off");
         }
         if (trainer != null && trainer.isAlive() || trainings >= MAX_TRAININGS) {
             return List.of();
         }
         try {
-            Files.createDirectories(file.getParent());
+            PrivateFiles.directory(file.getParent().getParent());
+            PrivateFiles.directory(file.getParent());
         } catch (IOException e) {
             return List.of();
         }

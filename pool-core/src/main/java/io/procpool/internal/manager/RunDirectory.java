@@ -10,12 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
+import io.procpool.internal.PrivateFiles;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The pool's run directory: created 0700, locked for the manager's life (so a second
+ * The pool's run directory: 0700 (see {@link PrivateFiles}), locked for the manager's life (so a second
  * {@code pool start} on it refuses), holding {@code pool.pid} and the sockets (0600). The lock
  * is an OS file lock, so a manager killed with SIGKILL leaves no stale lock behind. Used by the
  * manager's main thread at start and at exit.
@@ -48,7 +48,8 @@ public final class RunDirectory implements AutoCloseable {
                     + (pid == null ? "" : " (manager pid " + pid + ")")
                     + "; stop it with `pool stop`, or give this pool another run_dir");
         }
-        Files.writeString(dir.resolve("pool.pid"), ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
+        Files.writeString(PrivateFiles.file(dir.resolve("pool.pid")), ProcessHandle.current().pid() + "\n",
+                StandardCharsets.US_ASCII);
         return new RunDirectory(dir, held.channel(), held.lock());
     }
 
@@ -57,10 +58,8 @@ public final class RunDirectory implements AutoCloseable {
 
     /** Creates the directory (0700) if needed and takes its lock; null when another process holds it. */
     private static Held tryLock(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
-        FileChannel ch = FileChannel.open(dir.resolve("pool.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        PrivateFiles.directory(dir);
+        FileChannel ch = FileChannel.open(PrivateFiles.file(dir.resolve("pool.lock")), StandardOpenOption.WRITE);
         FileLock lock = ch.tryLock();
         if (lock == null) {
             ch.close();
@@ -106,7 +105,7 @@ public final class RunDirectory implements AutoCloseable {
             throw new IOException("cannot bind socket " + path + " (" + e.getMessage() + "); a Unix socket path must be "
                     + "under 108 bytes, so choose a shorter run_dir", e);
         }
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(path, PrivateFiles.FILE);
         sockets.add(path);
         return server;
     }

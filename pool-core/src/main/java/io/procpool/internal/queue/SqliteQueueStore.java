@@ -1,5 +1,6 @@
 package io.procpool.internal.queue;
 
+import io.procpool.internal.PrivateFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -67,8 +68,13 @@ public final class SqliteQueueStore implements QueueStore {
      */
     public static SqliteQueueStore open(Path file, Durability durability) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
+            PrivateFiles.directory(file.toAbsolutePath().getParent());
             boolean existed = Files.exists(file) && Files.size(file) > 0;
+            // The database holds message bodies: 0600, and SQLite gives its WAL and SHM files the
+            // database's mode; those of an earlier run are made private too.
+            PrivateFiles.file(file);
+            PrivateFiles.restrict(Path.of(file + "-wal"));
+            PrivateFiles.restrict(Path.of(file + "-shm"));
             Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA busy_timeout=10000");
