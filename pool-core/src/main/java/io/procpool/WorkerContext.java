@@ -15,7 +15,11 @@ public interface WorkerContext {
     /** This worker process's pid. */
     long pid();
 
-    /** The pool's resolved configuration, flattened to dotted keys ({@code source.type}). */
+    /**
+     * The pool's configuration as it was given (file, environment, flags), flattened to dotted keys
+     * ({@code source.type}, {@code app.greeting}), with the consumer class, {@code concurrency},
+     * {@code source.type} and the {@code retry.*} settings always present. Unmodifiable.
+     */
     Map<String, String> config();
 
     /** True once the pool has asked this worker to stop (graceful stop, reload, recycle). */

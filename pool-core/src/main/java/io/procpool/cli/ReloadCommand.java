@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code pool reload}: rolling restart of every worker (SIGUSR1's twin); {@code --config}
  * rereads the configuration file first (SIGHUP's twin). Here {@code --config} is that switch,
- * as DESIGN.md names it, so the file is given with {@code -c} only.
+ * as the signal table names it, so the file is given with {@code -c} only.
  */
 @Command(name = "reload", description = "Rolling restart: each new worker is ready before its predecessor stops.")
 final class ReloadCommand implements Callable<Integer> {

@@ -6,9 +6,9 @@ import java.lang.reflect.Proxy;
 
 /**
  * Installs POSIX signal handlers through {@code sun.misc.Signal}, reached reflectively from
- * this one class because javac's "internal proprietary API" warning cannot be suppressed
- * (FACTS.md). Handlers run on a JVM signal thread: they must only hand the signal on (the
- * manager puts an event on its supervisor's queue), never do the work themselves.
+ * this one class because javac's "internal proprietary API" warning cannot be suppressed (JDK 17
+ * and 25). Handlers run on a JVM signal thread: they must only hand the signal on (the manager puts
+ * an event on its supervisor's queue), never do the work themselves.
  */
 public final class Signals {
 

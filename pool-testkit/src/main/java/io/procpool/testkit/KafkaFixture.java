@@ -132,7 +132,7 @@ public final class KafkaFixture implements BeforeAllCallback, TestWatcher {
         }
     }
 
-    /** A single-node KRaft broker (broker and controller in one JVM), as ../shared/FACTS.md measured it. */
+    /** A single-node KRaft broker (broker and controller in one JVM), started in about 3 s. */
     private static Backend localBroker(Map<String, String> overrides) throws IOException, InterruptedException {
         int port = LocalServer.freePort();
         int controller = LocalServer.freePort();

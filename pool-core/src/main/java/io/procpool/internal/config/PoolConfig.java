@@ -59,7 +59,7 @@ public record PoolConfig(
     public static final int DEFAULT_MAX_DELIVERIES = 5;
     public static final int DEFAULT_PREFETCH = 64;
     /**
-     * A small, fast-starting worker (FACTS.md): C1 only and the serial collector save ~60 ms
+     * A small, fast-starting worker (measured by {@code bin/bench spawn}): C1 only and the serial collector save ~60 ms
      * of start-up and ~10 MiB per worker; CPU-heavy consumers may want {@code jvm_options: []}.
      */
     public static final List<String> DEFAULT_JVM_OPTIONS = List.of(

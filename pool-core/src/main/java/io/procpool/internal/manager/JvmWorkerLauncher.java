@@ -19,7 +19,7 @@ import java.util.function.IntConsumer;
  * {@code jvm_options} and the {@link WorkerEntry}'s main class. Its stdout and stderr are read by
  * two daemon threads and copied to the manager's, each line tagged {@code [worker-<slot>]}.
  * Called on the supervisor thread; always spawning from that one long-lived thread also keeps
- * PR_SET_PDEATHSIG usable later (FACTS.md).
+ * PR_SET_PDEATHSIG usable later.
  */
 public final class JvmWorkerLauncher implements WorkerLauncher {
 
@@ -110,7 +110,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         @Override
         public void onExit(IntConsumer onExit) {
             // Process.onExit plays SIGCHLD's part: the JVM stops delivering SIGCHLD to handlers
-            // after the first ProcessBuilder.start() (FACTS.md).
+            // after the first ProcessBuilder.start().
             process.onExit().thenAccept(p -> onExit.accept(p.exitValue()));
         }
 

@@ -31,7 +31,7 @@ import java.util.function.Supplier;
  */
 public final class Manager {
 
-    /** The signals a manager acts on (DESIGN.md §5). */
+    /** The signals a manager acts on (the README's signal table). */
     public static final List<String> SIGNALS = List.of("TERM", "INT", "HUP", "USR1", "TTIN", "TTOU");
 
     private final PoolConfig config;

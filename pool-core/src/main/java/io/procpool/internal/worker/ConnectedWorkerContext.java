@@ -14,6 +14,9 @@ import org.slf4j.Logger;
 final class ConnectedWorkerContext implements WorkerContext {
 
     private final int slot;
+    /** What the manager sent in WELCOME, its own keys ({@code pool.*}, {@code worker.*}) included. */
+    private final Map<String, String> settings;
+    /** The configuration the consumer sees: the settings without the manager's own keys. */
     private final Map<String, String> config;
     private final IpcConnection connection;
     private final BooleanSupplier stopping;
@@ -22,7 +25,10 @@ final class ConnectedWorkerContext implements WorkerContext {
     ConnectedWorkerContext(int slot, Map<String, String> config, IpcConnection connection,
                            BooleanSupplier stopping, Logger logger) {
         this.slot = slot;
-        this.config = Map.copyOf(config);
+        this.settings = Map.copyOf(config);
+        Map<String, String> visible = new java.util.TreeMap<>(config);
+        visible.keySet().removeIf(k -> k.startsWith("pool.") || k.startsWith("worker."));
+        this.config = java.util.Collections.unmodifiableMap(visible);
         this.connection = connection;
         this.stopping = stopping;
         this.logger = logger;
@@ -58,10 +64,10 @@ final class ConnectedWorkerContext implements WorkerContext {
 
     @Override
     public void push(String queue, byte[] body) {
-        String served = config.get("pool.queue");
+        String served = settings.get("pool.queue");
         if (served == null) {
             throw new IllegalStateException("ctx.push needs the built-in queue, but this pool's source is "
-                    + config.get("source.type") + ": give the message to that source instead");
+                    + settings.get("source.type") + ": give the message to that source instead");
         }
         if (!served.equals(queue)) {
             throw new IllegalArgumentException("this pool serves queue \"" + served + "\", not \"" + queue + "\"");

@@ -13,8 +13,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * A test consumer that writes what happens to it under {@code app.record_dir}: one line
  * {@code <slot> <pid> <message id> <attempt> <epoch ms> <body>} per processed message in
- * {@code processed-<pid>.log}, and a file {@code started-<pid>} / {@code stopped-<pid>} for
- * {@code onStart} / {@code onStop}. A body {@code push:X} also pushes {@code X} into queue
+ * {@code processed-<pid>.log}, a file {@code started-<pid>} / {@code stopped-<pid>} for
+ * {@code onStart} / {@code onStop}, and the keys of {@code ctx.config()} in {@code config-<pid>}. A body {@code push:X} also pushes {@code X} into queue
  * {@code default} with {@code ctx.push}; a body {@code send:<slot>:<text>} sends {@code <text>} to the
  * worker of that slot with {@code ctx.send}; a body starting with {@code crash} halts the worker (exit
  * code 42); a body starting with {@code poison} throws every time
@@ -37,6 +37,7 @@ public class RecordingConsumer implements Consumer {
         sleepMicros = Long.parseLong(ctx.config().getOrDefault("app.sleep_us", "0"));
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("started-" + ctx.pid()), ctx.slot() + "\n");
+        Files.writeString(dir.resolve("config-" + ctx.pid()), String.join("\n", new java.util.TreeSet<>(ctx.config().keySet())) + "\n");
     }
 
     @Override
