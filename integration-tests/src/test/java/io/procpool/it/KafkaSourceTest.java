@@ -291,7 +291,7 @@ class KafkaSourceTest {
     void aShareGroupOfMoreWorkersThanPartitionsConsumesEverything() throws Exception {
         int n = 5_000;
         String topic = loadedTopic("share", 1, "q", n);
-        try (PoolProcess pool = pool(topic, 3, "source.mode: share", "app.sleep_us: 300", "source.consumer.max.poll.records: 50")) {
+        try (PoolProcess pool = pool(topic, 3, "source.mode: share", "app.sleep_us: 300", "source.prefetch: 50")) {
             Set<String> seen = awaitProcessed(n, Duration.ofSeconds(120), dir.resolve("records"));
             assertThat(seen).as(() -> "records processed" + diagnosis(pool)).hasSize(n);
             Map<String, Long> byWorker = new java.util.TreeMap<>();
@@ -308,7 +308,7 @@ class KafkaSourceTest {
         int n = 3_000;
         String topic = loadedTopic("sharekill", 1, "k", n);
         shortRecordLocks("g-" + topic);
-        try (PoolProcess pool = pool(topic, 3, "source.mode: share", "app.sleep_us: 3000", "source.consumer.max.poll.records: 50")) {
+        try (PoolProcess pool = pool(topic, 3, "source.mode: share", "app.sleep_us: 3000", "source.prefetch: 50")) {
             awaitProcessed(300, Duration.ofSeconds(60), dir.resolve("records"));
             long victim = PoolProcess.readyPids(pool.status()).get(0);
             ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly); // its acquired records are locked to it

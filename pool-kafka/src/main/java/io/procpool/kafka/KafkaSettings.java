@@ -39,7 +39,7 @@ record KafkaSettings(String bootstrap, List<String> topics, Pattern topicPattern
             "group.id", "set source.group instead",
             "enable.auto.commit", "the pool commits an offset only after its record was handled",
             "auto.offset.reset", "set source.start_at instead",
-            "max.poll.records", "the pool polls half of source.prefetch at most: set that instead",
+            "max.poll.records", "the pool sets it from source.prefetch: set that instead",
             "key.deserializer", "the pool reads keys as bytes (a consumer gets them as the kafka.key header)",
             "value.deserializer", "the pool reads values as bytes: the message body",
             "share.acknowledgement.mode", "the pool acknowledges each record explicitly after onMessage");
