@@ -117,7 +117,7 @@ class RedisSourceTest {
             Thread.sleep(100);
         }
         assertThat(r.lrange(key + ":dead", 0, -1)).containsExactly("crash-1");
-        assertThat(r.hget(key + ":errors", "crash-1")).contains("its worker died while handling it");
+        assertThat(r.lrange(key + ":dead:errors", 0, -1)).singleElement().asString().contains("its worker died while handling it");
     }
 
     @Test
@@ -131,16 +131,43 @@ class RedisSourceTest {
             Thread.sleep(50);
         }
         assertThat(r.lrange(key + ":dead", 0, -1)).containsExactly("poison-1");
-        assertThat(r.hget(key + ":errors", "poison-1")).contains("IllegalStateException").contains("cannot process poison-1");
+        assertThat(r.lrange(key + ":dead:errors", 0, -1)).singleElement().asString().contains("IllegalStateException")
+                .contains("cannot process poison-1");
+        List<String> tries = PoolProcess.recordLines(dir.resolve("poison/records"), "tries-");
+        assertThat(tries).extracting(t -> t.split(" ")[1]).as("attempt of each delivery").containsExactly("1", "2", "3");
+        assertThat(tries).extracting(t -> t.split(" ")[0]).as("message.id() on each delivery").hasSize(3).containsOnly(
+                tries.get(0).split(" ")[0]);
         r.lpush(key, "flaky-1");
         assertThat(awaitBodies(4, Duration.ofSeconds(30), dir.resolve("poison/records"))).contains("flaky-1");
-        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (r.hexists(key + ":attempts", "flaky-1") && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(r.hkeys(key + ":attempts")).as("a failure count is dropped when its message succeeds").doesNotContain("flaky-1");
         assertThat(PoolProcess.processedLines(dir.resolve("poison/records"))).filteredOn(l -> l.endsWith(" flaky-1"))
                 .singleElement().satisfies(l -> assertThat(l.split(" ")[3]).as("attempt of the delivery after one failure").isEqualTo("2"));
+        assertThat(r.llen(key)).isZero();
+        assertThat(r.exists(key + ":attempts")).as("no failure count is kept beside the list").isZero();
+    }
+
+    @Test
+    void listMessagesWithEqualBodiesKeepTheirOwnFailureCounts() throws Exception {
+        pool("equal", 1, "retry.max_attempts: 1", "source.max_deliveries: 3");
+        // The first of the two fails once ("flaky"), the second succeeds at once: the success of one
+        // must not erase the failure of the other, which is delivered again as its attempt 2.
+        r.lpush(key, "flaky-dup", "flaky-dup");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (PoolProcess.processedLines(dir.resolve("equal/records")).size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(PoolProcess.processedLines(dir.resolve("equal/records"))).extracting(l -> l.split(" ")[3])
+                .as("attempts of the two equal bodies").containsExactlyInAnyOrder("1", "2");
+
+        r.lpush(key, "poison-dup", "poison-dup");
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (r.llen(key + ":dead") < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(r.lrange(key + ":dead", 0, -1)).containsExactly("poison-dup", "poison-dup");
+        assertThat(r.llen(key + ":dead:errors")).isEqualTo(2);
+        List<String> tries = PoolProcess.recordLines(dir.resolve("equal/records"), "tries-");
+        assertThat(tries).as("each of the two delivered max_deliveries times").hasSize(6);
+        assertThat(tries.stream().map(t -> t.split(" ")[0]).distinct()).as("two messages, two ids").hasSize(2);
     }
 
     @Test

@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * {@code mode: list}: a reliable queue on a Redis list. The worker moves each message from the
  * list into its own processing list ({@code <key>:processing:<pool id>-<slot>}, BLMOVE) and removes
  * it on ack; so a worker killed mid-message leaves it there, and the next worker of the same slot
- * delivers what it left, one message at a time, before taking new ones. Failures are counted per message (hash {@code <key>:attempts});
- * at {@code max_deliveries} a message moves to {@code <key>:dead} and its last error to the hash
- * {@code <key>:errors}.
+ * delivers what it left, one message at a time, before taking new ones. Failures are counted per
+ * message, in a header the message carries once it has failed ({@link ListEntry}); at
+ * {@code max_deliveries} its body moves to {@code <key>:dead} and its last error to
+ * {@code <key>:dead:errors}, pushed together so that the two lists stay in step.
  *
  * <p>Threads: one "redis-list" thread fetches (a blocking connection of its own); delivery threads
  * ack and fail on a second connection.
@@ -38,9 +39,11 @@ final class ListSource implements WorkerSource {
 
     private final RedisSettings s;
     private final byte[] key;
-    private final byte[] attempts;
     private final byte[] dead;
-    private final byte[] errors;
+    private final byte[] deadErrors;
+    /** Names this worker's messages until they carry an id of their own (see {@link ListEntry}). */
+    private String idPrefix;
+    private final AtomicLong ids = new AtomicLong();
     private byte[] processing;
     private RedisClient client;
     private StatefulRedisConnection<byte[], byte[]> fetchConnection;
@@ -57,9 +60,8 @@ final class ListSource implements WorkerSource {
     ListSource(RedisSettings s) {
         this.s = s;
         this.key = bytes(s.key());
-        this.attempts = bytes(s.key() + ":attempts");
         this.dead = bytes(s.key() + ":dead");
-        this.errors = bytes(s.key() + ":errors");
+        this.deadErrors = bytes(s.key() + ":dead:errors");
     }
 
     private static byte[] bytes(String s) {
@@ -69,6 +71,7 @@ final class ListSource implements WorkerSource {
     @Override
     public void start(RequestSink sink, int slot) {
         processing = bytes(s.key() + ":processing:" + s.consumer(slot));
+        idPrefix = s.consumer(slot) + "-" + Long.toString(System.currentTimeMillis(), 36) + "-";
         window = new Window(s.prefetch(), s.batch());
         client = RedisClient.create(s.uri());
         thread = reach.startReader("redis-list", this::connect, this::closeConnections, () -> stopping, () -> fetchLoop(sink));
@@ -80,8 +83,8 @@ final class ListSource implements WorkerSource {
         ackConnection = client.connect(ByteArrayCodec.INSTANCE);
         logLeftOver();
         RedisAsyncCommands<byte[], byte[]> async = ackConnection.async();
-        acks = new AckBatcher<>("redis-ack", "messages", bodies -> async.eval(REMOVE_ACKED, ScriptOutputType.INTEGER,
-                ackKeys(), bodies.toArray(byte[][]::new)));
+        acks = new AckBatcher<>("redis-ack", "messages", raws -> async.eval(REMOVE_ACKED, ScriptOutputType.INTEGER,
+                new byte[][] {processing}, raws.toArray(byte[][]::new)));
         log.info("pulling from Redis list {} ({}), processing list {}", s.key(), s.uri().replaceAll(":[^:@/]*@", ":***@"),
                 new String(processing, StandardCharsets.UTF_8));
     }
@@ -90,11 +93,6 @@ final class ListSource implements WorkerSource {
         SourceShutdown.closeQuietly(fetchConnection, ackConnection);
         fetchConnection = null;
         ackConnection = null;
-    }
-
-    /** The keys of {@link #REMOVE_ACKED}: the processing list, and the failure counts. */
-    private byte[][] ackKeys() {
-        return new byte[][] {processing, attempts};
     }
 
     /** Says what this slot's previous worker left in its processing list; {@link #takeBackOne} delivers it. */
@@ -114,21 +112,28 @@ final class ListSource implements WorkerSource {
      * left. Fetch thread, with room taken in the window and nothing else in flight.
      */
     private boolean takeBackOne(RedisCommands<byte[], byte[]> r, RequestSink sink) {
-        byte[] body = r.lindex(processing, -1);
-        if (body == null) {
+        byte[] raw = r.lindex(processing, -1);
+        if (raw == null) {
             window.fetched(0);
             return false;
         }
-        long deaths = r.hincrby(attempts, body, 1); // counted before it runs: a crash leaves no time after
+        ListEntry left = ListEntry.of(raw);
+        int deaths = left.failures() + 1; // counted before it runs: a crash leaves no time after
         if (deaths >= s.maxDeliveries()) {
-            deadLetter(r, body, "its worker died while handling it, " + deaths + " times");
-            r.lrem(processing, -1, body);
+            deadLetter(r, left, "its worker died while handling it, " + deaths + " times");
             window.fetched(0);
             return true;
         }
+        ListEntry counted = ListEntry.wrapped(left.body(), deaths, idOf(left));
+        r.lset(processing, -1, counted.raw()); // only this worker touches its processing list, and nothing else runs
         window.fetched(1);
-        sink.submitAll(List.of(new ListRequest(body, (int) deaths + 1, true)));
+        sink.submitAll(List.of(new ListRequest(counted, true)));
         return true;
+    }
+
+    /** The id of a message: the one its header carries, or a new one for a plain body. */
+    private String idOf(ListEntry e) {
+        return e.id() != null ? e.id() : idPrefix + ids.incrementAndGet();
     }
 
     private void fetchLoop(RequestSink sink) {
@@ -158,24 +163,19 @@ final class ListSource implements WorkerSource {
                     recoverUnknown(); // before the next move, while only lost moves can be in the processing list
                 }
                 // A batch in one round trip while there is a backlog; a blocking move when it is empty.
-                // Each body comes with its failures so far ("0" for most), so that attempt() counts them.
-                List<byte[]> moved = held > 1 ? r.eval(MOVE_BATCH, ScriptOutputType.MULTI, new byte[][] {key, processing, attempts},
+                List<byte[]> moved = held > 1 ? r.eval(MOVE_BATCH, ScriptOutputType.MULTI, new byte[][] {key, processing},
                         Integer.toString(held).getBytes(StandardCharsets.UTF_8)) : List.of();
                 if (moved.isEmpty()) {
-                    byte[] body = r.blmove(key, processing, LMoveArgs.Builder.rightLeft(), 1.0);
-                    if (body != null) {
-                        byte[] failures = r.hget(attempts, body);
-                        moved = List.of(body, failures == null ? ZERO : failures);
-                    }
+                    byte[] raw = r.blmove(key, processing, LMoveArgs.Builder.rightLeft(), 1.0);
+                    moved = raw == null ? List.of() : List.of(raw);
                 }
                 reach.succeeded();
-                window.fetched(moved.size() / 2);
+                window.fetched(moved.size());
                 held = 0;
-                fetched.addAndGet(moved.size() / 2);
-                List<ListRequest> requests = new ArrayList<>(moved.size() / 2);
-                for (int i = 0; i + 1 < moved.size(); i += 2) {
-                    int failures = Integer.parseInt(new String(moved.get(i + 1), StandardCharsets.US_ASCII));
-                    requests.add(new ListRequest(moved.get(i), failures + 1, false));
+                fetched.addAndGet(moved.size());
+                List<ListRequest> requests = new ArrayList<>(moved.size());
+                for (byte[] raw : moved) {
+                    requests.add(new ListRequest(ListEntry.of(raw), false));
                 }
                 sink.submitAll(requests);
             } catch (RedisException e) {
@@ -189,23 +189,27 @@ final class ListSource implements WorkerSource {
         }
     }
 
-    /**
-     * Removes each ARGV (an acked body) once from the processing list KEYS[1], from its old end, and
-     * its failure count from the hash KEYS[2] (a count left after a success would stay for ever).
-     */
-    private static final String REMOVE_ACKED = "local counted = redis.call('EXISTS', KEYS[2]) == 1 "
-            + "for i = 1, #ARGV do redis.call('LREM', KEYS[1], -1, ARGV[i]) "
-            + "if counted then redis.call('HDEL', KEYS[2], ARGV[i]) end end return #ARGV";
+    /** Removes each ARGV (an acked entry, as stored) once from the processing list KEYS[1], from its old end. */
+    private static final String REMOVE_ACKED = "for i = 1, #ARGV do redis.call('LREM', KEYS[1], -1, ARGV[i]) end return #ARGV";
+
+    /** Moves up to ARGV[1] messages from the list KEYS[1]'s right end to the processing list KEYS[2], in one call. */
+    private static final String MOVE_BATCH = "local out = {} for i = 1, tonumber(ARGV[1]) do "
+            + "local v = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT') if not v then break end "
+            + "out[#out + 1] = v end return out";
 
     /**
-     * Moves up to ARGV[1] messages from the list's right end to the processing list, in one call;
-     * returns each with its failure count from the hash KEYS[3] ("0" when none).
+     * A failed message goes back: removes ARGV[1] (as stored) from the processing list KEYS[1] and pushes
+     * ARGV[2] (it, with its count raised) to the far end of the list KEYS[2], at once.
      */
-    private static final String MOVE_BATCH = "local counted = redis.call('EXISTS', KEYS[3]) == 1 "
-            + "local out = {} for i = 1, tonumber(ARGV[1]) do "
-            + "local v = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT') if not v then break end "
-            + "out[#out + 1] = v out[#out + 1] = (counted and redis.call('HGET', KEYS[3], v)) or '0' end return out";
-    private static final byte[] ZERO = {'0'};
+    private static final String REQUEUE = "redis.call('LREM', KEYS[1], -1, ARGV[1]) redis.call('LPUSH', KEYS[2], ARGV[2]) "
+            + "return 1";
+
+    /**
+     * Dead-letters at once: removes ARGV[1] (as stored) from the processing list KEYS[1], pushes the bare body
+     * ARGV[2] to KEYS[2] ({@code <key>:dead}) and the error ARGV[3] to KEYS[3] ({@code <key>:dead:errors}).
+     */
+    private static final String DEAD_LETTER = "redis.call('LREM', KEYS[1], -1, ARGV[1]) redis.call('LPUSH', KEYS[2], ARGV[2]) "
+            + "redis.call('LPUSH', KEYS[3], ARGV[3]) return 1";
 
 
     /**
@@ -221,35 +225,41 @@ final class ListSource implements WorkerSource {
         }
     }
 
-    private void deadLetter(RedisCommands<byte[], byte[]> r, byte[] body, String error) {
-        r.lpush(dead, body);
-        r.hset(errors, body, bytes(error));
-        r.hdel(attempts, body);
+    /** Moves {@code entry} out of the processing list into the dead letters, its error beside it. */
+    private void deadLetter(RedisCommands<byte[], byte[]> r, ListEntry entry, String error) {
+        r.eval(DEAD_LETTER, ScriptOutputType.INTEGER, new byte[][] {processing, dead, deadErrors}, entry.raw(), entry.body(),
+                bytes(error));
         deadLettered.incrementAndGet();
         log.warn("a message of list {} was dead-lettered to {}: {}", s.key(), s.key() + ":dead", error);
     }
 
     /** One message taken from the list. */
     private final class ListRequest implements Request {
-        private final byte[] body;
-        private final int attempt;
-        /** Taken back after its worker died: its attempt is counted already, and its ack is awaited. */
+        private final ListEntry entry;
+        private final String id;
+        /** Taken back after its worker died (its death is counted in its entry): its ack is awaited. */
         private final boolean takenBack;
 
-        ListRequest(byte[] body, int attempt, boolean takenBack) {
-            this.body = body;
-            this.attempt = attempt;
+        ListRequest(ListEntry entry, boolean takenBack) {
+            this.entry = entry;
+            this.id = idOf(entry);
             this.takenBack = takenBack;
         }
 
         @Override
+        public String id() {
+            return id;
+        }
+
+        /** 1 + the failed deliveries so far (the death it was taken back after included). */
+        @Override
         public int attempt() {
-            return attempt;
+            return entry.failures() + 1;
         }
 
         @Override
         public byte[] body() {
-            return body;
+            return entry.body();
         }
 
         @Override
@@ -267,14 +277,14 @@ final class ListSource implements WorkerSource {
             if (takenBack) {
                 // awaited: the next message taken back is read from the processing list's end
                 try {
-                    ackConnection.sync().eval(REMOVE_ACKED, ScriptOutputType.INTEGER, ackKeys(), body);
+                    ackConnection.sync().eval(REMOVE_ACKED, ScriptOutputType.INTEGER, new byte[][] {processing}, entry.raw());
                 } catch (RedisException e) {
                     log.warn("could not ack a message taken back ({}); it will be delivered again", e.getMessage());
                 }
             } else {
                 // Batched, not awaited: one script call removes many. A lost ack leaves the message in the
                 // processing list, and the slot's next worker delivers it again.
-                acks.add(body);
+                acks.add(entry.raw());
             }
             window.release(1);
         }
@@ -283,13 +293,14 @@ final class ListSource implements WorkerSource {
         public void failed(String error) {
             try {
                 RedisCommands<byte[], byte[]> r = ackConnection.sync();
-                if (r.hincrby(attempts, body, takenBack ? 0 : 1) >= s.maxDeliveries()) { // one taken back counted already
-                    deadLetter(r, body, error);
+                int failures = entry.failures() + 1;
+                if (failures >= s.maxDeliveries()) {
+                    deadLetter(r, entry, error);
                 } else {
-                    // counted in <key>:attempts until it succeeds or is dead-lettered
-                    r.lpush(key, body); // to the far end: the others go first
+                    // to the far end, carrying its count and id: the others go first
+                    r.eval(REQUEUE, ScriptOutputType.INTEGER, new byte[][] {processing, key}, entry.raw(),
+                            ListEntry.wrapped(entry.body(), failures, id).raw());
                 }
-                r.lrem(processing, -1, body);
             } catch (RedisException e) {
                 log.warn("could not record a failure ({}); the message will be delivered again", e.getMessage());
             } finally {
