@@ -1,22 +1,31 @@
 package io.procpool.internal.worker;
 
 import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.core.functions.CheckedRunnable;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import io.procpool.internal.config.RetrySettings;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 
 /**
- * Retries one delivery inside the worker with resilience4j: up to {@code retry.max_attempts}
- * calls of {@code onMessage}, exponential backoff with jitter between them, no retry for the
- * {@code retry.ignore} exception classes nor for JVM errors. What is still failing after that
- * goes back to the manager as a failure (redelivery later, or dead letters). Immutable and
- * thread-safe: every call gets its own retry context.
+ * Retries one delivery inside the worker: up to {@code retry.max_attempts} calls of
+ * {@code onMessage}, waiting between them with exponential backoff and jitter (resilience4j's
+ * interval functions), no retry for the {@code retry.ignore} exception classes, for JVM errors,
+ * nor for a call that replied ({@link AfterReply}). What still fails after that goes back to the
+ * source as a failure (redelivery later, or dead letters). The waits go through a {@link Sleeper},
+ * so a test sees them without waiting. Immutable and thread-safe.
  */
 final class MessageRetry {
+
+    /** One call of the consumer. */
+    interface Attempt {
+        void run() throws Exception;
+    }
+
+    /** How a wait between tries is spent: {@code Thread::sleep}, or a test's recorder. */
+    interface Sleeper {
+        void sleep(long millis) throws InterruptedException;
+    }
 
     /**
      * Wraps what {@code onMessage} threw after it had replied: a client that reads one reply per
@@ -28,12 +37,16 @@ final class MessageRetry {
         }
     }
 
-    private final Retry retryAfterFirst;
-    private final java.util.function.Predicate<Throwable> retryable;
+    private final Predicate<Exception> retryable;
     private final int maxAttempts;
     private final IntervalFunction backoff;
+    private final Sleeper sleeper;
 
     MessageRetry(RetrySettings settings, Logger log) {
+        this(settings, log, Thread::sleep);
+    }
+
+    MessageRetry(RetrySettings settings, Logger log, Sleeper sleeper) {
         List<Class<?>> ignored = new ArrayList<>();
         for (String name : settings.ignore()) {
             try {
@@ -42,20 +55,13 @@ final class MessageRetry {
                 log.warn("retry.ignore names {}, which is not on the classpath; it is not ignored", name);
             }
         }
-        IntervalFunction backoff = settings.jitter() > 0
+        this.backoff = settings.jitter() > 0
                 ? IntervalFunction.ofExponentialRandomBackoff(settings.backoff(), settings.multiplier(), settings.jitter(),
                         settings.maxBackoff())
                 : IntervalFunction.ofExponentialBackoff(settings.backoff(), settings.multiplier(), settings.maxBackoff());
         this.maxAttempts = settings.maxAttempts();
-        this.backoff = backoff;
-        this.retryable = t -> t instanceof Exception && !(t instanceof AfterReply) && ignored.stream().noneMatch(c -> c.isInstance(t));
-        // The first try already happened outside resilience4j, so its first wait is the backoff
-        // and it makes the remaining maxAttempts - 1 tries.
-        this.retryAfterFirst = Retry.of("onMessage", RetryConfig.custom()
-                .maxAttempts(Math.max(1, settings.maxAttempts() - 1))
-                .intervalFunction(attempt -> backoff.apply(attempt + 1))
-                .retryOnException(retryable)
-                .build());
+        this.retryable = e -> !(e instanceof AfterReply) && ignored.stream().noneMatch(c -> c.isInstance(e));
+        this.sleeper = sleeper;
     }
 
     int maxAttempts() {
@@ -63,20 +69,20 @@ final class MessageRetry {
     }
 
     /**
-     * Runs {@code call} with retries; throws what the last try threw. The first try runs
-     * bare: the retry machinery (a context and its allocations) is paid only by a message that
-     * failed once, not by the millions that succeed.
+     * Runs {@code call} with retries; throws what the last try threw. A JVM error (not an
+     * {@code Exception}) is never retried. The first try costs nothing but the call.
      */
-    void run(CheckedRunnable call) throws Throwable {
-        try {
-            call.run();
-            return;
-        } catch (Exception e) {
-            if (maxAttempts == 1 || !retryable.test(e)) {
-                throw e;
+    void run(Attempt call) throws Exception {
+        for (int tries = 1; ; tries++) {
+            try {
+                call.run();
+                return;
+            } catch (Exception e) {
+                if (tries >= maxAttempts || !retryable.test(e)) {
+                    throw e;
+                }
             }
+            sleeper.sleep(backoff.apply(tries)); // the wait after try n: backoff * multiplier^(n-1), jittered, capped
         }
-        Thread.sleep(backoff.apply(1));
-        Retry.decorateCheckedRunnable(retryAfterFirst, call).run();
     }
 }
