@@ -60,10 +60,14 @@ public final class KafkaFixture implements BeforeAllCallback, TestWatcher {
         return backend.description();
     }
 
-    /** Creates a topic (replication 1) and waits until it exists. */
+    /** Creates a topic (replication 1) unless it exists, and waits until it does. */
     public void createTopic(String name, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                throw e;
+            }
         }
     }
 
