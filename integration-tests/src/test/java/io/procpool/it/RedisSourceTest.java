@@ -134,7 +134,7 @@ class RedisSourceTest {
         assertThat(r.lrange(key + ":dead:errors", 0, -1)).singleElement().asString().contains("IllegalStateException")
                 .contains("cannot process poison-1");
         List<String> tries = PoolProcess.recordLines(dir.resolve("poison/records"), "tries-");
-        assertThat(tries).extracting(t -> t.split(" ")[1]).as("attempt of each delivery").containsExactly("1", "2", "3");
+        assertThat(tries).extracting(t -> t.split(" ")[1]).as("attempt of each delivery").containsExactlyInAnyOrder("1", "2", "3");
         assertThat(tries).extracting(t -> t.split(" ")[0]).as("message.id() on each delivery").hasSize(3).containsOnly(
                 tries.get(0).split(" ")[0]);
         r.lpush(key, "flaky-1");
@@ -232,11 +232,13 @@ class RedisSourceTest {
     @Test
     void streamAnEntryThatKillsItsWorkerEveryTimeEndsInTheDeadLetters() throws Exception {
         pool("crash", 1, "source.mode: stream", "source.max_deliveries: 2", "restart_backoff: 100ms");
-        r.xadd(key, Map.of("body", "s1"));
-        r.xadd(key, Map.of("body", "crash-1"));
-        r.xadd(key, Map.of("body", "s2"));
-        Set<String> seen = awaitBodies(2, Duration.ofSeconds(60), dir.resolve("crash/records"));
-        assertThat(seen).containsExactlyInAnyOrder("s1", "s2");
+        // Read together, held together when the worker dies: each innocent one is taken back and acked
+        // before the next, so none counts the culprit's deaths.
+        for (String body : List.of("s1", "s2", "s3", "crash-1", "s4", "s5")) {
+            r.xadd(key, Map.of("body", body));
+        }
+        Set<String> seen = awaitBodies(5, Duration.ofSeconds(60), dir.resolve("crash/records"));
+        assertThat(seen).containsExactlyInAnyOrder("s1", "s2", "s3", "s4", "s5");
         assertSoleDeadEntry("crash-1", "without an ack");
         assertThat(r.xpending(key, "procpool").getCount()).as("nothing left pending").isZero();
     }

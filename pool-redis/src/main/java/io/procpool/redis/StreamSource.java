@@ -132,7 +132,7 @@ final class StreamSource implements WorkerSource {
                     List<StreamMessage<String, byte[]>> own = r.xreadgroup(consumer, XReadArgs.Builder.count(1),
                             XReadArgs.StreamOffset.from(s.key(), ownPendingAfter));
                     ownPendingAfter = own.isEmpty() ? null : own.getLast().getId();
-                    batch = screened(r, own); // an entry that took its worker down every time ends here
+                    batch = screened(r, own, true); // an entry that took its worker down every time ends here
                 } else if (System.nanoTime() >= nextClaim) {
                     nextClaim = System.nanoTime() + s.claimIdle().toNanos() / 2;
                     batch = claim(r, n);
@@ -163,7 +163,7 @@ final class StreamSource implements WorkerSource {
     }
 
     private List<StreamRequest> firstDeliveries(List<StreamMessage<String, byte[]>> messages) {
-        return messages.stream().map(m -> new StreamRequest(m, 1)).toList();
+        return messages.stream().map(m -> new StreamRequest(m, 1, false)).toList();
     }
 
 
@@ -171,7 +171,7 @@ final class StreamSource implements WorkerSource {
     private List<StreamRequest> claim(RedisCommands<String, byte[]> r, int n) {
         ClaimedMessages<String, byte[]> c = r.xautoclaim(s.key(),
                 XAutoClaimArgs.Builder.xautoclaim(consumer, s.claimIdle(), "0-0").count(n));
-        List<StreamRequest> keep = screened(r, c.getMessages());
+        List<StreamRequest> keep = screened(r, c.getMessages(), false);
         claimed.addAndGet(keep.size());
         return keep;
     }
@@ -180,7 +180,8 @@ final class StreamSource implements WorkerSource {
      * Entries delivered before (claimed, or this consumer's own after a restart), with their delivery
      * counts from the pending list; those delivered more than max_deliveries times are dead-lettered.
      */
-    private List<StreamRequest> screened(RedisCommands<String, byte[]> r, List<StreamMessage<String, byte[]>> messages) {
+    private List<StreamRequest> screened(RedisCommands<String, byte[]> r, List<StreamMessage<String, byte[]>> messages,
+                                         boolean takenBack) {
         List<StreamRequest> keep = new java.util.ArrayList<>();
         for (StreamMessage<String, byte[]> m : messages) {
             List<PendingMessage> p = r.xpending(s.key(), s.group(), Range.create(m.getId(), m.getId()), Limit.from(1));
@@ -191,7 +192,7 @@ final class StreamSource implements WorkerSource {
                 String error = stored != null ? text(stored) : "delivered " + (deliveries - 1) + " times without an ack";
                 deadLetter(r, m, error);
             } else {
-                keep.add(new StreamRequest(m, (int) deliveries));
+                keep.add(new StreamRequest(m, (int) deliveries, takenBack));
             }
         }
         return keep;
@@ -220,10 +221,17 @@ final class StreamSource implements WorkerSource {
     private final class StreamRequest implements Request {
         private final StreamMessage<String, byte[]> m;
         private final int attempt;
+        /**
+         * Taken back from this consumer's own pending entries, one at a time: its ack is awaited, since
+         * the next one taken back may kill the worker before a batched ack leaves, and this entry would
+         * then count that death too, and be dead-lettered with the culprit.
+         */
+        private final boolean takenBack;
 
-        StreamRequest(StreamMessage<String, byte[]> m, int attempt) {
+        StreamRequest(StreamMessage<String, byte[]> m, int attempt, boolean takenBack) {
             this.m = m;
             this.attempt = attempt;
+            this.takenBack = takenBack;
         }
 
         @Override
@@ -269,7 +277,15 @@ final class StreamSource implements WorkerSource {
 
         @Override
         public void done() {
-            acks.add(m.getId()); // the "redis-ack" thread sends them, many ids per XACK
+            if (takenBack) {
+                try {
+                    ackConnection.sync().xack(s.key(), s.group(), m.getId());
+                } catch (RedisException e) {
+                    log.warn("could not ack an entry taken back ({}); it will be delivered again", e.getMessage());
+                }
+            } else {
+                acks.add(m.getId()); // the "redis-ack" thread sends them, many ids per XACK
+            }
             if (attempt > 1) {
                 ackConnection.async().hdel(errorsKey(), m.getId());
             }
