@@ -43,7 +43,16 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private final TcpStats stats;
     private final RequestSink sink;
     private final String source;
+    /** Requests read and not finished, in order: their replies leave in this order. */
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    /**
+     * Requests read but not yet handed to the pool, because {@code max_pending_per_connection} are
+     * already there: one read can hold many small frames, all decoded at once, and turning off
+     * auto-read only stops the next read.
+     */
+    private final ArrayDeque<Pending> deferred = new ArrayDeque<>();
+    /** Requests handed to the pool and not finished. */
+    private int submitted;
     private Channel channel;
     private Framing.PartialFrame decoder;
     private long requests;
@@ -187,7 +196,12 @@ final class Connection extends ChannelInboundHandlerAdapter {
             if (pending.size() >= settings.maxPendingPerConnection()) {
                 channel.config().setAutoRead(false); // resumes when replies catch up
             }
-            sink.submit(p);
+            if (submitted < settings.maxPendingPerConnection()) {
+                submitted++;
+                sink.submit(p);
+            } else {
+                deferred.addLast(p);
+            }
         } finally {
             frame.release();
         }
@@ -224,6 +238,11 @@ final class Connection extends ChannelInboundHandlerAdapter {
             replied(p, (settings.errorPrefix() + error).getBytes(StandardCharsets.UTF_8));
         }
         p.finished = true;
+        submitted--;
+        while (!deferred.isEmpty() && submitted < settings.maxPendingPerConnection()) {
+            submitted++;
+            sink.submit(deferred.pollFirst());
+        }
         // Earlier requests' replies first: release every finished request at the head, and
         // what the next one already said.
         while (!pending.isEmpty() && pending.peekFirst().finished) {
