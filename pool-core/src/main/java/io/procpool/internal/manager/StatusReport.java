@@ -44,6 +44,7 @@ final class StatusReport {
             row.put("in_flight", w.inFlight);
             row.put("restarts", slot == null ? 0 : slot.restarts);
             row.put("rss_bytes", w.rssBytes >= 0 ? w.rssBytes : ProcessMemory.rssBytes(w.pid()));
+            row.put("max_requests", w.maxRequests);
             if (!w.sourceStats.isEmpty()) {
                 row.put("source", w.sourceStats);
                 sourceUnavailable |= "false".equals(w.sourceStats.get("available"));

@@ -324,7 +324,8 @@ public final class Supervisor {
             settings.put("pool.queue", config.queue().queue()); // what ctx.push may push to
         }
         settings.put("pool.id", poolId());
-        settings.put("worker.max_requests", Long.toString(maxRequestsWithJitter()));
+        w.maxRequests = maxRequestsWithJitter();
+        settings.put("worker.max_requests", Long.toString(w.maxRequests));
         settings.putAll(config.retry().asSettings());
         try {
             w.connection.send(FrameType.WELCOME, new Payloads.Welcome(settings).encode());

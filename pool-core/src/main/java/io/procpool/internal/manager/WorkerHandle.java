@@ -26,6 +26,8 @@ final class WorkerHandle {
     int inFlight;
     long busySinceMs;
     long rssBytes = -1;
+    /** Messages after which it asks to be recycled: max_requests plus its own jitter; 0 = never. */
+    long maxRequests;
     /** Counters of the source the worker runs itself, from its last heartbeat. */
     java.util.Map<String, String> sourceStats = java.util.Map.of();
 

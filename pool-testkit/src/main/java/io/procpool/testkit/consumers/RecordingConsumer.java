@@ -20,12 +20,16 @@ import java.nio.file.StandardOpenOption;
  * code 42); a body starting with {@code poison} throws every time
  * (each try is a line in {@code tries-<pid>.log}); a body starting with {@code headers} also writes
  * {@code <body> <headers, sorted>} to {@code headers-<pid>.log}; a body starting with {@code flaky}
- * throws the first time the record directory sees it, and succeeds after. {@code app.sleep_ms} (or {@code app.sleep_us}) makes each message take that long
+ * throws the first time the record directory sees it, and succeeds after; a body {@code grow:<MiB>} allocates that
+ * much memory and keeps it. {@code app.start_sleep_ms} makes {@code onStart} take that long. {@code app.sleep_ms}
+ * (or {@code app.sleep_us}) makes each message take that long
  * (uninterruptibly, like a consumer stuck in a slow call). One file per process, so workers
  * never share a writer.
  */
 public class RecordingConsumer implements Consumer {
 
+    /** What {@code grow:<MiB>} bodies allocated: kept, so that the worker's RSS stays up. */
+    private static final java.util.List<byte[]> GROWN = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Path dir;
     private long sleepMs;
     private long sleepMicros;
@@ -35,6 +39,7 @@ public class RecordingConsumer implements Consumer {
         dir = Path.of(ctx.config().get("app.record_dir"));
         sleepMs = Long.parseLong(ctx.config().getOrDefault("app.sleep_ms", "0"));
         sleepMicros = Long.parseLong(ctx.config().getOrDefault("app.sleep_us", "0"));
+        sleepUninterruptibly(Long.parseLong(ctx.config().getOrDefault("app.start_sleep_ms", "0")));
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("started-" + ctx.pid()), ctx.slot() + "\n");
         Files.writeString(dir.resolve("config-" + ctx.pid()), String.join("\n", new java.util.TreeSet<>(ctx.config().keySet())) + "\n");
@@ -60,6 +65,15 @@ public class RecordingConsumer implements Consumer {
         }
         if (body.startsWith("headers")) {
             append(dir.resolve("headers-" + ctx.pid() + ".log"), body + " " + new java.util.TreeMap<>(message.headers()) + "\n");
+        }
+        if (body.startsWith("grow:")) { // grow:<MiB> allocates that much and keeps it
+            for (int i = 0; i < Integer.parseInt(body.substring("grow:".length())); i++) {
+                byte[] mib = new byte[1 << 20];
+                for (int b = 0; b < mib.length; b += 4096) {
+                    mib[b] = 1; // touched, so resident
+                }
+                GROWN.add(mib);
+            }
         }
         if (body.startsWith("send:")) { // send:<slot>:<text> sends <text> to the worker of <slot>
             String[] parts = body.split(":", 3);

@@ -1,0 +1,158 @@
+package io.procpool.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.procpool.internal.control.ControlClient;
+import io.procpool.testkit.PoolProcess;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The supervision settings of the configuration reference: max_requests_jitter, max_memory, startup_timeout, aot_cache. */
+@Timeout(180)
+class SupervisionSettingsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void eachWorkerGetsItsOwnMaxRequestsWithinTheJitter() throws Exception {
+        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 4, "max_requests: 1000", "max_requests_jitter: 1000"))) {
+            Map<String, Object> s = pool.awaitReady(4, WAIT);
+            List<Long> limits = PoolProcess.workers(s).stream().map(w -> ((Number) w.get("max_requests")).longValue()).toList();
+            assertThat(limits).allSatisfy(l -> assertThat(l).isBetween(1000L, 2000L));
+            assertThat(limits.stream().distinct().count()).as("four workers, not one shared limit: " + limits).isGreaterThan(1);
+        }
+    }
+
+    @Test
+    void aWorkerAboveMaxMemoryIsRecycledAfterItsMessage() throws Exception {
+        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1, "max_memory: 200MiB"))) {
+            long first = PoolProcess.readyPids(pool.awaitReady(1, WAIT)).get(0);
+            pool.push(List.of("grow:300"));
+            Map<String, Object> s = pool.awaitStatus("a successor ready and the old worker gone",
+                    st -> PoolProcess.readyPids(st).size() == 1 && PoolProcess.readyPids(st).get(0) != first
+                            && PoolProcess.workers(st).size() == 1, WAIT);
+            assertThat(pool.log()).containsPattern("recycling worker 1 in slot 0 \\(pid " + first + "\\): RSS \\d+ MiB is over "
+                    + "max_memory 200 MiB");
+            assertThat(PoolProcess.queueStat(s, "acked")).as("its message finished first").isEqualTo(1);
+            assertThat(dir.resolve("records/stopped-" + first)).as("it stopped gracefully").exists();
+        }
+    }
+
+    @Test
+    void aWorkerNotReadyWithinStartupTimeoutIsKilledAndRestartedWithBackoff() throws Exception {
+        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1, "startup_timeout: 1s", "app.start_sleep_ms: 30000",
+                "restart_backoff: 200ms"))) {
+            pool.awaitStatus("the slow starter killed and the slot restarted", s -> pool.log()
+                    .contains("was not ready within startup_timeout 1s; killing it")
+                    && ((Number) PoolProcess.workers(s).get(0).get("restarts")).intValue() >= 1, WAIT);
+        }
+    }
+
+    @Test
+    void theAotCacheTrainedInOneRunIsUsedByTheWorkersOfTheNext() throws Exception {
+        Path lib = DocumentedConfigsTest.ROOT.resolve("examples/target/lib");
+        List<Path> jars = new ArrayList<>();
+        try (Stream<Path> files = Files.list(lib)) {
+            files.filter(p -> p.toString().endsWith(".jar")).forEach(jars::add);
+        }
+        try (Stream<Path> files = Files.list(lib.getParent())) {
+            files.filter(p -> p.getFileName().toString().matches("examples-.*\\.jar")).forEach(jars::add);
+        }
+        Files.writeString(dir.resolve("pool.yaml"), "consumer: io.procpool.examples.GreetingConsumer\nworkers: 1\n");
+        // a classpath of jars only, as bin/pool runs it: the JVM caches no directory
+        String classpath = String.join(":", jars.stream().map(Path::toString).toList());
+        List<String> start = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", classpath, "io.procpool.cli.PoolCli", "start", "-c",
+                dir.resolve("pool.yaml").toString());
+
+        try (Manager first = new Manager(start, dir.resolve("first.log"))) {
+            first.awaitStatus(s -> PoolProcess.readyCount(s) == 1);
+            assertThat(Files.readString(dir.resolve("first.log"))).contains("trains the AOT cache");
+            ControlClient.call(dir.resolve("run"), Map.of("command", "reload")); // the trainer exits: the JVM writes the cache
+            awaitTrue("the cache written", () -> aotFiles().size() == 1);
+            first.stop();
+        }
+        try (Manager second = new Manager(start, dir.resolve("second.log"))) {
+            Map<String, Object> s = second.awaitStatus(st -> PoolProcess.readyCount(st) == 1);
+            long worker = PoolProcess.readyPids(s).get(0);
+            String cmdline = new String(Files.readAllBytes(Path.of("/proc", Long.toString(worker), "cmdline")),
+                    StandardCharsets.UTF_8).replace('\0', ' ');
+            assertThat(cmdline).contains("-XX:AOTCache=" + aotFiles().get(0));
+            assertThat(Files.readString(dir.resolve("second.log"))).doesNotContain("trains the AOT cache");
+            second.stop();
+        }
+    }
+
+    private List<Path> aotFiles() throws IOException {
+        Path aot = dir.resolve("data/aot");
+        if (!Files.isDirectory(aot)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(aot)) {
+            return files.filter(p -> p.toString().endsWith(".aot")).toList();
+        }
+    }
+
+    private static void awaitTrue(String what, java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + WAIT + ": " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** A manager started with a command of the test's own; stopped, or killed with its workers, at the end. */
+    private final class Manager implements AutoCloseable {
+        private final Process process;
+
+        Manager(List<String> command, Path log) throws IOException {
+            process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+        }
+
+        Map<String, Object> awaitStatus(Predicate<Map<String, Object>> condition) throws Exception {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (System.nanoTime() < deadline) {
+                assertThat(process.isAlive()).as("the manager is running").isTrue();
+                try {
+                    Map<String, Object> s = ControlClient.call(dir.resolve("run"), Map.of("command", "status"));
+                    if (condition.test(s)) {
+                        return s;
+                    }
+                } catch (IOException e) {
+                    // not listening yet
+                }
+                Thread.sleep(50);
+            }
+            throw new AssertionError("the pool did not get there within " + WAIT);
+        }
+
+        void stop() throws Exception {
+            ControlClient.call(dir.resolve("run"), Map.of("command", "stop"));
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the manager stopped").isTrue();
+        }
+
+        @Override
+        public void close() {
+            process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+}
