@@ -47,12 +47,13 @@ class BuiltInQueueTest {
         return processedLine.substring(processedLine.lastIndexOf(' ') + 1);
     }
 
-    @Test
-    void aManagerKilledMidRunLosesNoMessageAfterItIsStartedAgain() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest(name = "durability {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"process", "power"})
+    void aManagerKilledMidRunLosesNoMessageAfterItIsStartedAgain(String durability) throws Exception {
         int n = 3000;
         Files.createDirectories(dir);
         Files.write(dir.resolve("messages.txt"), IntStream.range(0, n).mapToObj(i -> "m" + i).toList());
-        String yaml = Pools.recording(dir, 2, "app.sleep_ms: 2");
+        String yaml = Pools.recording(dir, 2, "app.sleep_ms: 2", "source: {type: queue, durability: " + durability + "}");
         try (PoolProcess first = PoolProcess.start(dir, yaml)) {
             first.awaitReady(2, WAIT);
             CliResult push = first.cli("push", "--file", dir.resolve("messages.txt").toString());
@@ -69,6 +70,27 @@ class BuiltInQueueTest {
             assertThat(bodies.stream().distinct().count()).as("distinct messages processed").isEqualTo(n);
             System.out.printf("manager kill: %d messages, %d processed twice%n", n, bodies.size() - n);
             assertThat(second.log()).contains("message(s) waiting");
+        }
+    }
+
+    @Test
+    void withDurabilityNoneMessagesSurviveAWorkerButNotTheManagerAndNothingIsWritten() throws Exception {
+        String yaml = Pools.recording(dir, 1, "app.sleep_ms: 300", "source: {type: queue, durability: none, prefetch: 2}");
+        try (PoolProcess first = PoolProcess.start(dir, yaml)) {
+            long worker = PoolProcess.readyPids(first.awaitReady(1, WAIT)).get(0);
+            first.push(IntStream.range(0, 10).mapToObj(i -> "n" + i).toList());
+            first.awaitInFlight(1, WAIT);
+            ProcessHandle.of(worker).orElseThrow().destroyForcibly();
+            first.awaitStatus("a new worker takes them", s -> queueStat(s, "acked") >= 3, WAIT);
+            first.process().destroyForcibly();
+            first.awaitExit(Duration.ofSeconds(10));
+        }
+        List<String> before = PoolProcess.processedLines(records());
+        assertThat(dir.resolve("data/queue.db")).as("durability none writes no database").doesNotExist();
+        try (PoolProcess second = PoolProcess.start(dir, yaml)) {
+            var s = second.awaitReady(1, WAIT);
+            assertThat(queueStat(s, "depth") + queueStat(s, "in_flight")).as("what the killed manager held is gone").isZero();
+            assertThat(PoolProcess.processedLines(records())).isEqualTo(before);
         }
     }
 
@@ -147,7 +169,8 @@ class BuiltInQueueTest {
 
     @Test
     void aFullQueueHoldsTheProducerBackThenRefusesAndDropsNothing() throws Exception {
-        String yaml = Pools.recording(dir, 1, "app.sleep_ms: 3000",
+        // 30 s a message: no room is made while the producer is held back, however slow the machine
+        String yaml = Pools.recording(dir, 1, "app.sleep_ms: 30000",
                 "source: {type: queue, max_length: 5, push_timeout: 1s, prefetch: 1}");
         try (PoolProcess pool = PoolProcess.start(dir, yaml)) {
             pool.awaitReady(1, WAIT);

@@ -255,6 +255,18 @@ public final class SqliteQueueStore implements QueueStore {
         });
     }
 
+    /**
+     * The writer's {@code PRAGMA synchronous}: 2 (FULL, every commit fsynced: {@code power}) or 1
+     * (NORMAL, in the OS once committed: {@code process}).
+     */
+    int synchronousLevel() {
+        return await(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
+                return rs.next() ? rs.getInt(1) : -1;
+            }
+        });
+    }
+
     /** Rows per multi-row INSERT: 7 parameters each, well under SQLite's parameter limit. */
     private static final int ROWS_PER_INSERT = 100;
 

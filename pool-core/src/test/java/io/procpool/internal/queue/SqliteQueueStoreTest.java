@@ -49,6 +49,16 @@ class SqliteQueueStoreTest {
     }
 
     @Test
+    void powerDurabilityFsyncsEveryCommitAndProcessDurabilityLeavesItToTheOs() {
+        try (SqliteQueueStore store = SqliteQueueStore.open(dir.resolve("power.db"), Durability.POWER)) {
+            assertThat(store.synchronousLevel()).as("PRAGMA synchronous FULL").isEqualTo(2);
+        }
+        try (SqliteQueueStore store = SqliteQueueStore.open(dir.resolve("process.db"), Durability.PROCESS)) {
+            assertThat(store.synchronousLevel()).as("PRAGMA synchronous NORMAL, in WAL mode").isEqualTo(1);
+        }
+    }
+
+    @Test
     void deadLettersAreKeptApartAndCanBeRequeued() {
         try (SqliteQueueStore store = SqliteQueueStore.open(dir.resolve("queue.db"), Durability.PROCESS)) {
             store.insert("q", messages(1, 3)).join();
