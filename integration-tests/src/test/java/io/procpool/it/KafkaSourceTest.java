@@ -200,6 +200,53 @@ class KafkaSourceTest {
         }
     }
 
+    @Test
+    void aTopicPatternSubscribesToEveryMatchingTopic() throws Exception {
+        String prefix = "rx" + System.nanoTime();
+        kafka.createTopic(prefix + "-a", 1);
+        kafka.createTopic(prefix + "-b", 1);
+        kafka.createTopic("other" + prefix, 1);
+        produce(prefix + "-a", List.of("a1", "a2"));
+        produce(prefix + "-b", List.of("b1"));
+        produce("other" + prefix, List.of("not-matched"));
+        try (PoolProcess pool = pool(prefix, 1, "source.topics: '" + prefix + "-.*'")) {
+            Set<String> seen = awaitProcessed(3, Duration.ofSeconds(60), dir.resolve("records"));
+            assertThat(seen).as(() -> "records processed" + diagnosis(pool)).containsExactlyInAnyOrder("a1", "a2", "b1");
+            assertThat(pool.log()).contains("topics pattern " + prefix + "-.*");
+        }
+    }
+
+    @Test
+    void aPoisonRecordOfAShareGroupGoesToTheDeadLetterTopicAndTheOthersFlow() throws Exception {
+        String topic = "sp" + System.nanoTime();
+        kafka.createTopic(topic, 1);
+        produce(topic, List.of("a", "poison-s", "b"));
+        try (PoolProcess pool = pool(topic, 2, "source.mode: share", "retry.max_attempts: 2", "retry.backoff: 10ms")) {
+            Set<String> seen = awaitProcessed(2, Duration.ofSeconds(60), dir.resolve("records"));
+            assertThat(seen).containsExactlyInAnyOrder("a", "b");
+            ConsumerRecord<String, String> dead = firstDeadLetter(topic + ".dlt");
+            assertThat(dead.value()).isEqualTo("poison-s");
+            assertThat(header(dead, "procpool.original.offset")).isEqualTo("1");
+            assertThat(header(dead, "procpool.attempts")).isEqualTo("2");
+            assertThat(header(dead, "procpool.error")).contains("cannot process poison-s");
+        }
+    }
+
+    private ConsumerRecord<String, String> firstDeadLetter(String dlt) {
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                "group.id", "dlt-reader-" + System.nanoTime(), "auto.offset.reset", "earliest"), new StringDeserializer(),
+                new StringDeserializer())) {
+            c.subscribe(List.of(dlt));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
+                    return r;
+                }
+            }
+        }
+        throw new AssertionError("no record in " + dlt + " within 30 s");
+    }
+
     private Set<String> uncheckedProcessed() {
         try {
             return processed(dir.resolve("records"));
