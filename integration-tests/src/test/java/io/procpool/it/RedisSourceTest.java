@@ -286,6 +286,43 @@ class RedisSourceTest {
         assertThat(trimmed).as("status counts the trimmed entries").isGreaterThan(0);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "mode {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"list", "stream"})
+    void aRedisServerKilledMidRunAndRestartedWithItsAppendOnlyFileLosesNoMessage(String mode) throws Exception {
+        int n = 3_000;
+        int port = FrameClient.freePort();
+        try (io.procpool.testkit.LocalRedis own = io.procpool.testkit.LocalRedis.start(port, true)) {
+            RedisClient ownClient = RedisClient.create(own.url());
+            try (StatefulRedisConnection<String, String> c = ownClient.connect()) {
+                for (int i = 0; i < n; i++) {
+                    if (mode.equals("list")) {
+                        c.async().lpush(key, "r" + i);
+                    } else {
+                        c.async().xadd(key, Map.of("body", "r" + i));
+                    }
+                }
+                c.sync().ping(); // after every write above
+            } finally {
+                ownClient.shutdown();
+            }
+            Path d = dir.resolve("restart");
+            PoolProcess pool = PoolProcess.start(d, Pools.yaml(RecordingConsumer.class.getName(), 2, d, "source.type: redis",
+                    "source.uri: '" + own.url() + "'", "source.key: " + key, "source.mode: " + mode,
+                    mode.equals("stream") ? "source.claim_idle: 2s" : "source.batch: 64", "app.sleep_us: 1000", "min_uptime: 0"));
+            pools.add(pool);
+            pool.awaitReady(2, Duration.ofSeconds(60));
+            awaitBodies(n / 4, Duration.ofSeconds(60), d.resolve("records"));
+            own.kill(); // SIGKILL mid-run: fetches and acks in flight are lost with it
+            pool.awaitStatus("the workers see it gone", st -> Boolean.FALSE.equals(PoolProcess.pool(st).get("source_available")),
+                    Duration.ofSeconds(30));
+            own.restart();
+            Set<String> seen = awaitBodies(n, Duration.ofSeconds(120), d.resolve("records"));
+            assertThat(seen).as(() -> "messages processed after the restart\n" + pool.log()).hasSize(n);
+            System.out.printf("redis %s: %d messages, redis-server SIGKILLed and restarted: %d processed more than once%n",
+                    mode, n, PoolProcess.processedLines(d.resolve("records")).size() - n);
+        }
+    }
+
     @Test
     void aPoolStartedBeforeRedisWaitsForItAndThenConsumes() throws Exception {
         int port;
@@ -337,8 +374,8 @@ class RedisSourceTest {
         }
         Set<String> seen = awaitBodies(400, Duration.ofSeconds(60), dir.resolve("kill/records"));
         assertThat(seen).hasSize(400);
-        Map<String, Object> status = pools.get(0).status();
-        assertThat(PoolProcess.pool(status)).containsEntry("source_available", true);
+        Map<String, Object> status = pools.get(0).awaitStatus("the source available again",
+                st -> Boolean.TRUE.equals(PoolProcess.pool(st).get("source_available")), Duration.ofSeconds(30));
         assertThat(PoolProcess.workers(status)).allSatisfy(w -> assertThat(w).containsKey("source"));
         assertSoleDeadEntry("poison-s", "cannot process poison-s");
     }

@@ -73,7 +73,7 @@ final class ListSource implements WorkerSource {
         processing = bytes(s.key() + ":processing:" + s.consumer(slot));
         idPrefix = s.consumer(slot) + "-" + Long.toString(System.currentTimeMillis(), 36) + "-";
         window = new Window(s.prefetch(), s.batch());
-        client = RedisClient.create(s.uri());
+        client = s.newClient();
         thread = reach.startReader("redis-list", this::connect, this::closeConnections, () -> stopping, () -> fetchLoop(sink));
     }
 

@@ -79,6 +79,18 @@ record RedisSettings(String uri, boolean stream, String key, String group, Strin
         throw new SourceConfigException(key, "must be an integer from " + min + " to " + max, v);
     }
 
+    /**
+     * A client for {@link #uri}. A command given while the connection is down fails at once instead of
+     * waiting (lettuce's default keeps it for the reconnect, up to its 60 s timeout): the fetch loop then
+     * backs off and the worker's status shows Redis unavailable, and a lost ack is a redelivery later.
+     */
+    io.lettuce.core.RedisClient newClient() {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(uri);
+        client.setOptions(io.lettuce.core.ClientOptions.builder()
+                .disconnectedBehavior(io.lettuce.core.ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+        return client;
+    }
+
     /** This worker's name in the pool's shared structures. */
     String consumer(int slot) {
         return poolId + "-" + slot;

@@ -78,7 +78,7 @@ final class StreamSource implements WorkerSource {
 
     @Override
     public void start(RequestSink sink, int slot) {
-        client = RedisClient.create(s.uri());
+        client = s.newClient();
         consumer = Consumer.from(s.group(), s.consumer(slot));
         window = new Window(s.prefetch(), s.batch());
         thread = reach.startReader("redis-stream", this::connect, this::closeConnections, () -> stopping, () -> readLoop(sink));

@@ -89,12 +89,11 @@ public final class RedisFixture implements BeforeAllCallback, TestWatcher {
     /**
      * A redis-server of the caller's own on 127.0.0.1:{@code port}, started now (with no data) and
      * ended by its pid on close: for a test in which Redis comes up after a pool, or goes away.
-     * Needs {@code redis-server} on PATH; fails with a message saying so otherwise.
+     * Needs {@code redis-server} on PATH; fails with a message saying so otherwise. {@link LocalRedis}
+     * does more: kill it and start it again.
      */
     public static AutoCloseable startLocal(int port) throws IOException, InterruptedException {
-        Path binary = Executables.find("redis-server").orElseThrow(() -> new IllegalStateException(
-                "no redis-server on PATH: install it (apt-get install redis-server)"));
-        return local(binary, port);
+        return LocalRedis.start(port, false);
     }
 
     private static LocalServer local(Path binary, int port) throws IOException, InterruptedException {
