@@ -201,6 +201,37 @@ class KafkaSourceTest {
     }
 
     @Test
+    void aBrokerStoppedAndRestartedMidRunLosesNoRecord() throws Exception {
+        int n = 20_000;
+        try (io.procpool.testkit.LocalKafka own = io.procpool.testkit.LocalKafka.start(Map.of())) {
+            String topic = "restart" + System.nanoTime();
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                    Map.of("bootstrap.servers", own.bootstrapServers()))) {
+                admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 3, (short) 1))).all()
+                        .get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of("bootstrap.servers", own.bootstrapServers(),
+                    "acks", "all", "linger.ms", "5"), new StringSerializer(), new StringSerializer())) {
+                for (int i = 0; i < n; i++) {
+                    p.send(new ProducerRecord<>(topic, "b" + i, "b" + i));
+                }
+                p.flush();
+            }
+            PoolProcess pool = start(dir, 2, "source.type: kafka", "source.bootstrap: '" + own.bootstrapServers() + "'",
+                    "source.topics: " + topic, "source.group: g-" + topic, "app.sleep_us: 300", "min_uptime: 0");
+            try (pool) {
+                awaitProcessed(n / 4, Duration.ofSeconds(60), dir.resolve("records"));
+                own.stop(); // consumers lose their broker mid-run: polls and commits fail until it is back
+                own.restart();
+                Set<String> seen = awaitProcessed(n, Duration.ofSeconds(150), dir.resolve("records"));
+                assertThat(seen).as(() -> "records processed after the broker's restart" + diagnosis(pool)).hasSize(n);
+                System.out.printf("kafka: %d records, broker stopped and restarted mid-run: %d processed more than once%n", n,
+                        PoolProcess.processedLines(dir.resolve("records")).size() - n);
+            }
+        }
+    }
+
+    @Test
     void aTopicPatternSubscribesToEveryMatchingTopic() throws Exception {
         String prefix = "rx" + System.nanoTime();
         kafka.createTopic(prefix + "-a", 1);

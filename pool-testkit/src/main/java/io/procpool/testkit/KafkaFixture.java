@@ -1,16 +1,13 @@
 package io.procpool.testkit;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -136,51 +133,10 @@ public final class KafkaFixture implements BeforeAllCallback, TestWatcher {
         }
     }
 
-    /** A single-node KRaft broker (broker and controller in one JVM), started in about 3 s. */
+    /** The local broker of {@link LocalKafka}. */
     private static Backend localBroker(Map<String, String> overrides) throws IOException, InterruptedException {
-        int port = LocalServer.freePort();
-        int controller = LocalServer.freePort();
-        Path dir = LocalServer.workDir("kafka");
-        Path props = dir.resolve("server.properties");
-        Map<String, String> server = new java.util.LinkedHashMap<>();
-        for (String line : List.of(
-                "process.roles=broker,controller",
-                "node.id=1",
-                "controller.quorum.voters=1@127.0.0.1:" + controller,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
-                "controller.listener.names=CONTROLLER",
-                "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-                "offsets.topic.replication.factor=1",
-                "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1",
-                "share.coordinator.state.topic.replication.factor=1",
-                "share.coordinator.state.topic.min.isr=1",
-                "group.initial.rebalance.delay.ms=0",
-                // lets a test give a share group short record locks (a killed member's records come back sooner)
-                "group.share.min.record.lock.duration.ms=1000",
-                "num.partitions=1",
-                "log.dirs=" + dir.resolve("data"))) {
-            server.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
-        }
-        server.putAll(overrides);
-        StringBuilder text = new StringBuilder();
-        server.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
-        Files.writeString(props, text);
-        String java = ProcessHandle.current().info().command().orElse("java");
-        String cp = System.getProperty("java.class.path");
-        Path log = dir.resolve("kafka.log");
-        Process format = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", cp, "kafka.tools.StorageTool", "format",
-                "-t", Uuid.randomUuid().toString(), "-c", props.toString()).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("format.log").toFile())).start();
-        if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
-            format.destroyForcibly();
-            throw new IOException("formatting its storage failed; see " + dir.resolve("format.log"));
-        }
-        LocalServer broker = LocalServer.start("kafka broker", List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-cp", cp,
-                "kafka.Kafka", props.toString()), dir, log, "Kafka Server started", Duration.ofSeconds(90));
-        return new Backend("127.0.0.1:" + port, "local KRaft broker from kafka_2.13 jars on 127.0.0.1:" + port
-                + ", no Docker; log " + log, broker, log, null);
+        LocalKafka kafka = LocalKafka.start(overrides);
+        return new Backend(kafka.bootstrapServers(), "local KRaft broker from kafka_2.13 jars on " + kafka.bootstrapServers()
+                + ", no Docker; log " + kafka.log(), kafka, kafka.log(), null);
     }
 }
