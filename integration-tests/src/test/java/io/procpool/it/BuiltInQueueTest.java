@@ -103,7 +103,9 @@ class BuiltInQueueTest {
             pool.push(List.of("poison-1"));
             pool.push(IntStream.range(0, 20).mapToObj(i -> "ok-" + i).toList());
             pool.awaitStatus("20 acked and 1 dead", s -> queueStat(s, "acked") == 20 && queueStat(s, "dead") == 1, WAIT);
-            assertThat(PoolProcess.recordLines(records(), "tries-")).as("2 deliveries of 2 tries each").hasSize(4);
+            List<String> tries = PoolProcess.recordLines(records(), "tries-");
+            assertThat(tries).as("2 deliveries of 2 tries each").hasSize(4);
+            assertThat(tries.stream().map(t -> t.split(" ")[0]).distinct()).as("message.id() of every delivery").hasSize(1);
 
             CliResult peek = pool.cli("queue", "peek", "--dead");
             assertThat(peek.exitCode()).as(peek.output()).isZero();

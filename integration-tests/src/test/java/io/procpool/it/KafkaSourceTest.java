@@ -119,6 +119,7 @@ class KafkaSourceTest {
             System.out.printf("kafka: %d records on 6 partitions, 3 workers, one SIGKILLed: %d processed more than once%n", n,
                     lines.size() - distinct.size());
             assertThat(distinct).as(() -> "records processed" + diagnosis(pool)).hasSize(n);
+            assertSameIdOnEveryDelivery(lines);
         }
     }
 
@@ -278,6 +279,16 @@ class KafkaSourceTest {
         throw new AssertionError("no record in " + dlt + " within 30 s");
     }
 
+    /** A record processed twice (redelivered after a kill) had the same {@code message.id()} both times. */
+    private static void assertSameIdOnEveryDelivery(List<String> processedLines) {
+        Map<String, Set<String>> idsByBody = new java.util.HashMap<>();
+        for (String l : processedLines) {
+            String[] f = l.split(" ");
+            idsByBody.computeIfAbsent(f[f.length - 1], b -> new HashSet<>()).add(f[2]);
+        }
+        assertThat(idsByBody.values()).as("message.id() of each record on every delivery").allSatisfy(ids -> assertThat(ids).hasSize(1));
+    }
+
     private Set<String> uncheckedProcessed() {
         try {
             return processed(dir.resolve("records"));
@@ -392,6 +403,7 @@ class KafkaSourceTest {
             ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly); // its acquired records are locked to it
             Set<String> seen = awaitProcessed(n, Duration.ofSeconds(150), dir.resolve("records"));
             assertThat(seen).as(() -> "records processed after a share member was killed" + diagnosis(pool)).hasSize(n);
+            assertSameIdOnEveryDelivery(PoolProcess.processedLines(dir.resolve("records")));
         }
     }
 

@@ -378,6 +378,9 @@ class RedisSourceTest {
                 st -> Boolean.TRUE.equals(PoolProcess.pool(st).get("source_available")), Duration.ofSeconds(30));
         assertThat(PoolProcess.workers(status)).allSatisfy(w -> assertThat(w).containsKey("source"));
         assertSoleDeadEntry("poison-s", "cannot process poison-s");
+        List<String> tries = PoolProcess.recordLines(dir.resolve("kill/records"), "tries-");
+        assertThat(tries).as("max_deliveries deliveries").hasSize(2);
+        assertThat(tries.stream().map(t -> t.split(" ")[0]).distinct()).as("the entry id on every delivery").hasSize(1);
     }
 
     /** Waits up to a minute for an entry in the dead-letter stream; it must be the only one, with this body and error. */
