@@ -1,0 +1,117 @@
+package io.procpool.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.procpool.testkit.PoolProcess;
+import io.procpool.testkit.PoolProcess.CliResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Steps 2 to 5 of the README's five-minute tour, through {@code bin/pool} itself (which finds its own
+ * JDK, whatever {@code java} the PATH has) on the demo pool's configuration: start, the four ways to
+ * push, the text status, a killed worker coming back, scale, reload, reload --config and stop.
+ */
+@Timeout(180)
+class TourTest {
+
+    private static final Path POOL = DocumentedConfigsTest.ROOT.resolve("bin/pool");
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    private CliResult pool(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(POOL.toString()));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("-c", dir.resolve("pool.yaml").toString()));
+        return PoolProcess.run(cmd, dir);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> awaitStatus(String what, Predicate<Map<String, Object>> condition) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        Map<String, Object> last = null;
+        while (System.nanoTime() < deadline) {
+            CliResult r = pool("status", "--json");
+            if (r.exitCode() == 0) {
+                last = new ObjectMapper().readValue(r.output(), Map.class);
+                if (condition.test(last)) {
+                    return last;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("not within " + WAIT + ": " + what + "; last status " + last);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static long acked(Map<String, Object> status) {
+        return ((Number) ((Map<String, Object>) PoolProcess.pool(status).get("queue")).get("acked")).longValue();
+    }
+
+    @Test
+    void theToursCommandsDoWhatItSays() throws Exception {
+        Files.copy(DocumentedConfigsTest.ROOT.resolve("examples/demo/pool.yaml"), dir.resolve("pool.yaml"));
+        Files.write(dir.resolve("orders.txt"), List.of("order-1", "order-2", "order-3"));
+        CliResult start = pool("start", "--daemon");
+        long manager = -1;
+        try {
+            assertThat(start.exitCode()).as(start.output()).isZero();
+            assertThat(start.output()).contains("pool started in the background").contains("4 worker(s) ready");
+            manager = Long.parseLong(Files.readString(dir.resolve("run/pool.pid")).trim());
+
+            assertThat(pool("push", "world", "again").output()).contains("pushed 2 message(s) to queue default");
+            CliResult stdin = PoolProcess.run(List.of("sh", "-c", "seq 1 1000 | " + POOL + " push -c " + dir.resolve("pool.yaml")
+                    + " -"), dir);
+            assertThat(stdin.output()).contains("pushed 1000 message(s)");
+            assertThat(pool("push", "--file", "orders.txt").output()).contains("pushed 3 message(s)");
+            assertThat(pool("push", "--delay", "30s", "call back").output()).contains("pushed 1 message(s)");
+            awaitStatus("1005 acked", s -> acked(s) == 1005);
+            String log = Files.readString(dir.resolve("run/pool.log"));
+            assertThat(log).containsPattern("\\[worker-\\d] .* INFO hello, world \\(message 1, attempt 1\\)")
+                    .containsPattern("\\[manager] .* INFO spawned worker 1 in slot 0 \\(pid \\d+\\)");
+
+            String status = pool("status").output();
+            assertThat(status).containsPattern("pool " + manager + " +RUNNING +consumer io.procpool.examples.GreetingConsumer +"
+                    + "source queue").contains("workers 4/4 ready").contains("queue default (process): depth 0, delayed 1")
+                    .containsPattern("SLOT +PID +STATE +UPTIME +PROCESSED +FAILED +RESTARTS +RSS");
+
+            Map<String, Object> before = awaitStatus("4 ready", s -> PoolProcess.readyCount(s) == 4);
+            long victim = PoolProcess.readyPids(before).get(1);
+            ProcessHandle.of(victim).orElseThrow().destroyForcibly(); // kill -9 <pid>
+            awaitStatus("its slot back with RESTARTS 1", s -> PoolProcess.readyCount(s) == 4 && PoolProcess.workers(s).stream()
+                    .anyMatch(w -> ((Number) w.get("restarts")).intValue() == 1 && ((Number) w.get("pid")).longValue() != victim));
+
+            assertThat(pool("scale", "6").exitCode()).isZero();
+            Map<String, Object> six = awaitStatus("6 ready", s -> PoolProcess.readyCount(s) == 6);
+            assertThat(pool("reload").output()).contains("reloading");
+            awaitStatus("every worker replaced", s -> PoolProcess.readyCount(s) == 6
+                    && PoolProcess.readyPids(s).stream().noneMatch(PoolProcess.readyPids(six)::contains));
+            CliResult reread = pool("reload", "--config");
+            assertThat(reread.output()).contains("reloading with the reread configuration");
+            awaitStatus("back to the file's 4 workers", s -> PoolProcess.readyCount(s) == 4 && PoolProcess.workers(s).size() == 4);
+
+            CliResult stop = pool("stop");
+            assertThat(stop.exitCode()).as(stop.output()).isZero();
+            assertThat(stop.output()).contains("pool stopped");
+            assertThat(PoolProcess.isRunning(manager)).isFalse();
+        } finally {
+            if (manager > 0) {
+                ProcessHandle.of(manager).ifPresent(h -> {
+                    h.descendants().forEach(ProcessHandle::destroyForcibly);
+                    h.destroyForcibly();
+                });
+            }
+        }
+    }
+}
