@@ -233,6 +233,23 @@ class KafkaSourceTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aSlowConsumerWithAFullWindowKeepsPollingAndStaysInTheGroup() throws Exception {
+        int n = 30;
+        String topic = loadedTopic("slow", 1, "z", n);
+        // 30 records of 300 ms each take 9 s, three times max.poll.interval.ms: a member that stopped
+        // polling while its window is full would be put out of the group and its records handed out again.
+        try (PoolProcess pool = pool(topic, 1, "app.sleep_ms: 300", "source.prefetch: 10",
+                "source.consumer.max.poll.interval.ms: 3000")) {
+            Set<String> seen = awaitProcessed(n, Duration.ofSeconds(60), dir.resolve("records"));
+            assertThat(seen).hasSize(n);
+            assertThat(PoolProcess.processedLines(dir.resolve("records"))).as("no record handed out twice").hasSize(n);
+            Map<String, Object> source = (Map<String, Object>) PoolProcess.workers(pool.status()).get(0).get("source");
+            assertThat(String.valueOf(source.get("consumer_restarts"))).isEqualTo("0");
+        }
+    }
+
+    @Test
     void aTopicPatternSubscribesToEveryMatchingTopic() throws Exception {
         String prefix = "rx" + System.nanoTime();
         kafka.createTopic(prefix + "-a", 1);
@@ -404,6 +421,8 @@ class KafkaSourceTest {
             Set<String> seen = awaitProcessed(n, Duration.ofSeconds(150), dir.resolve("records"));
             assertThat(seen).as(() -> "records processed after a share member was killed" + diagnosis(pool)).hasSize(n);
             assertSameIdOnEveryDelivery(PoolProcess.processedLines(dir.resolve("records")));
+            assertThat(PoolProcess.processedLines(dir.resolve("records"))).as("records the killed member held came back "
+                    + "with the broker's delivery count raised").anyMatch(l -> Integer.parseInt(l.split(" ")[3]) >= 2);
         }
     }
 

@@ -107,6 +107,29 @@ class RedisSourceTest {
     }
 
     @Test
+    void listAPoolStartedAgainOnItsRunDirectoryTakesBackWhatTheKilledOneHeld() throws Exception {
+        PoolProcess first = pool("again", 1, "app.sleep_ms: 300", "source.prefetch: 4", "source.batch: 4");
+        for (int i = 0; i < 6; i++) {
+            r.lpush(key, "h" + i);
+        }
+        List<Long> workers = PoolProcess.readyPids(first.awaitInFlight(1, Duration.ofSeconds(30)));
+        first.process().destroyForcibly(); // the manager, and with it its worker, mid-message
+        first.awaitExit(Duration.ofSeconds(10));
+        Path d = dir.resolve("again");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (workers.stream().anyMatch(PoolProcess::isRunning) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(r.keys(key + ":processing:*")).as("the killed pool's processing list").hasSize(1);
+        PoolProcess second = PoolProcess.start(d, java.nio.file.Files.readString(d.resolve("pool.yaml")));
+        pools.add(second);
+        second.awaitReady(1, Duration.ofSeconds(60));
+        Set<String> seen = awaitBodies(6, Duration.ofSeconds(60), d.resolve("records"));
+        assertThat(seen).containsExactlyInAnyOrder("h0", "h1", "h2", "h3", "h4", "h5");
+        assertThat(second.log()).containsPattern("taking back [1-4] message\\(s\\) that this slot's previous worker held");
+    }
+
+    @Test
     void listAMessageThatKillsItsWorkerEveryTimeEndsInTheDeadLettersAloneTheOthersAreProcessed() throws Exception {
         pool("crash", 1, "source.max_deliveries: 2", "restart_backoff: 100ms", "source.prefetch: 8", "source.batch: 8");
         r.lpush(key, "a", "b", "crash-1", "c", "d"); // fetched together, held together when the worker dies
