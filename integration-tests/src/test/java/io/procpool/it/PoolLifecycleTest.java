@@ -37,6 +37,9 @@ class PoolLifecycleTest {
             assertThat(rows).extracting(w -> w.get("slot")).containsExactly(0, 1, 2, 3);
             assertThat(new HashSet<>(readyPids(status))).hasSize(4).doesNotContain(pool.pid());
             assertThat(PoolProcess.pool(status)).containsEntry("workers_ready", 4).containsEntry("source", "queue");
+            assertThat(pool.log()).as("workers' stdout and stderr, tagged by slot")
+                    .contains("[worker-3] recording consumer of slot 3 started")
+                    .contains("[worker-3] recording consumer of slot 3 writes to stderr too");
         }
     }
 

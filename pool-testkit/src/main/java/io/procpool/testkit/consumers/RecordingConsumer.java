@@ -42,6 +42,8 @@ public class RecordingConsumer implements Consumer {
         sleepUninterruptibly(Long.parseLong(ctx.config().getOrDefault("app.start_sleep_ms", "0")));
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("started-" + ctx.pid()), ctx.slot() + "\n");
+        System.out.println("recording consumer of slot " + ctx.slot() + " started"); // stdout, which the manager tags
+        System.err.println("recording consumer of slot " + ctx.slot() + " writes to stderr too");
         Files.writeString(dir.resolve("config-" + ctx.pid()), String.join("\n", new java.util.TreeSet<>(ctx.config().keySet())) + "\n");
     }
 
