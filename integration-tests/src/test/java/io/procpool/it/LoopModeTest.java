@@ -36,6 +36,18 @@ class LoopModeTest {
         }
     }
 
+    @Test
+    void aLoopThatThrowsEndsItsWorkerWithExitCode8AndTheSlotIsRestarted() throws Exception {
+        String yaml = Pools.yaml(PingLoopConsumer.class.getName(), 1, dir, "source: {type: none}", "app.loops: 2",
+                "app.fail: true", "restart_backoff: 100ms");
+        try (PoolProcess pool = PoolProcess.start(dir, yaml)) {
+            pool.awaitStatus("the worker exited with code 8 and its slot restarted", s -> pool.log()
+                    .contains("worker 1 in slot 0") && pool.log().contains("consumer run() threw")
+                    && ((Number) PoolProcess.workers(s).get(0).get("restarts")).intValue() >= 1, Duration.ofSeconds(30));
+            assertThat(pool.log()).contains("the loop failed, as app.fail asks");
+        }
+    }
+
     private static List<String> received(Path records) throws Exception {
         try (Stream<Path> files = Files.list(records)) {
             return files.filter(p -> p.getFileName().toString().startsWith("received-"))

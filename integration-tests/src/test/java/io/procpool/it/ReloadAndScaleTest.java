@@ -100,6 +100,20 @@ class ReloadAndScaleTest {
     }
 
     @Test
+    void aReloadToAConsumerClassThatCannotBeLoadedIsRefused() throws Exception {
+        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1))) {
+            Set<Long> before = new HashSet<>(readyPids(pool.awaitReady(1, WAIT)));
+            java.nio.file.Files.writeString(dir.resolve("pool.yaml"), Pools.yaml("com.acme.Missing", 1, dir));
+            PoolProcess.CliResult r = pool.cli("reload", "--config");
+            assertThat(r.exitCode()).as(r.output()).isNotZero();
+            assertThat(r.output()).contains("consumer").contains("\"com.acme.Missing\"").contains("class not found");
+            var s = pool.status();
+            assertThat(pool(s).get("state")).isEqualTo("RUNNING");
+            assertThat(new HashSet<>(readyPids(s))).isEqualTo(before);
+        }
+    }
+
+    @Test
     void aReloadAppliesTheRestartBackoff() throws Exception {
         String slow = Pools.recording(dir, 1, "min_uptime: 60s", "restart_backoff: 30s", "restart_max_backoff: 30s");
         try (PoolProcess pool = PoolProcess.start(dir, slow)) {

@@ -81,7 +81,7 @@ public final class Manager {
             }
             WorkerFeed feed = dispatcher != null ? dispatcher : WorkerFeed.NONE;
             Supervisor s = new Supervisor(config, new JvmWorkerLauncher(out, err, entry), feed, dispatcher, Clock.systemUTC(),
-                    listeners, reloader);
+                    listeners, checkedReloader());
             ManagerSource source = managerSource(config);
             if (source != null) {
                 closer.add(source);
@@ -137,6 +137,20 @@ public final class Manager {
                 }
             }
         }
+    }
+
+    /**
+     * Rereads the configuration for a reload, and checks its consumer class as a start does: a reload
+     * to a class that cannot be loaded is refused, instead of putting every new worker in a crash loop.
+     */
+    private Supplier<PoolConfig> checkedReloader() {
+        return () -> {
+            PoolConfig next = reloader.get();
+            if (entry.loadsConsumerByName()) {
+                ConsumerClassCheck.verify(next);
+            }
+            return next;
+        };
     }
 
     /** The manager's instance of a manager-run source (TCP in process mode), or null. */

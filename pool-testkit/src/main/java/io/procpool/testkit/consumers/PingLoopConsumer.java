@@ -10,7 +10,8 @@ import java.nio.file.Path;
  * A loop-mode test consumer (source {@code none}): slot 0 sends "ping N" to slot 1 every 50 ms
  * with {@code ctx.send}; every slot records what it receives in
  * {@code <app.record_dir>/received-<pid>.log}. The loop returns after {@code app.loops}
- * rounds (default: until stopped), so the worker exits and is replaced.
+ * rounds (default: until stopped), so the worker exits and is replaced; with {@code app.fail: true} it throws
+ * then instead of returning.
  */
 public class PingLoopConsumer implements Consumer {
 
@@ -22,6 +23,9 @@ public class PingLoopConsumer implements Consumer {
                 ctx.send(1, ("ping " + i).getBytes(StandardCharsets.UTF_8));
             }
             Thread.sleep(50);
+        }
+        if (Boolean.parseBoolean(ctx.config().getOrDefault("app.fail", "false")) && !ctx.isStopping()) {
+            throw new IllegalStateException("the loop failed, as app.fail asks");
         }
     }
 
