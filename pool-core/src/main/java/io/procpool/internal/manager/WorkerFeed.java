@@ -13,7 +13,10 @@ import java.util.List;
 interface WorkerFeed {
 
     /** The feed of a pool whose workers run their own source (Redis, Kafka, TCP base mode) or loop: nothing to feed. */
-    WorkerFeed NONE = new WorkerFeed() {
+    WorkerFeed NONE = new Idle();
+
+    /** A feed that does nothing; tests override what they need. */
+    class Idle implements WorkerFeed {
         @Override
         public void attach(long workerId, int slot, IpcConnection connection) {}
 
@@ -28,7 +31,7 @@ interface WorkerFeed {
 
         @Override
         public void stopIntake() {}
-    };
+    }
 
     /** A READY worker starts receiving messages. Supervisor thread. */
     void attach(long workerId, int slot, IpcConnection connection);

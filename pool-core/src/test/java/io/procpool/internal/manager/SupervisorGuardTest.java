@@ -6,7 +6,6 @@ import io.procpool.internal.ExitCode;
 import io.procpool.internal.config.ConfigLoader;
 import io.procpool.internal.config.PoolConfig;
 import io.procpool.internal.ipc.IpcConnection;
-import io.procpool.internal.ipc.Payloads.Outcome;
 import io.procpool.internal.manager.SupervisorTest.FakeWorker;
 import io.procpool.internal.manager.SupervisorTest.TestClock;
 import java.time.Duration;
@@ -26,23 +25,11 @@ class SupervisorGuardTest {
     private final List<FakeWorker> launched = new CopyOnWriteArrayList<>();
 
     /** A feed whose attach fails, as a bug in a handler would. */
-    private static final WorkerFeed BROKEN = new WorkerFeed() {
+    private static final WorkerFeed BROKEN = new WorkerFeed.Idle() {
         @Override
         public void attach(long workerId, int slot, IpcConnection connection) {
             throw new IllegalStateException("a bug in attach");
         }
-
-        @Override
-        public void pause(long workerId) {}
-
-        @Override
-        public void detach(long workerId, String why, boolean messageFault) {}
-
-        @Override
-        public void settle(long workerId, List<Outcome> outcomes) {}
-
-        @Override
-        public void stopIntake() {}
     };
 
     @Test
