@@ -78,6 +78,7 @@ class DocumentedConfigsTest {
     @Test
     void aYamlListUnderSourceReachesTheSourceAsAList() {
         PoolConfig config = ConfigLoader.load(ROOT.resolve("examples/kafka-source/pool.yaml"), Map.of(), Map.of());
-        assertThat(config.source()).containsEntry("topics", "[orders]");
+        assertThat(config.sourceSettings().list("topics")).containsExactly("orders");
+        assertThat(config.source().toString()).as("the Kafka source's typed settings").contains("topics=[orders]");
     }
 }

@@ -112,9 +112,9 @@ class DocumentedDefaultsTest {
 
     /** An adapter's settings record parsed from {@code source.*} keys (its package-private {@code from}). */
     private static Object settings(String className, Map<String, String> source) throws Exception {
-        Method from = Class.forName(className).getDeclaredMethod("from", Map.class);
+        Method from = Class.forName(className).getDeclaredMethod("from", io.procpool.spi.SourceSettings.class);
         from.setAccessible(true);
-        return from.invoke(null, new HashMap<>(source));
+        return from.invoke(null, io.procpool.spi.SourceSettings.of(source));
     }
 
     /** Every component of the two records is equal (arrays by content), but those named. */

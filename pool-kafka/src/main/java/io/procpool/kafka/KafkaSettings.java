@@ -1,17 +1,21 @@
 package io.procpool.kafka;
 
 import io.procpool.spi.SourceConfigException;
-import java.util.Arrays;
+import io.procpool.spi.SourceDefinition;
+import io.procpool.spi.SourceSettings;
+import io.procpool.spi.WorkerSource;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * The {@code source.*} settings of a Kafka source, validated with the key named on error;
- * {@code source.consumer.*} pass straight to the KafkaConsumer, {@code source.producer.*} to the dead-letter
- * producer (which also takes the consumer's security settings). Immutable.
+ * The {@code source.*} settings of a Kafka source, validated with the key named on error, and the
+ * source they define (each worker runs its own member); {@code source.consumer.*} pass straight to the
+ * KafkaConsumer, {@code source.producer.*} to the dead-letter producer (which also takes the consumer's
+ * security settings). Immutable.
  *
  * @param topicPattern set when {@code topics} is one regular expression (it holds a character no topic
  *     name may: anything but letters, digits, '.', '_' and '-'); then {@code topics} is empty
@@ -21,7 +25,9 @@ import java.util.regex.PatternSyntaxException;
  */
 record KafkaSettings(String bootstrap, List<String> topics, Pattern topicPattern, String group, boolean share,
                      String startAt, String dltSuffix, int prefetch, Map<String, String> consumerProperties,
-                     Map<String, String> producerProperties) {
+                     Map<String, String> producerProperties) implements SourceDefinition {
+
+    private static final Set<String> KEYS = Set.of("bootstrap", "topics", "group", "mode", "start_at", "dlt_suffix", "prefetch");
 
     /** Consumer settings a KafkaShareConsumer refuses: the broker, not the member, decides these in a share group. */
     private static final List<String> NOT_FOR_SHARE = List.of("auto.offset.reset", "enable.auto.commit", "group.instance.id",
@@ -47,97 +53,70 @@ record KafkaSettings(String bootstrap, List<String> topics, Pattern topicPattern
     /** Consumer settings of how to reach the brokers, which the dead-letter producer needs as well. */
     private static final List<String> CONNECTION_PREFIXES = List.of("security.", "sasl.", "ssl.", "client.dns.lookup");
 
+    @Override
+    public Placement placement() {
+        return Placement.WORKERS;
+    }
+
+    @Override
+    public WorkerSource workerSource(String poolId) {
+        return share ? new ShareSource(this) : new GroupSource(this);
+    }
+
     /** What the consumer subscribes to, for log lines. */
     String subscription() {
         return topicPattern != null ? "pattern " + topicPattern : topics.toString();
     }
 
-    static KafkaSettings from(Map<String, String> s) throws SourceConfigException {
-        for (String k : s.keySet()) {
-            if (!List.of("type", "bootstrap", "topics", "group", "mode", "start_at", "dlt_suffix", "prefetch").contains(k)
-                    && !k.startsWith("consumer.") && !k.startsWith("producer.")) {
-                throw new SourceConfigException(k, "unknown key for source type kafka (known: bootstrap, topics, group, "
-                        + "mode, start_at, dlt_suffix, prefetch, consumer.*, producer.*)", s.get(k));
+    static KafkaSettings from(SourceSettings s) throws SourceConfigException {
+        s.requireKnown(KEYS, "consumer.", "producer.");
+        boolean share = s.oneOf("mode", "group", "group", "share").equals("share");
+        String startAt = s.oneOf("start_at", "earliest", "earliest", "latest");
+        Map<String, String> consumer = s.withPrefix("consumer.");
+        for (String name : consumer.keySet()) {
+            if (SET_BY_THE_POOL.containsKey(name)) {
+                throw new SourceConfigException("consumer." + name, "is set by the pool: " + SET_BY_THE_POOL.get(name),
+                        consumer.get(name));
+            }
+            if (share && NOT_FOR_SHARE.contains(name)) {
+                throw new SourceConfigException("consumer." + name, "is not a setting of a share-group consumer (mode: share)",
+                        consumer.get(name));
             }
         }
-        String mode = s.getOrDefault("mode", "group").trim();
-        if (!mode.equals("group") && !mode.equals("share")) {
-            throw new SourceConfigException("mode", "must be group (a consumer group: partitions per worker) or share "
-                    + "(a share group: records per worker)", mode);
-        }
-        boolean share = mode.equals("share");
-        for (String k : s.keySet()) {
-            String why = k.startsWith("consumer.") ? SET_BY_THE_POOL.get(k.substring("consumer.".length())) : null;
-            if (why != null) {
-                throw new SourceConfigException(k, "is set by the pool: " + why, s.get(k));
+        Map<String, String> producer = new TreeMap<>();
+        consumer.forEach((name, v) -> {
+            if (CONNECTION_PREFIXES.stream().anyMatch(name::startsWith)) {
+                producer.put(name, v); // the dead-letter producer reaches the same brokers the same way
             }
-        }
-        String startAt = s.getOrDefault("start_at", "earliest").trim();
-        if (!startAt.equals("earliest") && !startAt.equals("latest")) {
-            throw new SourceConfigException("start_at", "must be earliest or latest", startAt);
-        }
-        if (share) {
-            for (String k : s.keySet()) {
-                if (k.startsWith("consumer.") && NOT_FOR_SHARE.contains(k.substring("consumer.".length()))) {
-                    throw new SourceConfigException(k, "is not a setting of a share-group consumer (mode: share)", s.get(k));
-                }
-            }
-        }
-        String topics = s.get("topics");
-        if (topics == null || topics.isBlank()) {
+        });
+        producer.putAll(s.withPrefix("producer."));
+        String bootstrap = s.string("bootstrap", "127.0.0.1:9092");
+        String group = s.string("group", "procpool");
+        String dlt = s.string("dlt_suffix", ".dlt");
+        int prefetch = s.integer("prefetch", 500, 1, 100_000);
+        String topics = s.string("topics", null);
+        List<String> names = s.list("topics");
+        if (topics == null || names.isEmpty()) {
             throw new SourceConfigException("topics", "must name one or more topics (a list, or a, b, c)", String.valueOf(topics));
         }
-        String prefetchText = s.getOrDefault("prefetch", "500");
-        int prefetch;
-        try {
-            prefetch = Integer.parseInt(prefetchText.trim());
-        } catch (NumberFormatException e) {
-            prefetch = -1;
-        }
-        if (prefetch < 1 || prefetch > 100_000) {
-            throw new SourceConfigException("prefetch", "must be an integer from 1 to 100000", prefetchText);
-        }
-        Map<String, String> props = new TreeMap<>();
-        Map<String, String> producerProps = new TreeMap<>();
-        s.forEach((k, v) -> {
-            if (k.startsWith("consumer.")) {
-                String name = k.substring("consumer.".length());
-                props.put(name, v);
-                if (CONNECTION_PREFIXES.stream().anyMatch(name::startsWith)) {
-                    producerProps.put(name, v); // the dead-letter producer reaches the same brokers the same way
-                }
-            }
-        });
-        s.forEach((k, v) -> {
-            if (k.startsWith("producer.")) {
-                producerProps.put(k.substring("producer.".length()), v);
-            }
-        });
-        String bootstrap = s.getOrDefault("bootstrap", "127.0.0.1:9092");
-        String group = s.getOrDefault("group", "procpool");
-        String dlt = s.getOrDefault("dlt_suffix", ".dlt");
-        String trimmed = topics.trim();
-        boolean list = trimmed.startsWith("[") && trimmed.endsWith("]");
-        List<String> topicList = Arrays.stream((list ? trimmed.substring(1, trimmed.length() - 1) : trimmed).split("[,\\s]+"))
-                .filter(t -> !t.isBlank()).toList();
-        if (!list && topicList.size() == 1 && !TOPIC_NAME.matcher(trimmed).matches()) {
+        if (!s.isList("topics") && names.size() == 1 && !TOPIC_NAME.matcher(names.get(0)).matches()) {
             if (share) {
                 throw new SourceConfigException("topics", "must name topics in mode share (a share group takes no pattern)", topics);
             }
             try {
-                return new KafkaSettings(bootstrap, List.of(), Pattern.compile(trimmed), group, false, startAt, dlt, prefetch,
-                        props, producerProps);
+                return new KafkaSettings(bootstrap, List.of(), Pattern.compile(names.get(0)), group, false, startAt, dlt, prefetch,
+                        consumer, producer);
             } catch (PatternSyntaxException e) {
                 throw new SourceConfigException("topics", "is neither topic names nor a valid regular expression ("
                         + e.getDescription() + ")", topics);
             }
         }
-        for (String t : topicList) {
+        for (String t : names) {
             if (!TOPIC_NAME.matcher(t).matches()) {
                 throw new SourceConfigException("topics", "'" + t + "' is not a topic name (letters, digits, '.', '_', '-'); "
                         + "a pattern must be the only entry", topics);
             }
         }
-        return new KafkaSettings(bootstrap, topicList, null, group, share, startAt, dlt, prefetch, props, producerProps);
+        return new KafkaSettings(bootstrap, names, null, group, share, startAt, dlt, prefetch, consumer, producer);
     }
 }

@@ -1,9 +1,9 @@
 package io.procpool.kafka;
 
 import io.procpool.spi.SourceConfigException;
+import io.procpool.spi.SourceDefinition;
 import io.procpool.spi.SourceProvider;
-import io.procpool.spi.WorkerSource;
-import java.util.Map;
+import io.procpool.spi.SourceSettings;
 
 /**
  * {@code source.type: kafka}: every worker is one member of the consumer group ({@code mode: group}) or of
@@ -17,22 +17,7 @@ public final class KafkaSourceProvider implements SourceProvider {
     }
 
     @Override
-    public void validate(Map<String, String> settings) throws SourceConfigException {
-        KafkaSettings.from(settings);
-    }
-
-    @Override
-    public boolean managerFed(Map<String, String> settings) {
-        return false;
-    }
-
-    @Override
-    public WorkerSource workerSource(Map<String, String> settings) {
-        try {
-            KafkaSettings s = KafkaSettings.from(settings);
-            return s.share() ? new ShareSource(s) : new KafkaSource(s);
-        } catch (SourceConfigException e) {
-            throw new IllegalArgumentException(e.getMessage(), e); // validated at start; only a bug gets here
-        }
+    public SourceDefinition define(SourceSettings settings) throws SourceConfigException {
+        return KafkaSettings.from(settings);
     }
 }

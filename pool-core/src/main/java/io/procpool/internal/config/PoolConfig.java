@@ -1,5 +1,9 @@
 package io.procpool.internal.config;
 
+import io.procpool.spi.SourceConfigException;
+import io.procpool.spi.SourceDefinition;
+import io.procpool.spi.SourceProvider;
+import io.procpool.spi.SourceSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,9 +47,8 @@ public record PoolConfig(
         List<String> jvmOptions,
         boolean aotCache,
         int maxDeliveries,
-        String sourceType,
-        Map<String, String> source,
-        QueueSettings queue,
+        SourceSettings sourceSettings,
+        SourceDefinition source,
         RetrySettings retry,
         Map<String, String> flat) {
 
@@ -64,9 +67,6 @@ public record PoolConfig(
      */
     public static final List<String> DEFAULT_JVM_OPTIONS = List.of(
             "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-XX:CICompilerCount=1");
-
-    /** Source types this build knows; adapters add theirs in later issues. */
-    public static final Set<String> SOURCE_TYPES = Set.of("queue", "none");
 
     /**
      * Every top-level key; {@code source.*} keys are checked by the source, and {@code app.*}
@@ -93,11 +93,9 @@ public record PoolConfig(
         ConfigValues v = new ConfigValues(raw);
         String consumer = v.string("consumer", null);
         String sourceType = v.string("source.type", "queue");
-        io.procpool.spi.SourceProvider provider = SOURCE_TYPES.contains(sourceType) ? null : SourceProviders.find(sourceType);
-        if (!SOURCE_TYPES.contains(sourceType) && provider == null) {
-            List<String> known = new ArrayList<>(SOURCE_TYPES.stream().sorted().toList());
-            known.addAll(SourceProviders.types());
-            throw ConfigException.invalid("source.type", "must be one of " + String.join(", ", known)
+        SourceProvider provider = SourceProviders.find(sourceType);
+        if (provider == null) {
+            throw ConfigException.invalid("source.type", "must be one of " + String.join(", ", SourceProviders.types())
                     + " (tcp, redis and kafka come with their modules: pool-tcp, pool-redis, pool-kafka on the classpath)",
                     sourceType, v.origin("source.type"));
         }
@@ -105,24 +103,28 @@ public record PoolConfig(
             throw new ConfigException("consumer: missing; set it to the class that implements "
                     + "io.procpool.Consumer (in pool.yaml, POOL_CONSUMER or --consumer)");
         }
-        Map<String, String> source = new TreeMap<>();
+        Map<String, String> sourceValues = new TreeMap<>();
         // A list (topics: [orders]) reaches the source as its text "[orders]": the form workers get
         // it in, so the manager validates exactly what each worker will read.
         raw.entries().forEach((k, e) -> {
             if (k.startsWith("source.")) {
-                source.put(k.substring("source.".length()), String.valueOf(e.value()));
+                sourceValues.put(k.substring("source.".length()), String.valueOf(e.value()));
             }
         });
-        source.putIfAbsent("type", sourceType);
-        QueueSettings queue = sourceType.equals("queue") ? QueueSettings.from(source.keySet(), v) : null;
-        refuseWhatTheSourceIgnores(sourceType, source, v);
-        if (provider != null) {
-            try {
-                provider.validate(Map.copyOf(source));
-            } catch (io.procpool.spi.SourceConfigException e) {
-                String key = "source." + e.key();
-                throw ConfigException.invalid(key, e.problem(), e.value(), v.origin(key));
-            }
+        sourceValues.putIfAbsent("type", sourceType);
+        SourceSettings sourceSettings = SourceSettings.of(sourceValues);
+        SourceDefinition source;
+        try {
+            source = provider.define(sourceSettings);
+        } catch (SourceConfigException e) {
+            String key = "source." + e.key();
+            throw ConfigException.invalid(key, e.problem(), e.value(), v.origin(key));
+        }
+        if (!(source instanceof QueueSettings) && v.string("max_deliveries", null) != null) {
+            throw ConfigException.invalid("max_deliveries", "counts the built-in queue's deliveries, and this pool's source "
+                    + "is " + sourceType + " (Redis has source.max_deliveries, a Kafka share group the broker's "
+                    + "group.share.delivery.count.limit, TCP requests are never delivered twice)",
+                    v.string("max_deliveries", null), v.origin("max_deliveries"));
         }
         List<Path> classpath = new ArrayList<>();
         for (String entry : v.list("classpath", List.of())) {
@@ -151,32 +153,10 @@ public record PoolConfig(
                 // YAML 1.1 reads a bare off / on as false / true: accept both spellings.
                 List.of("auto", "on", "true").contains(v.oneOf("aot_cache", "auto", List.of("auto", "off", "on", "true", "false"))),
                 v.intIn("max_deliveries", DEFAULT_MAX_DELIVERIES, 1, 1_000_000),
-                sourceType,
-                Map.copyOf(source),
-                queue,
+                sourceSettings,
+                source,
                 RetrySettings.from(v),
                 flatten(raw));
-    }
-
-    /**
-     * Keys that would be accepted and ignored: any {@code source.*} setting of loop mode, which has no
-     * source, and the built-in queue's {@code max_deliveries} under another source.
-     */
-    private static void refuseWhatTheSourceIgnores(String sourceType, Map<String, String> source, ConfigValues v) {
-        if (sourceType.equals("none")) {
-            for (String key : source.keySet()) {
-                if (!key.equals("type")) {
-                    throw ConfigException.invalid("source." + key, "is not a setting of source type none (loop mode: the "
-                            + "consumer's run() is the source)", source.get(key), v.origin("source." + key));
-                }
-            }
-        }
-        if (!sourceType.equals("queue") && v.string("max_deliveries", null) != null) {
-            throw ConfigException.invalid("max_deliveries", "counts the built-in queue's deliveries, and this pool's source "
-                    + "is " + sourceType + " (Redis has source.max_deliveries, a Kafka share group the broker's "
-                    + "group.share.delivery.count.limit, TCP requests are never delivered twice)",
-                    v.string("max_deliveries", null), v.origin("max_deliveries"));
-        }
     }
 
     private static String sortedKeys() {
@@ -189,9 +169,20 @@ public record PoolConfig(
         return flat;
     }
 
+    /** {@code source.type}. */
+    public String sourceType() {
+        return sourceSettings.type();
+    }
+
+    /** The built-in queue's settings, or null when the pool's source is another. */
+    public QueueSettings queue() {
+        return source instanceof QueueSettings q ? q : null;
+    }
+
     /** The queue the built-in queue source reads. */
     public String queueName() {
-        return queue == null ? "default" : queue.queue();
+        QueueSettings q = queue();
+        return q == null ? "default" : q.queue();
     }
 
     /** The queue database file. */

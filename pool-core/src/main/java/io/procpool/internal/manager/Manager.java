@@ -4,7 +4,6 @@ import io.procpool.PoolListener;
 import io.procpool.internal.Signals;
 import io.procpool.internal.config.ConsumerClassCheck;
 import io.procpool.internal.config.PoolConfig;
-import io.procpool.internal.config.SourceProviders;
 import io.procpool.internal.manager.RunDirectory.AlreadyRunningException;
 import io.procpool.internal.manager.SupervisorEvent.Command;
 import io.procpool.internal.manager.SupervisorEvent.SignalReceived;
@@ -13,7 +12,7 @@ import io.procpool.internal.queue.MemoryQueueStore;
 import io.procpool.internal.queue.QueueStore;
 import io.procpool.internal.queue.SqliteQueueStore;
 import io.procpool.spi.ManagerSource;
-import io.procpool.spi.SourceProvider;
+import io.procpool.spi.SourceDefinition;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.ServerSocketChannel;
@@ -153,13 +152,12 @@ public final class Manager {
         };
     }
 
-    /** The manager's instance of a manager-run source (TCP in process mode), or null. */
+    /** The manager's instance of a manager-run source that hands requests to the router (TCP in process mode), or null. */
     private static ManagerSource managerSource(PoolConfig config) {
-        SourceProvider provider = SourceProviders.find(config.sourceType());
-        if (provider == null || !provider.managerFed(config.source())) {
-            return null;
+        if (config.queue() != null || config.source().placement() != SourceDefinition.Placement.MANAGER) {
+            return null; // the built-in queue feeds workers itself
         }
-        return provider.managerSource(config.source());
+        return config.source().managerSource();
     }
 
     /**

@@ -70,9 +70,9 @@ final class RequestRouter implements WorkerFeed, RequestSink {
         this.onStopIntake = onStopIntake;
     }
 
-    /** {@code source.prefetch} of a manager-run source, which its provider validated. */
+    /** {@code source.prefetch} of a manager-run source, as its definition read it. */
     private static int prefetchOf(PoolConfig config) {
-        return Integer.parseInt(config.source().getOrDefault("prefetch", Integer.toString(PoolConfig.DEFAULT_PREFETCH)).trim());
+        return config.source().prefetch();
     }
 
     @Override

@@ -1,10 +1,9 @@
 package io.procpool.internal.manager;
 
 import io.procpool.internal.config.PoolConfig;
-import io.procpool.internal.config.SourceProviders;
-import io.procpool.spi.SourceProvider;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 
@@ -32,21 +31,29 @@ final class RestartOnlySettings {
             compare(changed, "source.type", running.sourceType(), next.sourceType());
             return changed; // another source: its own keys are not comparable
         }
-        if (running.queue() != null) {
-            compare(changed, "source.queue", running.queue().queue(), next.queue().queue());
-            compare(changed, "source.durability", running.queue().durability().name().toLowerCase(java.util.Locale.ROOT),
-                    next.queue().durability().name().toLowerCase(java.util.Locale.ROOT));
-        }
-        SourceProvider provider = SourceProviders.find(running.sourceType());
-        if (provider != null && (provider.managerFed(running.source()) || provider.managerFed(next.source()))) {
-            TreeSet<String> keys = new TreeSet<>(running.source().keySet());
-            keys.addAll(next.source().keySet());
-            keys.remove("prefetch");
-            for (String key : keys) {
-                compare(changed, "source." + key, running.source().get(key), next.source().get(key));
+        // A source that moves (TCP process mode to base mode) is another source: none of its keys reloads.
+        boolean moved = running.source().placement() != next.source().placement();
+        Map<String, String> before = running.sourceSettings().asMap();
+        Map<String, String> after = next.sourceSettings().asMap();
+        TreeSet<String> keys = new TreeSet<>(before.keySet());
+        keys.addAll(after.keySet());
+        for (String key : keys) {
+            if (moved || !running.source().reloadable(key)) {
+                compare(changed, "source." + key, shownValue(running, key), shownValue(next, key));
             }
         }
         return changed;
+    }
+
+    /** The value of {@code source.key} as it applies: the typed one for the queue's durability, else as given. */
+    private static String shownValue(PoolConfig config, String key) {
+        if (key.equals("durability") && config.queue() != null) {
+            return config.queue().durability().name().toLowerCase(java.util.Locale.ROOT);
+        }
+        if (key.equals("queue") && config.queue() != null) {
+            return config.queue().queue();
+        }
+        return config.sourceSettings().asMap().get(key);
     }
 
     private static void compare(List<String> changed, String key, Object running, Object next) {

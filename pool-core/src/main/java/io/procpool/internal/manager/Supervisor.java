@@ -318,9 +318,6 @@ public final class Supervisor {
         settings.put("concurrency", Integer.toString(config.concurrency()));
         settings.put("source.type", config.sourceType());
         if (config.queue() != null) {
-            // Every other source reads its own source.prefetch as written, with its own default: this
-            // one put everywhere once made every Redis and Kafka worker ignore the setting.
-            settings.put("source.prefetch", Integer.toString(config.queue().prefetch()));
             settings.put("pool.queue", config.queue().queue()); // what ctx.push may push to
         }
         settings.put("pool.id", poolId());

@@ -2,6 +2,7 @@ package io.procpool.internal.worker;
 
 import io.procpool.Consumer;
 import io.procpool.internal.ExitCode;
+import io.procpool.internal.config.PoolConfig;
 import io.procpool.internal.config.RetrySettings;
 import io.procpool.internal.config.SourceProviders;
 import io.procpool.internal.ipc.Frame;
@@ -10,7 +11,10 @@ import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Payloads;
 import io.procpool.spi.Request;
 import io.procpool.spi.RequestSink;
+import io.procpool.spi.SourceConfigException;
+import io.procpool.spi.SourceDefinition;
 import io.procpool.spi.SourceProvider;
+import io.procpool.spi.SourceSettings;
 import io.procpool.spi.WorkerSource;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
@@ -107,6 +111,13 @@ public final class WorkerRuntime {
             return ExitCode.WORKER_BOOT_FAILED;
         }
 
+        SourceDefinition source;
+        try {
+            source = defineSource(settings);
+        } catch (SourceConfigException | RuntimeException e) {
+            log.error("source {} cannot run in this worker: {}", settings.get("source.type"), e.getMessage());
+            return ExitCode.SOURCE_FAILED;
+        }
         Consumer consumer;
         try {
             consumer = given != null ? given : loadConsumer(settings.get("consumer"));
@@ -119,7 +130,8 @@ public final class WorkerRuntime {
         runner = new DeliveryRunner(consumer, ctx,
                 Integer.parseInt(settings.getOrDefault("concurrency", "1")),
                 Long.parseLong(settings.getOrDefault("worker.max_requests", "0")),
-                DeliveryRunner.ackBatchFor(Integer.parseInt(settings.getOrDefault("source.prefetch", "64"))),
+                DeliveryRunner.ackBatchFor(source.placement() == SourceDefinition.Placement.MANAGER ? source.prefetch()
+                        : PoolConfig.DEFAULT_PREFETCH),
                 new MessageRetry(RetrySettings.fromSettings(settings), log),
                 this::sendOutcomes, this::askForRecycle);
         Thread reader = Thread.ofPlatform().name("ipc-reader").daemon().start(this::readLoop);
@@ -132,7 +144,9 @@ public final class WorkerRuntime {
         }
         runner.start();
         try {
-            ownSource = startOwnSource(settings, slot);
+            if (source.placement() == SourceDefinition.Placement.WORKERS) {
+                ownSource = startOwnSource(source, settings.getOrDefault("pool.id", "pool"), slot);
+            }
         } catch (Exception e) {
             log.error("source {} could not start in this worker: {}", settings.get("source.type"), e.toString());
             return ExitCode.SOURCE_FAILED;
@@ -146,7 +160,7 @@ public final class WorkerRuntime {
 
         int code = ExitCode.OK;
         try {
-            if ("none".equals(settings.get("source.type"))) {
+            if (source.placement() == SourceDefinition.Placement.NONE) {
                 code = runLoop(consumer, ctx);
             } else {
                 stopRequested.await();
@@ -183,26 +197,28 @@ public final class WorkerRuntime {
         return text;
     }
 
-    /**
-     * Starts the source this worker runs itself (TCP in base mode, Redis, Kafka), whose
-     * requests run on this worker's delivery path; null when the manager feeds the worker.
-     */
-    private WorkerSource startOwnSource(Map<String, String> settings, int slot) throws Exception {
-        String type = settings.getOrDefault("source.type", "queue");
-        SourceProvider provider = SourceProviders.find(type);
-        if (provider == null) {
-            return null;
-        }
-        Map<String, String> source = new java.util.TreeMap<>();
+    /** The pool's source as this worker reads it from the settings the manager sent (validated there already). */
+    private static SourceDefinition defineSource(Map<String, String> settings) throws SourceConfigException {
+        Map<String, String> values = new java.util.TreeMap<>();
         settings.forEach((k, v) -> {
             if (k.startsWith("source.")) {
-                source.put(k.substring("source.".length()), v);
+                values.put(k.substring("source.".length()), v);
             }
         });
-        if (provider.managerFed(source)) {
-            return null;
+        SourceSettings source = SourceSettings.of(values);
+        SourceProvider provider = SourceProviders.find(source.type());
+        if (provider == null) {
+            throw new IllegalStateException("no module on this worker's classpath serves source type " + source.type());
         }
-        WorkerSource ws = provider.workerSource(source, settings.getOrDefault("pool.id", "pool"));
+        return provider.define(source);
+    }
+
+    /**
+     * Starts the source this worker runs itself (TCP in base mode, Redis, Kafka), whose
+     * requests run on this worker's delivery path.
+     */
+    private WorkerSource startOwnSource(SourceDefinition source, String poolId, int slot) throws Exception {
+        WorkerSource ws = source.workerSource(poolId);
         ws.start(new RequestSink() {
             @Override
             public void submit(Request request) {

@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: the "kafka-poll" thread owns the KafkaConsumer (not thread-safe) and the offsets
  * ({@link PartitionOffsets}); delivery threads only queue what finished and send dead letters.
  */
-final class KafkaSource implements WorkerSource {
+final class GroupSource implements WorkerSource {
 
-    private static final Logger log = LoggerFactory.getLogger(KafkaSource.class);
+    private static final Logger log = LoggerFactory.getLogger(GroupSource.class);
     private static final long LAG_EVERY_NS = 1_000_000_000L;
     private static final long SERVICE_POLL_EVERY_NS = 100_000_000L;
     /** Async commits go out this often at most: a crash redelivers what finished since, no more. */
@@ -61,7 +61,7 @@ final class KafkaSource implements WorkerSource {
     private volatile Thread pollThread;
     private volatile boolean waitingForRoom;
 
-    KafkaSource(KafkaSettings s) {
+    GroupSource(KafkaSettings s) {
         this.s = s;
         this.member = new MemberThread("kafka-poll", "Kafka consumer of group " + s.group());
         this.maxPollRecords = Math.max(1, Math.min(500, s.prefetch() / 2));
