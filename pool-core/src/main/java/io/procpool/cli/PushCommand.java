@@ -5,7 +5,7 @@ import io.procpool.internal.ExitCode;
 import io.procpool.internal.config.PoolConfig;
 import io.procpool.internal.config.Units;
 import io.procpool.internal.control.ControlClient;
-import io.procpool.internal.queue.SqliteQueueStore;
+import io.procpool.internal.queue.QueueStore;
 import io.procpool.internal.queue.StoredMessage;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -152,7 +152,7 @@ final class PushCommand implements Callable<Integer> {
         }
     }
 
-    private Result pushDirect(SqliteQueueStore store, PoolConfig config) throws IOException {
+    private Result pushDirect(QueueStore store, PoolConfig config) throws IOException {
         String name = queue != null ? queue : config.queueName();
         long deliverAt = delayMs > 0 ? System.currentTimeMillis() + delayMs : 0;
         long maxBytes = config.queue().maxMessageBytes();

@@ -5,7 +5,8 @@ import io.procpool.internal.config.PoolConfig;
 import io.procpool.internal.control.ControlClient;
 import io.procpool.internal.manager.RunDirectory;
 import io.procpool.internal.queue.Durability;
-import io.procpool.internal.queue.SqliteQueueStore;
+import io.procpool.internal.queue.QueueStore;
+import io.procpool.internal.queue.QueueStores;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -25,7 +26,7 @@ final class QueueAccess {
 
     /** Work done directly on the queue database of a stopped pool. */
     interface Direct<T> {
-        T run(SqliteQueueStore store, PoolConfig config) throws IOException;
+        T run(QueueStore store, PoolConfig config) throws IOException;
     }
 
     private QueueAccess() {}
@@ -70,7 +71,7 @@ final class QueueAccess {
             throw new ControlClient.NotRunningException("no pool is running on " + options.runDir() + ", and its queue "
                     + "(durability none) lives only in a running manager's memory: start the pool first");
         }
-        try (SqliteQueueStore store = SqliteQueueStore.open(config.queueDatabase(), config.queue().durability())) {
+        try (QueueStore store = QueueStores.open(config.queueDatabase(), config.queue().durability())) {
             return direct.run(store, config);
         }
     }

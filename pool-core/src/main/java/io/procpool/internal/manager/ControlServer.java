@@ -1,5 +1,8 @@
 package io.procpool.internal.manager;
 
+import io.procpool.internal.queue.PushRefusedException;
+import io.procpool.internal.queue.QueueEngine;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.procpool.internal.manager.SupervisorEvent.Command;
 import io.procpool.internal.queue.QueueRows;
@@ -26,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves {@code control.sock}: one JSON object per line in, one per line out
  * ({@code {"command":"status"}} → {@code {"ok":true,…}}), so that a shell with {@code socat}
- * can drive a pool as well as the CLI. Pushes go to the {@link Dispatcher}; everything else
+ * can drive a pool as well as the CLI. Pushes go to the {@link QueueEngine}; everything else
  * becomes a supervisor event and waits for the supervisor's answer.
  *
  * <p>Threads: one "control-accept" thread and one virtual thread per client connection.
@@ -39,16 +42,16 @@ final class ControlServer {
     private final ServerSocketChannel server;
     private final Supervisor supervisor;
     /** The built-in queue, or null when the pool's source is another. */
-    private final Dispatcher dispatcher;
+    private final QueueEngine queue;
     private final String sourceType;
     private final ObjectMapper json = new ObjectMapper();
     /** Requests read and not yet answered: the manager waits for them before it exits. */
     private final AtomicInteger unanswered = new AtomicInteger();
 
-    ControlServer(ServerSocketChannel server, Supervisor supervisor, Dispatcher dispatcher, String sourceType) {
+    ControlServer(ServerSocketChannel server, Supervisor supervisor, QueueEngine queue, String sourceType) {
         this.server = server;
         this.supervisor = supervisor;
-        this.dispatcher = dispatcher;
+        this.queue = queue;
         this.sourceType = sourceType;
     }
 
@@ -107,7 +110,7 @@ final class ControlServer {
             return Map.of("ok", false, "error", "missing \"command\"");
         }
         if (command.equals("push") || command.startsWith("queue_")) {
-            if (dispatcher == null) {
+            if (queue == null) {
                 return Map.of("ok", false, "error", noQueue(sourceType));
             }
             return command.equals("push") ? push(request) : queueCommand(command, request);
@@ -127,7 +130,7 @@ final class ControlServer {
 
     /** {@code {"command":"push","queue":"default","bodies_base64":[...],"delay_ms":0}}: answers after the commit. */
     private Map<String, Object> push(Map<String, Object> request) {
-        Object queue = request.getOrDefault("queue", "default");
+        Object queueName = request.getOrDefault("queue", "default");
         Object bodies = request.get("bodies_base64");
         if (!(bodies instanceof List<?> list)) {
             return Map.of("ok", false, "error", "push needs \"bodies_base64\": a list of base64 strings");
@@ -138,11 +141,11 @@ final class ControlServer {
             for (Object b : list) {
                 decoded.add(Base64.getDecoder().decode(String.valueOf(b)));
             }
-            long first = dispatcher.push(String.valueOf(queue), decoded, delayMs);
-            return Map.of("ok", true, "ids", Dispatcher.ids(first, decoded.size()));
+            long first = queue.push(String.valueOf(queueName), decoded, delayMs);
+            return Map.of("ok", true, "ids", QueueEngine.ids(first, decoded.size()));
         } catch (IllegalArgumentException e) {
             return Map.of("ok", false, "error", "a body is not valid base64: " + e.getMessage());
-        } catch (Dispatcher.PushRefusedException e) {
+        } catch (PushRefusedException e) {
             return Map.of("ok", false, "error", e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -152,17 +155,17 @@ final class ControlServer {
         }
     }
 
-    /** The {@code pool queue} commands, answered by the dispatcher, which owns the queue. */
+    /** The {@code pool queue} commands, answered by the queue engine, which owns the messages. */
     private Map<String, Object> queueCommand(String command, Map<String, Object> request) {
         return switch (command) {
-            case "queue_stats" -> Map.of("ok", true, "queue", dispatcher.stats());
+            case "queue_stats" -> Map.of("ok", true, "queue", queue.stats());
             case "queue_peek" -> {
                 boolean dead = Boolean.TRUE.equals(request.get("dead"));
                 int limit = request.get("limit") instanceof Number n ? n.intValue() : 10;
-                yield Map.of("ok", true, "messages", QueueRows.of(dispatcher.peek(dead, limit)));
+                yield Map.of("ok", true, "messages", QueueRows.of(queue.peek(dead, limit)));
             }
-            case "queue_requeue_dead" -> Map.of("ok", true, "message", dispatcher.requeueDead() + " dead letter(s) requeued");
-            case "queue_purge" -> Map.of("ok", true, "message", dispatcher.purge() + " message(s) purged");
+            case "queue_requeue_dead" -> Map.of("ok", true, "message", queue.requeueDead() + " dead letter(s) requeued");
+            case "queue_purge" -> Map.of("ok", true, "message", queue.purge() + " message(s) purged");
             default -> Map.of("ok", false, "error", "unknown command " + command);
         };
     }

@@ -1,5 +1,9 @@
 package io.procpool.internal.manager;
 
+import io.procpool.internal.ipc.WorkerFeed;
+import io.procpool.internal.queue.PushRefusedException;
+import io.procpool.internal.queue.QueueEngine;
+
 import io.procpool.internal.ipc.Frame;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;
@@ -14,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Accepts worker connections on {@code ipc.sock} and reads their frames. Acks and replies go
  * straight to the feed, worker-to-worker sends to the {@link Mailbox}, pushes to the
- * {@link Dispatcher} (the hot path never waits for the supervisor); lifecycle frames become
+ * {@link QueueEngine} (the hot path never waits for the supervisor); lifecycle frames become
  * supervisor events.
  *
  * <p>Threads: one "ipc-accept" thread, and one reader thread per worker connection.
@@ -25,13 +29,13 @@ final class IpcServer {
 
     private final ServerSocketChannel server;
     private final Supervisor supervisor;
-    private final Dispatcher dispatcher;
+    private final QueueEngine queue;
     private final WorkerFeed feed;
 
-    IpcServer(ServerSocketChannel server, Supervisor supervisor, Dispatcher dispatcher, WorkerFeed feed) {
+    IpcServer(ServerSocketChannel server, Supervisor supervisor, QueueEngine queue, WorkerFeed feed) {
         this.server = server;
         this.supervisor = supervisor;
-        this.dispatcher = dispatcher;
+        this.queue = queue;
         this.feed = feed;
     }
 
@@ -80,14 +84,14 @@ final class IpcServer {
                 // A push may wait for its commit or for room in a full queue: never on this
                 // thread, which must keep reading the worker's acks (they make the room).
                 Payloads.Push p = Payloads.Push.decode(f.payload());
-                if (dispatcher == null) {
+                if (queue == null) {
                     log.error("a push from worker {} (slot {}) was refused: this pool has no built-in queue", id, hello.slot());
                     return;
                 }
                 Thread.ofVirtual().name("push-from-worker-" + id).start(() -> {
                     try {
-                        dispatcher.push(p.queue(), List.of(p.body()), 0);
-                    } catch (Dispatcher.PushRefusedException e) {
+                        queue.push(p.queue(), List.of(p.body()), 0);
+                    } catch (PushRefusedException e) {
                         log.error("a push from worker {} (slot {}) was refused: {}", id, hello.slot(), e.getMessage());
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();

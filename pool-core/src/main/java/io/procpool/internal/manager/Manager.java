@@ -7,10 +7,10 @@ import io.procpool.internal.config.PoolConfig;
 import io.procpool.internal.manager.RunDirectory.AlreadyRunningException;
 import io.procpool.internal.manager.SupervisorEvent.Command;
 import io.procpool.internal.manager.SupervisorEvent.SignalReceived;
-import io.procpool.internal.queue.Durability;
-import io.procpool.internal.queue.MemoryQueueStore;
-import io.procpool.internal.queue.QueueStore;
-import io.procpool.internal.queue.SqliteQueueStore;
+import io.procpool.internal.ipc.WorkerFeed;
+import io.procpool.internal.queue.BuiltInQueue;
+import io.procpool.internal.queue.PushRefusedException;
+import io.procpool.internal.queue.QueueEngine;
 import io.procpool.spi.ManagerSource;
 import io.procpool.spi.SourceDefinition;
 import java.io.IOException;
@@ -25,7 +25,7 @@ import java.util.function.Supplier;
 
 /**
  * The manager process's composition root: takes the run directory, binds {@code ipc.sock} and
- * {@code control.sock}, wires the dispatcher, supervisor and servers, routes signals to the
+ * {@code control.sock}, wires the built-in queue (for a pool whose source it is), the supervisor and servers, routes signals to the
  * supervisor, and runs the supervisor on the calling thread until the pool stops.
  */
 public final class Manager {
@@ -41,7 +41,8 @@ public final class Manager {
     private final WorkerEntry entry;
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile Supervisor supervisor;
-    private volatile Dispatcher dispatcher;
+    /** The built-in queue, or null when the pool's source is another. */
+    private volatile QueueEngine queue;
 
     public Manager(PoolConfig config, Supplier<PoolConfig> reloader, List<PoolListener> listeners,
                    PrintStream out, PrintStream err, WorkerEntry entry) {
@@ -69,17 +70,17 @@ public final class Manager {
              ServerSocketChannel control = runDir.bind("control.sock")) {
             // Only a pool whose source is the built-in queue has one: a push into any other pool is
             // refused, never kept in a queue that nothing consumes.
-            Dispatcher dispatcher = null;
+            BuiltInQueue builtIn = null;
             if (config.queue() != null) {
-                QueueStore store = openStore(config);
-                closer.add(store);
-                dispatcher = new Dispatcher(config.queue(), config.maxDeliveries(), config.concurrency(), store);
+                builtIn = BuiltInQueue.open(config);
+                closer.add(builtIn);
                 ServerSocketChannel producers = runDir.bind("queue.sock");
                 closer.add(producers);
-                new ProducerServer(producers, dispatcher).start();
+                new ProducerServer(producers, builtIn.engine()).start();
             }
-            WorkerFeed feed = dispatcher != null ? dispatcher : WorkerFeed.NONE;
-            Supervisor s = new Supervisor(config, new JvmWorkerLauncher(out, err, entry), feed, dispatcher, Clock.systemUTC(),
+            QueueEngine queue = builtIn == null ? null : builtIn.engine();
+            WorkerFeed feed = builtIn != null ? builtIn.feed() : WorkerFeed.NONE;
+            Supervisor s = new Supervisor(config, new JvmWorkerLauncher(out, err, entry), feed, queue, Clock.systemUTC(),
                     listeners, checkedReloader());
             ManagerSource source = managerSource(config);
             if (source != null) {
@@ -100,25 +101,25 @@ public final class Manager {
                 }
                 feed = router;
             }
-            new IpcServer(ipc, s, dispatcher, feed).start();
-            ControlServer controlServer = new ControlServer(control, s, dispatcher, config.sourceType());
+            new IpcServer(ipc, s, queue, feed).start();
+            ControlServer controlServer = new ControlServer(control, s, queue, config.sourceType());
             controlServer.start();
             if (handleSignals) {
                 for (String name : SIGNALS) {
                     Signals.handle(name, () -> s.post(new SignalReceived(name)));
                 }
             }
-            if (dispatcher != null) {
-                dispatcher.start();
+            if (builtIn != null) {
+                builtIn.start();
             }
-            this.dispatcher = dispatcher;
+            this.queue = queue;
             supervisor = s;
             started.countDown();
             try {
                 return s.run();
             } finally {
-                if (dispatcher != null) {
-                    dispatcher.close();
+                if (builtIn != null) {
+                    builtIn.engine().close();
                 }
                 try {
                     controlServer.awaitAnswered(1_000);
@@ -160,29 +161,19 @@ public final class Manager {
         return config.source().managerSource();
     }
 
-    /**
-     * The queue's store: SQLite for durability process and power, memory for none. Opened only
-     * after the run directory's lock is ours, so one manager at a time writes it.
-     */
-    private static QueueStore openStore(PoolConfig config) {
-        if (config.queue().durability() == Durability.NONE) {
-            return new MemoryQueueStore();
-        }
-        return SqliteQueueStore.open(config.queueDatabase(), config.queue().durability());
-    }
-
     /** Pushes into the pool's queue, as {@code pool push} does; any thread. */
     public Map<String, Object> push(String queue, List<byte[]> bodies) throws InterruptedException {
         started.await();
         if (supervisor == null) {
             return Map.of("ok", false, "error", "the pool is not running");
         }
-        if (dispatcher == null) {
+        QueueEngine q = this.queue;
+        if (q == null) {
             return Map.of("ok", false, "error", ControlServer.noQueue(config.sourceType()));
         }
         try {
-            return Map.of("ok", true, "ids", Dispatcher.ids(dispatcher.push(queue, bodies, 0), bodies.size()));
-        } catch (Dispatcher.PushRefusedException e) {
+            return Map.of("ok", true, "ids", QueueEngine.ids(q.push(queue, bodies, 0), bodies.size()));
+        } catch (PushRefusedException e) {
             return Map.of("ok", false, "error", e.getMessage());
         }
     }

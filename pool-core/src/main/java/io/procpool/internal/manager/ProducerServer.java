@@ -1,5 +1,8 @@
 package io.procpool.internal.manager;
 
+import io.procpool.internal.queue.PushRefusedException;
+import io.procpool.internal.queue.QueueEngine;
+
 import io.procpool.internal.ipc.Frame;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;
@@ -23,11 +26,11 @@ final class ProducerServer {
     private static final Logger log = LoggerFactory.getLogger(ProducerServer.class);
 
     private final ServerSocketChannel server;
-    private final Dispatcher dispatcher;
+    private final QueueEngine queue;
 
-    ProducerServer(ServerSocketChannel server, Dispatcher dispatcher) {
+    ProducerServer(ServerSocketChannel server, QueueEngine queue) {
         this.server = server;
-        this.dispatcher = dispatcher;
+        this.queue = queue;
     }
 
     void start() {
@@ -53,9 +56,9 @@ final class ProducerServer {
     private void answer(IpcConnection connection, Payloads.PushBatch batch) {
         Payloads.PushAnswer answer;
         try {
-            long first = dispatcher.push(batch.queue(), batch.bodies(), batch.delayMs());
+            long first = queue.push(batch.queue(), batch.bodies(), batch.delayMs());
             answer = new Payloads.PushAnswer(batch.requestId(), first, batch.bodies().size(), null);
-        } catch (Dispatcher.PushRefusedException e) {
+        } catch (PushRefusedException e) {
             answer = new Payloads.PushAnswer(batch.requestId(), 0, 0, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

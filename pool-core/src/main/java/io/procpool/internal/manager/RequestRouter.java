@@ -1,5 +1,6 @@
 package io.procpool.internal.manager;
 
+import io.procpool.internal.ipc.WorkerFeed;
 import io.procpool.internal.config.PoolConfig;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;

@@ -78,8 +78,8 @@ final class StatusReport {
         pool.put("restarts", restarts);
         pool.put("sends_delivered", s.mailbox().delivered());
         pool.put("sends_dropped", s.mailbox().dropped());
-        if (s.dispatcher() != null) {
-            pool.put("queue", s.dispatcher().stats());
+        if (s.queue() != null) {
+            pool.put("queue", s.queue().stats());
         }
         if (rows.stream().anyMatch(r -> r.containsKey("source"))) {
             pool.put("source_available", !sourceUnavailable);

@@ -1,5 +1,8 @@
 package io.procpool.internal.manager;
 
+import io.procpool.internal.ipc.WorkerFeed;
+import io.procpool.internal.queue.QueueEngine;
+
 import io.procpool.PoolListener;
 import io.procpool.internal.ExitCode;
 import io.procpool.internal.config.ConfigException;
@@ -51,8 +54,8 @@ public final class Supervisor {
 
     private final WorkerLauncher launcher;
     /** The built-in queue, or null when the pool's source is another. */
-    private final Dispatcher dispatcher;
-    /** What feeds READY workers: the queue's dispatcher, the router of a manager-run source, or nothing. */
+    private final QueueEngine queue;
+    /** What feeds READY workers: the queue's queue, the router of a manager-run source, or nothing. */
     private WorkerFeed feed;
     private String poolId;
     /** Counters of a manager-run source for status, or null. */
@@ -82,13 +85,13 @@ public final class Supervisor {
 
     /**
      * @param feed what feeds READY workers (the queue, or {@link WorkerFeed#NONE} when workers run their own source)
-     * @param dispatcher the built-in queue, or null when the pool's source is another
+     * @param queue the built-in queue, or null when the pool's source is another
      */
-    public Supervisor(PoolConfig config, WorkerLauncher launcher, WorkerFeed feed, Dispatcher dispatcher, Clock clock,
+    public Supervisor(PoolConfig config, WorkerLauncher launcher, WorkerFeed feed, QueueEngine queue, Clock clock,
                       List<PoolListener> listeners, Supplier<PoolConfig> configReloader) {
         this.config = config;
         this.launcher = launcher;
-        this.dispatcher = dispatcher;
+        this.queue = queue;
         this.feed = feed;
         this.clock = clock;
         this.listeners = List.copyOf(listeners);
@@ -613,8 +616,8 @@ public final class Supervisor {
             return;
         }
         lastMemoryCheckMs = now;
-        if (dispatcher != null) {
-            dispatcher.sampleRates(now);
+        if (queue != null) {
+            queue.sampleRates(now);
         }
         for (WorkerHandle w : new ArrayList<>(workers.values())) {
             w.rssBytes = ProcessMemory.rssBytes(w.pid());
@@ -687,8 +690,8 @@ public final class Supervisor {
     }
 
     /** The built-in queue, or null. */
-    Dispatcher dispatcher() {
-        return dispatcher;
+    QueueEngine queue() {
+        return queue;
     }
 
     /** Worker-to-worker messages: IPC readers hand it SEND frames; the supervisor opens and closes slots. */

@@ -3,12 +3,13 @@ package io.procpool.internal.manager;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.procpool.PoolListener;
+import io.procpool.internal.TestClock;
 import io.procpool.internal.config.ConfigLoader;
 import io.procpool.internal.config.PoolConfig;
-import java.time.Clock;
+import io.procpool.internal.queue.MemoryQueueStore;
+import io.procpool.internal.queue.QueueEngine;
+import io.procpool.internal.queue.QueueFeed;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -23,35 +24,6 @@ import org.junit.jupiter.api.Test;
 
 /** The supervisor driven by a fake launcher and a clock the test moves: restart, backoff, deadlines, reload. */
 class SupervisorTest {
-
-    /** A clock that only moves when the test says so. */
-    static final class TestClock extends Clock {
-        final AtomicLong millis = new AtomicLong(1_000_000);
-
-        @Override
-        public long millis() {
-            return millis.get();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        void advance(Duration d) {
-            millis.addAndGet(d.toMillis());
-        }
-    }
 
     /** A worker process that exits when the test (or a kill) says so. */
     static final class FakeWorker implements WorkerLauncher.LaunchedWorker {
@@ -124,8 +96,8 @@ class SupervisorTest {
                 listened.add("exit " + slot + " " + code);
             }
         };
-        Dispatcher queue = new Dispatcher(config.queue(), 5, 1, new io.procpool.internal.queue.MemoryQueueStore());
-        supervisor = new Supervisor(config, launcher, queue, queue, clock, List.of(listener), () -> config);
+        QueueEngine queue = new QueueEngine(config.queue(), 5, 1, new MemoryQueueStore(), clock);
+        supervisor = new Supervisor(config, launcher, new QueueFeed(queue), queue, clock, List.of(listener), () -> config);
         loop = Thread.ofPlatform().name("supervisor-under-test").start(() -> exitCode.complete(supervisor.run()));
     }
 

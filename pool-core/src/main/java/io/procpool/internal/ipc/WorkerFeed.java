@@ -1,16 +1,15 @@
-package io.procpool.internal.manager;
+package io.procpool.internal.ipc;
 
 import io.procpool.internal.config.PoolConfig;
-import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Payloads.Outcome;
 import java.util.List;
 
 /**
- * What feeds READY workers in a manager-fed pool: the built-in queue's {@link Dispatcher}, or
- * the {@link RequestRouter} of a manager-run source (TCP in process mode). The supervisor tells
- * it which workers come and go; IPC readers hand it outcomes and replies.
+ * What feeds READY workers in a manager-fed pool: the built-in queue's feed, or the router of a
+ * manager-run source (TCP in process mode). The supervisor tells it which workers come and go;
+ * IPC readers hand it outcomes and replies.
  */
-interface WorkerFeed {
+public interface WorkerFeed {
 
     /** The feed of a pool whose workers run their own source (Redis, Kafka, TCP base mode) or loop: nothing to feed. */
     WorkerFeed NONE = new Idle();

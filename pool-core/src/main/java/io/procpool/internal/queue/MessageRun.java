@@ -1,6 +1,5 @@
-package io.procpool.internal.manager;
+package io.procpool.internal.queue;
 
-import io.procpool.internal.queue.Bodies;
 
 /**
  * Consecutive messages of the built-in queue that share their delivery state: ids
@@ -8,7 +7,7 @@ import io.procpool.internal.queue.Bodies;
  * dispatching cuts runs into slices, and only a message that fails (or is redelivered apart from
  * its neighbours) becomes a run of its own. {@code attempt} counts deliveries (what consumers
  * see as {@code attempt()}); {@code failures} counts deliveries that failed or whose worker died
- * of them, and is what {@code max_deliveries} limits. Immutable; touched under the dispatcher's lock.
+ * of them, and is what {@code max_deliveries} limits. Immutable; touched under the queue engine's lock.
  */
 record MessageRun(long firstId, Bodies bodies, int from, int to, int attempt, int failures, long deliverAtMs) {
 

@@ -1,4 +1,4 @@
-package io.procpool.internal.manager;
+package io.procpool.internal.queue;
 
 import io.procpool.internal.ipc.IpcConnection;
 import java.util.ArrayList;
@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What the dispatcher knows of one attached worker: its connection and the runs it holds
+ * What the queue knows of one attached worker: its connection and the runs it holds
  * unacked ("flights"), keyed by first id so that an acked range finds its runs in log time.
  * A flight holds only unsettled messages: settling part of one splits it, so a message that
  * comes back to the same worker (released, failed) never meets a stale copy of itself.
- * Touched only under the dispatcher's lock.
+ * Touched only under the queue engine's lock.
  */
 final class Outlet {
 
