@@ -115,8 +115,14 @@ final class ControlServer {
             }
             return command.equals("push") ? push(request) : queueCommand(command, request);
         }
+        ControlCommand parsed;
+        try {
+            parsed = ControlCommand.parse(command, request);
+        } catch (IllegalArgumentException e) {
+            return Map.of("ok", false, "error", e.getMessage());
+        }
         CompletableFuture<Map<String, Object>> reply = new CompletableFuture<>();
-        supervisor.post(new Command(command, request, reply));
+        supervisor.post(new Command(parsed, reply));
         try {
             return reply.get(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -185,8 +185,12 @@ public final class Manager {
         Supervisor s = supervisor;
         if (s == null) {
             reply.complete(Map.of("ok", false, "error", "the pool is not running"));
-        } else {
-            s.post(new Command(name, args, reply));
+            return reply;
+        }
+        try {
+            s.post(new Command(ControlCommand.parse(name, args), reply));
+        } catch (IllegalArgumentException e) {
+            reply.complete(Map.of("ok", false, "error", e.getMessage()));
         }
         return reply;
     }

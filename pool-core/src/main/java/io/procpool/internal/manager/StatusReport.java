@@ -17,21 +17,10 @@ final class StatusReport {
     static Map<String, Object> of(Supervisor s) {
         long now = s.now();
         List<Map<String, Object>> rows = new ArrayList<>();
-        long processed = s.exitedProcessed();
-        long failed = s.exitedFailed();
-        int ready = 0;
+        WorkerTable table = s.table();
         boolean sourceUnavailable = false;
-        int restarts = 0;
-        for (Slot slot : s.slots().values()) {
-            restarts += slot.restarts;
-        }
-        for (WorkerHandle w : s.workers().values()) {
-            processed += w.processed;
-            failed += w.failed;
-            Slot slot = s.slots().get(w.slot);
-            if (w.state == WorkerHandle.State.READY && slot != null && slot.current == w) {
-                ready++;
-            }
+        for (WorkerHandle w : table.workers().values()) {
+            Slot slot = table.slots().get(w.slot);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("slot", w.slot);
             row.put("id", w.id);
@@ -51,7 +40,7 @@ final class StatusReport {
             }
             rows.add(row);
         }
-        for (Slot slot : s.slots().values()) {
+        for (Slot slot : table.slots().values()) {
             if (slot.isEmpty()) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("slot", slot.index);
@@ -72,10 +61,10 @@ final class StatusReport {
         pool.put("source", s.config().sourceType());
         pool.put("uptime_ms", now - s.startedAtMs());
         pool.put("workers_target", s.target());
-        pool.put("workers_ready", ready);
-        pool.put("processed", processed);
-        pool.put("failed", failed);
-        pool.put("restarts", restarts);
+        pool.put("workers_ready", table.readyCount());
+        pool.put("processed", table.processed());
+        pool.put("failed", table.failed());
+        pool.put("restarts", table.restarts());
         pool.put("sends_delivered", s.mailbox().delivered());
         pool.put("sends_dropped", s.mailbox().dropped());
         if (s.queue() != null) {

@@ -28,7 +28,6 @@ sealed interface SupervisorEvent {
     /** A worker process ended. */
     record Exited(long workerId, int exitCode) implements SupervisorEvent {}
 
-    /** A command from {@code control.sock}; the supervisor completes {@code reply}. */
-    record Command(String name, Map<String, Object> args, CompletableFuture<Map<String, Object>> reply)
-            implements SupervisorEvent {}
+    /** A command from {@code control.sock} or an embedding program; the supervisor completes {@code reply}. */
+    record Command(ControlCommand command, CompletableFuture<Map<String, Object>> reply) implements SupervisorEvent {}
 }

@@ -1,5 +1,8 @@
 package io.procpool.internal.manager;
 
+import io.procpool.internal.ExitCode;
+import io.procpool.internal.ipc.Payloads;
+
 import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.manager.WorkerLauncher.LaunchedWorker;
 
@@ -40,6 +43,28 @@ final class WorkerHandle {
 
     long pid() {
         return process.pid();
+    }
+
+    /** Its counters from a heartbeat. */
+    void record(Payloads.Heartbeat h) {
+        processed = h.processed();
+        failed = h.failed();
+        inFlight = h.inFlight();
+        busySinceMs = h.busySinceEpochMs();
+        sourceStats = h.source();
+    }
+
+    /**
+     * Whether its death may be the fault of a message it held: it was killed for message_timeout, or
+     * it died on its own (an OutOfMemoryError halt, SIGSEGV, SIGABRT, System.exit(n) in a consumer).
+     * A SIGKILL or SIGTERM from outside, or a planned stop, is not.
+     */
+    boolean mayBeMessageFault(int exitCode) {
+        if (killedForMessageTimeout) {
+            return true;
+        }
+        return !killed && state != State.STOPPING && exitCode != 0 && exitCode != 137 && exitCode != 143
+                && exitCode != ExitCode.MANAGER_GONE;
     }
 
     void kill() {

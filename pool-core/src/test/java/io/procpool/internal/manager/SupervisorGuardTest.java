@@ -13,17 +13,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
+import java.util.ArrayList;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /** A supervisor step that throws (a bug) stops the pool gracefully and ends with a named exit code. */
-@Timeout(30)
 class SupervisorGuardTest {
 
     private final TestClock clock = new TestClock();
-    private final List<FakeWorker> launched = new CopyOnWriteArrayList<>();
+    private final List<FakeWorker> launched = new ArrayList<>();
 
     /** A feed whose attach fails, as a bug in a handler would. */
     private static final WorkerFeed BROKEN = new WorkerFeed.Idle() {
@@ -34,7 +31,7 @@ class SupervisorGuardTest {
     };
 
     @Test
-    void aHandlerThatThrowsStopsThePoolGracefullyAndExitsWithSupervisorFailed() throws Exception {
+    void aHandlerThatThrowsStopsThePoolGracefullyAndExitsWithSupervisorFailed() {
         PoolConfig config = ConfigLoader.load(null, Map.of(), Map.of("consumer", "com.acme.C", "workers", "2",
                 "max_wait_time", "5s"));
         WorkerLauncher launcher = (slot, id, c) -> {
@@ -43,22 +40,21 @@ class SupervisorGuardTest {
             return w;
         };
         Supervisor supervisor = new Supervisor(config, launcher, BROKEN, null, clock, List.of(), () -> config);
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(supervisor::run);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (launched.size() < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        supervisor.start();
         supervisor.post(new SupervisorEvent.Ready(launched.get(0).id)); // attach throws
         CompletableFuture<Map<String, Object>> status = new CompletableFuture<>();
-        supervisor.post(new SupervisorEvent.Command("status", Map.of(), status));
+        supervisor.post(new SupervisorEvent.Command(new ControlCommand.Status(), status));
+        supervisor.drain();
         @SuppressWarnings("unchecked")
-        Map<String, Object> pool = (Map<String, Object>) status.get(5, TimeUnit.SECONDS).get("pool");
+        Map<String, Object> pool = (Map<String, Object>) status.join().get("pool");
         assertThat(pool.get("state")).as("the loop went on, stopping the pool").isEqualTo("STOPPING");
         assertThat(launched).as("no worker was killed: they were asked to stop").noneMatch(w -> w.killed);
 
         launched.get(0).exit(0); // one stops in time
         clock.advance(Duration.ofSeconds(6)); // the other is past max_wait_time
-        assertThat(exit.get(5, TimeUnit.SECONDS)).isEqualTo(ExitCode.SUPERVISOR_FAILED);
+        supervisor.drain();
         assertThat(launched.get(1).killed).isTrue();
+        assertThat(supervisor.finished()).isTrue();
+        assertThat(supervisor.finish()).isEqualTo(ExitCode.SUPERVISOR_FAILED);
     }
 }

@@ -1,0 +1,62 @@
+package io.procpool.internal.manager;
+
+import io.procpool.internal.config.PoolConfig;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A command to the supervisor, from {@code control.sock} or an embedding program. Parsed once from the
+ * JSON request ({@link #parse}); a bad one is answered at once, naming what is wrong. Immutable.
+ */
+public sealed interface ControlCommand {
+
+    /** The pool's state, workers and counters. */
+    record Status() implements ControlCommand {}
+
+    /** A graceful stop within {@code timeout}, or {@code max_wait_time} when null. */
+    record Stop(Duration timeout) implements ControlCommand {}
+
+    /** A rolling restart; {@code rereadConfig}: read the configuration file again first (SIGHUP's twin). */
+    record Reload(boolean rereadConfig) implements ControlCommand {}
+
+    /** Sets the number of workers. */
+    record Scale(int workers) implements ControlCommand {}
+
+    /** The answer to a command that was carried out. */
+    static Map<String, Object> ok(String message) {
+        return Map.of("ok", true, "message", message);
+    }
+
+    /** The answer to a command that was not. */
+    static Map<String, Object> failure(String error) {
+        return Map.of("ok", false, "error", error);
+    }
+
+    /**
+     * The command {@code name} with its JSON arguments: {@code status}, {@code stop} ({@code timeout_ms}),
+     * {@code reload} ({@code config}: true to reread the file), {@code scale} ({@code workers}).
+     *
+     * @throws IllegalArgumentException for an unknown command or a bad argument, saying which
+     */
+    static ControlCommand parse(String name, Map<String, Object> args) {
+        return switch (name) {
+            case "status" -> new Status();
+            case "stop" -> {
+                Object ms = args.get("timeout_ms");
+                if (ms != null && !(ms instanceof Number)) {
+                    throw new IllegalArgumentException("stop: timeout_ms must be a number of milliseconds, but was " + ms);
+                }
+                yield new Stop(ms == null ? null : Duration.ofMillis(((Number) ms).longValue()));
+            }
+            case "reload" -> new Reload(Boolean.TRUE.equals(args.get("config")));
+            case "scale" -> {
+                if (!(args.get("workers") instanceof Number n) || n.intValue() < 1 || n.intValue() > PoolConfig.MAX_WORKERS) {
+                    throw new IllegalArgumentException("workers must be from 1 to " + PoolConfig.MAX_WORKERS + ", but was "
+                            + args.get("workers"));
+                }
+                yield new Scale(n.intValue());
+            }
+            default -> throw new IllegalArgumentException("unknown command " + name);
+        };
+    }
+}

@@ -1,0 +1,81 @@
+package io.procpool.internal.manager;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The supervisor's table: the pool's slots and the worker processes that serve them (current,
+ * successors, retiring ones), with the counters of workers that have exited so that pool totals never
+ * drop when a worker is replaced. Touched only by the supervisor thread.
+ */
+final class WorkerTable {
+
+    private final Map<Integer, Slot> slots = new TreeMap<>();
+    private final Map<Long, WorkerHandle> workers = new LinkedHashMap<>();
+    private long nextWorkerId = 1;
+    private long exitedProcessed;
+    private long exitedFailed;
+
+    Map<Integer, Slot> slots() {
+        return slots;
+    }
+
+    Map<Long, WorkerHandle> workers() {
+        return workers;
+    }
+
+    Slot slot(int index) {
+        return slots.computeIfAbsent(index, Slot::new);
+    }
+
+    WorkerHandle worker(long id) {
+        return workers.get(id);
+    }
+
+    long nextWorkerId() {
+        return nextWorkerId++;
+    }
+
+    void add(WorkerHandle w) {
+        workers.put(w.id, w);
+    }
+
+    /** Takes an exited worker out, keeping its counters; null when it is not (or no longer) in the table. */
+    WorkerHandle remove(long id) {
+        WorkerHandle w = workers.remove(id);
+        if (w != null) {
+            exitedProcessed += w.processed;
+            exitedFailed += w.failed;
+        }
+        return w;
+    }
+
+    /** Whether {@code w} is the worker its slot counts on (not a successor or a retiring one). */
+    boolean isCurrent(WorkerHandle w) {
+        Slot slot = slots.get(w.slot);
+        return slot != null && slot.current == w;
+    }
+
+    int readyCount() {
+        int ready = 0;
+        for (WorkerHandle w : workers.values()) {
+            if (w.state == WorkerHandle.State.READY && isCurrent(w)) {
+                ready++;
+            }
+        }
+        return ready;
+    }
+
+    long processed() {
+        return exitedProcessed + workers.values().stream().mapToLong(w -> w.processed).sum();
+    }
+
+    long failed() {
+        return exitedFailed + workers.values().stream().mapToLong(w -> w.failed).sum();
+    }
+
+    int restarts() {
+        return slots.values().stream().mapToInt(s -> s.restarts).sum();
+    }
+}
