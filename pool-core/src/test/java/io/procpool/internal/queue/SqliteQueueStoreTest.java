@@ -11,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,6 +91,16 @@ class SqliteQueueStoreTest {
             }
             assertThat(store.counts("q").live()).isEqualTo(80_000);
         }
+    }
+
+    @Test
+    void workAfterTheCloseIsRefusedNotLeftWaiting() {
+        SqliteQueueStore store = SqliteQueueStore.open(dir.resolve("queue.db"), Durability.PROCESS);
+        CompletableFuture<Void> before = store.insert("q", messages(1, 10));
+        store.close();
+        assertThat(before).as("queued before the close: committed").isDone().isNotCompletedExceptionally();
+        assertThat(store.insert("q", messages(11, 10))).isCompletedExceptionally();
+        assertThatThrownBy(() -> store.counts("q")).isInstanceOf(QueueStoreException.class).hasMessageContaining("closed");
     }
 
     @Test
