@@ -3,7 +3,7 @@ package io.procpool;
 import io.procpool.internal.ipc.Frame;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;
-import io.procpool.internal.ipc.Payloads;
+import io.procpool.internal.ipc.Producing;
 import io.procpool.internal.queue.Bodies;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -84,7 +84,7 @@ public final class QueueClient implements AutoCloseable {
         long id = nextRequest.getAndIncrement();
         pending.put(id, done);
         try {
-            connection.send(FrameType.PUSH_BATCH, new Payloads.PushBatch(id, queue, delay.toMillis(), Bodies.of(bodies)).encode());
+            connection.send(FrameType.PUSH_BATCH, new Producing.PushBatch(id, queue, delay.toMillis(), Bodies.of(bodies)).encode());
         } catch (IOException e) {
             pending.remove(id);
             done.completeExceptionally(e);
@@ -96,7 +96,7 @@ public final class QueueClient implements AutoCloseable {
         try {
             while (true) {
                 Frame f = connection.readFrame();
-                Payloads.PushAnswer answer = Payloads.PushAnswer.decode(f.payload());
+                Producing.PushAnswer answer = Producing.PushAnswer.decode(f.payload());
                 CompletableFuture<List<String>> done = pending.remove(answer.requestId());
                 if (done == null) {
                     continue;

@@ -1,7 +1,7 @@
 package io.procpool.internal.ipc;
 
 import io.procpool.internal.config.PoolConfig;
-import io.procpool.internal.ipc.Payloads.Outcome;
+import io.procpool.internal.ipc.Outcomes.Outcome;
 import java.util.List;
 
 /**

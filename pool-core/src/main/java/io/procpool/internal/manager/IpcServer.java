@@ -7,7 +7,9 @@ import io.procpool.internal.queue.QueueEngine;
 import io.procpool.internal.ipc.Frame;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;
-import io.procpool.internal.ipc.Payloads;
+import io.procpool.internal.ipc.Handshake;
+import io.procpool.internal.ipc.Outcomes;
+import io.procpool.internal.ipc.WorkerReports;
 import io.procpool.internal.manager.SupervisorEvent.Connected;
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
@@ -44,7 +46,7 @@ final class IpcServer {
     }
 
     private void serve(IpcConnection connection) {
-        Payloads.Hello hello = null;
+        Handshake.Hello hello = null;
         try {
             Frame first = connection.readFrame();
             if (first.type() != FrameType.HELLO) {
@@ -52,7 +54,7 @@ final class IpcServer {
                 connection.close();
                 return;
             }
-            hello = Payloads.Hello.decode(first.payload());
+            hello = Handshake.Hello.decode(first.payload());
             Thread.currentThread().setName("ipc-reader-" + hello.workerId());
             supervisor.post(new Connected(hello, connection));
             while (true) {
@@ -64,26 +66,26 @@ final class IpcServer {
         }
     }
 
-    private void readOne(Payloads.Hello hello, Frame f) {
+    private void readOne(Handshake.Hello hello, Frame f) {
         long id = hello.workerId();
         switch (f.type()) {
-            case ACK -> feed.settle(id, Payloads.Ack.decode(f.payload()).outcomes());
+            case ACK -> feed.settle(id, Outcomes.Ack.decode(f.payload()).outcomes());
             case REPLIES -> {
-                for (Payloads.Reply r : Payloads.Replies.decode(f.payload()).replies()) {
+                for (Outcomes.Reply r : Outcomes.Replies.decode(f.payload()).replies()) {
                     feed.reply(id, r.tag(), r.body());
                 }
             }
             case READY -> supervisor.post(new SupervisorEvent.Ready(id));
-            case HEARTBEAT -> supervisor.post(new SupervisorEvent.Heartbeat(id, Payloads.Heartbeat.decode(f.payload())));
-            case RECYCLE -> supervisor.post(new SupervisorEvent.RecycleAsked(id, Payloads.Recycle.decode(f.payload()).reason()));
+            case HEARTBEAT -> supervisor.post(new SupervisorEvent.Heartbeat(id, WorkerReports.Heartbeat.decode(f.payload())));
+            case RECYCLE -> supervisor.post(new SupervisorEvent.RecycleAsked(id, WorkerReports.Recycle.decode(f.payload()).reason()));
             case SEND -> {
-                Payloads.Send send = Payloads.Send.decode(f.payload());
+                WorkerReports.Send send = WorkerReports.Send.decode(f.payload());
                 supervisor.mailbox().send(hello.slot(), send.slot(), send.body());
             }
             case PUSH -> {
                 // A push may wait for its commit or for room in a full queue: never on this
                 // thread, which must keep reading the worker's acks (they make the room).
-                Payloads.Push p = Payloads.Push.decode(f.payload());
+                WorkerReports.Push p = WorkerReports.Push.decode(f.payload());
                 if (queue == null) {
                     log.error("a push from worker {} (slot {}) was refused: this pool has no built-in queue", id, hello.slot());
                     return;

@@ -2,8 +2,8 @@ package io.procpool.internal.manager;
 
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;
-import io.procpool.internal.ipc.Payloads;
-import io.procpool.internal.ipc.Payloads.Delivery;
+import io.procpool.internal.ipc.Deliveries;
+import io.procpool.internal.ipc.Deliveries.Delivery;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +47,7 @@ final class Mailbox {
         }
         Delivery d = new Delivery(-1, "send-" + System.nanoTime(), 1, "worker:" + fromSlot, Map.of(), body);
         try {
-            r.connection().send(FrameType.DELIVER, new Payloads.Deliver(List.of(d)).encode());
+            r.connection().send(FrameType.DELIVER, new Deliveries.Deliver(List.of(d)).encode());
             delivered.incrementAndGet();
         } catch (IOException e) {
             dropped.incrementAndGet(); // the worker is dying

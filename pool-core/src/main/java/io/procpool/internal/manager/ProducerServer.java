@@ -6,7 +6,7 @@ import io.procpool.internal.queue.QueueEngine;
 import io.procpool.internal.ipc.Frame;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;
-import io.procpool.internal.ipc.Payloads;
+import io.procpool.internal.ipc.Producing;
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import java.util.List;
@@ -45,7 +45,7 @@ final class ProducerServer {
                     log.warn("closing a producer connection that sent {}", f.type());
                     return;
                 }
-                Payloads.PushBatch batch = Payloads.PushBatch.decode(f.payload());
+                Producing.PushBatch batch = Producing.PushBatch.decode(f.payload());
                 Thread.ofVirtual().name("push-" + batch.requestId()).start(() -> answer(connection, batch));
             }
         } catch (IOException | RuntimeException e) {
@@ -53,18 +53,18 @@ final class ProducerServer {
         }
     }
 
-    private void answer(IpcConnection connection, Payloads.PushBatch batch) {
-        Payloads.PushAnswer answer;
+    private void answer(IpcConnection connection, Producing.PushBatch batch) {
+        Producing.PushAnswer answer;
         try {
             long first = queue.push(batch.queue(), batch.bodies(), batch.delayMs());
-            answer = new Payloads.PushAnswer(batch.requestId(), first, batch.bodies().size(), null);
+            answer = new Producing.PushAnswer(batch.requestId(), first, batch.bodies().size(), null);
         } catch (PushRefusedException e) {
-            answer = new Payloads.PushAnswer(batch.requestId(), 0, 0, e.getMessage());
+            answer = new Producing.PushAnswer(batch.requestId(), 0, 0, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         } catch (RuntimeException e) {
-            answer = new Payloads.PushAnswer(batch.requestId(), 0, 0, "the queue could not store the batch: " + e);
+            answer = new Producing.PushAnswer(batch.requestId(), 0, 0, "the queue could not store the batch: " + e);
         }
         try {
             connection.send(answer.error() == null ? FrameType.PUSHED : FrameType.PUSH_REFUSED, answer.encode());

@@ -4,9 +4,10 @@ import io.procpool.internal.ipc.WorkerFeed;
 import io.procpool.internal.config.PoolConfig;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;
-import io.procpool.internal.ipc.Payloads;
-import io.procpool.internal.ipc.Payloads.Delivery;
-import io.procpool.internal.ipc.Payloads.Outcome;
+import io.procpool.internal.ipc.Deliveries;
+import io.procpool.internal.ipc.Outcomes;
+import io.procpool.internal.ipc.Deliveries.Delivery;
+import io.procpool.internal.ipc.Outcomes.Outcome;
 import io.procpool.spi.Request;
 import io.procpool.spi.RequestSink;
 import java.io.IOException;
@@ -263,7 +264,7 @@ final class RequestRouter implements WorkerFeed, RequestSink {
             }
             batches.forEach((outlet, deliveries) -> {
                 try {
-                    outlet.connection.send(FrameType.DELIVER, new Payloads.Deliver(deliveries, true).encode());
+                    outlet.connection.send(FrameType.DELIVER, new Deliveries.Deliver(deliveries, true).encode());
                 } catch (IOException e) {
                     // the worker is dying: its exit detaches it and fails these requests
                 }

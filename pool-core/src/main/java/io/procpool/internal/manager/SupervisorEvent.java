@@ -1,7 +1,8 @@
 package io.procpool.internal.manager;
 
 import io.procpool.internal.ipc.IpcConnection;
-import io.procpool.internal.ipc.Payloads;
+import io.procpool.internal.ipc.Handshake;
+import io.procpool.internal.ipc.WorkerReports;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -15,12 +16,12 @@ sealed interface SupervisorEvent {
     record SignalReceived(String name) implements SupervisorEvent {}
 
     /** A worker connected and said HELLO. */
-    record Connected(Payloads.Hello hello, IpcConnection connection) implements SupervisorEvent {}
+    record Connected(Handshake.Hello hello, IpcConnection connection) implements SupervisorEvent {}
 
     /** A worker finished {@code onStart} and takes messages. */
     record Ready(long workerId) implements SupervisorEvent {}
 
-    record Heartbeat(long workerId, Payloads.Heartbeat heartbeat) implements SupervisorEvent {}
+    record Heartbeat(long workerId, WorkerReports.Heartbeat heartbeat) implements SupervisorEvent {}
 
     /** A worker asks to be replaced (it reached {@code max_requests}). */
     record RecycleAsked(long workerId, String reason) implements SupervisorEvent {}

@@ -1,7 +1,7 @@
 package io.procpool.internal.manager;
 
 import io.procpool.internal.ExitCode;
-import io.procpool.internal.ipc.Payloads;
+import io.procpool.internal.ipc.WorkerReports;
 
 import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.manager.WorkerLauncher.LaunchedWorker;
@@ -46,7 +46,7 @@ final class WorkerHandle {
     }
 
     /** Its counters from a heartbeat. */
-    void record(Payloads.Heartbeat h) {
+    void record(WorkerReports.Heartbeat h) {
         processed = h.processed();
         failed = h.failed();
         inFlight = h.inFlight();

@@ -2,10 +2,12 @@ package io.procpool.internal.manager;
 
 import io.procpool.internal.config.PoolConfig;
 import io.procpool.internal.config.Units;
+import io.procpool.internal.config.WorkerSettings;
 import io.procpool.internal.ipc.FrameType;
-import io.procpool.internal.ipc.Payloads;
+import io.procpool.internal.ipc.Handshake;
 import io.procpool.internal.manager.SupervisorEvent.Connected;
 import io.procpool.internal.manager.SupervisorEvent.Exited;
+import io.procpool.spi.SourceDefinition;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -65,19 +67,17 @@ final class WorkerStarts {
             return;
         }
         w.connection = c.connection();
-        Map<String, String> settings = new TreeMap<>(config.flat());
-        settings.put("consumer", config.consumer());
-        settings.put("concurrency", Integer.toString(config.concurrency()));
-        settings.put("source.type", config.sourceType());
-        if (config.queue() != null) {
-            settings.put("pool.queue", config.queue().queue()); // what ctx.push may push to
-        }
-        settings.put("pool.id", poolId(config));
         w.maxRequests = maxRequestsWithJitter(config);
-        settings.put("worker.max_requests", Long.toString(w.maxRequests));
-        settings.putAll(config.retry().asSettings());
+        Map<String, String> flat = new TreeMap<>(config.flat());
+        flat.put("source.type", config.sourceType());
+        SourceDefinition source = config.source();
+        int prefetch = source.placement() == SourceDefinition.Placement.MANAGER ? source.prefetch()
+                : PoolConfig.DEFAULT_PREFETCH;
+        var settings = new WorkerSettings(config.consumer(), config.concurrency(), w.maxRequests,
+                WorkerSettings.ackBatchFor(prefetch), config.retry(), poolId(config),
+                config.queue() != null ? config.queue().queue() : null, flat); // pool queue: what ctx.push may push to
         try {
-            w.connection.send(FrameType.WELCOME, new Payloads.Welcome(settings).encode());
+            w.connection.send(FrameType.WELCOME, new Handshake.Welcome(settings).encode());
             if (w.state == WorkerHandle.State.STOPPING) {
                 w.connection.send(FrameType.STOP, new byte[0]);
             }

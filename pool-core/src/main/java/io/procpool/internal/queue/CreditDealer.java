@@ -1,6 +1,6 @@
 package io.procpool.internal.queue;
 
-import io.procpool.internal.ipc.Payloads;
+import io.procpool.internal.ipc.Deliveries;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,8 +33,8 @@ final class CreditDealer {
     }
 
     /** Takes what can be sent now from {@code q}, as runs per worker, and records them as its flights. */
-    Map<Outlet, List<Payloads.Run>> deal(QueueState q, int prefetch) {
-        Map<Outlet, List<Payloads.Run>> batches = new LinkedHashMap<>();
+    Map<Outlet, List<Deliveries.Run>> deal(QueueState q, int prefetch) {
+        Map<Outlet, List<Deliveries.Run>> batches = new LinkedHashMap<>();
         if (!q.suspects.isEmpty()) {
             dealSuspects(q, batches);
             return batches;
@@ -53,7 +53,7 @@ final class CreditDealer {
         for (int k = 0; k < open.size() && !q.ready.isEmpty(); k++) {
             Outlet o = open.get((start + k) % open.size());
             int take = (int) Math.min(Math.min(share, MAX_BATCH), prefetch - o.inFlight);
-            List<Payloads.Run> batch = new ArrayList<>(2);
+            List<Deliveries.Run> batch = new ArrayList<>(2);
             long bytes = 0;
             int taken = 0;
             while (taken < take && !q.ready.isEmpty()) {
@@ -82,7 +82,7 @@ final class CreditDealer {
     }
 
     /** Gives one suspect to each worker that holds nothing, and nothing else until it is settled. */
-    private static void dealSuspects(QueueState q, Map<Outlet, List<Payloads.Run>> batches) {
+    private static void dealSuspects(QueueState q, Map<Outlet, List<Deliveries.Run>> batches) {
         for (Outlet o : q.outlets.values()) {
             if (q.suspects.isEmpty()) {
                 return;
@@ -95,10 +95,10 @@ final class CreditDealer {
     }
 
     /** Records {@code run} as sent to {@code o} (its next delivery) and returns it as a run of a frame. */
-    private static Payloads.Run send(QueueState q, Outlet o, MessageRun run) {
+    private static Deliveries.Run send(QueueState q, Outlet o, MessageRun run) {
         MessageRun sent = run.nextAttempt();
         o.add(new Outlet.Flight(sent, q.flightSeq++));
-        return new Payloads.Run(sent.firstId(), sent.attempt(), sent.bodies(), sent.from(), sent.to());
+        return new Deliveries.Run(sent.firstId(), sent.attempt(), sent.bodies(), sent.from(), sent.to());
     }
 
     /** How many of the first {@code max} messages of {@code run} fit in {@code budget} bytes. */

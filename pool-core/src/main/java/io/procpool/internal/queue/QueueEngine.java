@@ -2,8 +2,9 @@ package io.procpool.internal.queue;
 
 import io.procpool.internal.config.QueueSettings;
 import io.procpool.internal.ipc.IpcConnection;
-import io.procpool.internal.ipc.Payloads;
-import io.procpool.internal.ipc.Payloads.Outcome;
+import io.procpool.internal.ipc.Deliveries;
+import io.procpool.internal.ipc.Outcomes;
+import io.procpool.internal.ipc.Outcomes.Outcome;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -32,7 +33,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class QueueEngine {
 
     /** What a worker is sent now: runs of messages, in one frame. */
-    public record Dealt(long workerId, IpcConnection connection, List<Payloads.Run> runs) {}
+    public record Dealt(long workerId, IpcConnection connection, List<Deliveries.Run> runs) {}
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -246,7 +247,7 @@ public final class QueueEngine {
         }
     }
 
-    private static List<Dealt> dealt(Map<Outlet, List<Payloads.Run>> batches) {
+    private static List<Dealt> dealt(Map<Outlet, List<Deliveries.Run>> batches) {
         List<Dealt> out = new ArrayList<>(batches.size());
         batches.forEach((o, runs) -> out.add(new Dealt(o.workerId, o.connection, runs)));
         return out;

@@ -3,8 +3,9 @@ package io.procpool.internal.queue;
 import io.procpool.internal.config.PoolConfig;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;
-import io.procpool.internal.ipc.Payloads;
-import io.procpool.internal.ipc.Payloads.Outcome;
+import io.procpool.internal.ipc.Deliveries;
+import io.procpool.internal.ipc.Outcomes;
+import io.procpool.internal.ipc.Outcomes.Outcome;
 import io.procpool.internal.ipc.WorkerFeed;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -51,13 +52,13 @@ public final class QueueFeed implements WorkerFeed {
     }
 
     /** Encodes a DELIVER_RUNS payload into the feed thread's direct buffer, grown when a frame needs more. */
-    private ByteBuffer encode(String source, List<Payloads.Run> runs) {
-        int size = Payloads.DeliverRuns.encodedSize(source, runs);
+    private ByteBuffer encode(String source, List<Deliveries.Run> runs) {
+        int size = Deliveries.DeliverRuns.encodedSize(source, runs);
         if (buffer == null || buffer.capacity() < size) {
             buffer = ByteBuffer.allocateDirect(Math.max(size, 256 << 10));
         }
         buffer.clear();
-        Payloads.DeliverRuns.encodeTo(buffer, source, runs);
+        Deliveries.DeliverRuns.encodeTo(buffer, source, runs);
         return buffer.flip();
     }
 

@@ -1,9 +1,10 @@
 package io.procpool.internal.worker;
 
 import io.procpool.WorkerContext;
+import io.procpool.internal.config.WorkerSettings;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;
-import io.procpool.internal.ipc.Payloads;
+import io.procpool.internal.ipc.WorkerReports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -14,21 +15,18 @@ import org.slf4j.Logger;
 final class ConnectedWorkerContext implements WorkerContext {
 
     private final int slot;
-    /** What the manager sent in WELCOME, its own keys ({@code pool.*}, {@code worker.*}) included. */
-    private final Map<String, String> settings;
-    /** The configuration the consumer sees: the settings without the manager's own keys. */
+    private final WorkerSettings settings;
+    /** The configuration the consumer sees. */
     private final Map<String, String> config;
     private final IpcConnection connection;
     private final BooleanSupplier stopping;
     private final Logger logger;
 
-    ConnectedWorkerContext(int slot, Map<String, String> config, IpcConnection connection,
+    ConnectedWorkerContext(int slot, WorkerSettings settings, IpcConnection connection,
                            BooleanSupplier stopping, Logger logger) {
         this.slot = slot;
-        this.settings = Map.copyOf(config);
-        Map<String, String> visible = new java.util.TreeMap<>(config);
-        visible.keySet().removeIf(k -> k.startsWith("pool.") || k.startsWith("worker."));
-        this.config = java.util.Collections.unmodifiableMap(visible);
+        this.settings = settings;
+        this.config = settings.consumerView();
         this.connection = connection;
         this.stopping = stopping;
         this.logger = logger;
@@ -59,20 +57,20 @@ final class ConnectedWorkerContext implements WorkerContext {
         if (targetSlot < 0) {
             throw new IllegalArgumentException("slot must be >= 0, but was " + targetSlot);
         }
-        sendFrame(FrameType.SEND, new Payloads.Send(targetSlot, body.clone()).encode());
+        sendFrame(FrameType.SEND, new WorkerReports.Send(targetSlot, body.clone()).encode());
     }
 
     @Override
     public void push(String queue, byte[] body) {
-        String served = settings.get("pool.queue");
+        String served = settings.poolQueue();
         if (served == null) {
             throw new IllegalStateException("ctx.push needs the built-in queue, but this pool's source is "
-                    + settings.get("source.type") + ": give the message to that source instead");
+                    + settings.sourceType() + ": give the message to that source instead");
         }
         if (!served.equals(queue)) {
             throw new IllegalArgumentException("this pool serves queue \"" + served + "\", not \"" + queue + "\"");
         }
-        sendFrame(FrameType.PUSH, new Payloads.Push(queue, body.clone()).encode());
+        sendFrame(FrameType.PUSH, new WorkerReports.Push(queue, body.clone()).encode());
     }
 
     private void sendFrame(FrameType type, byte[] payload) {

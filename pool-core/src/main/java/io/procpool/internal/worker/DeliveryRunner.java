@@ -3,9 +3,9 @@ package io.procpool.internal.worker;
 import io.procpool.Consumer;
 import io.procpool.Message;
 import io.procpool.WorkerContext;
-import io.procpool.internal.ipc.Payloads;
-import io.procpool.internal.ipc.Payloads.Delivery;
-import io.procpool.internal.ipc.Payloads.Outcome;
+import io.procpool.internal.ipc.Deliveries;
+import io.procpool.internal.ipc.Deliveries.Delivery;
+import io.procpool.internal.ipc.Outcomes.Outcome;
 import io.procpool.spi.Request;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The one delivery path inside a worker, whatever the source: runs {@link Consumer#onMessage}
- * for each delivery with the configured concurrency, records the outcome, coalesces outcomes
- * into ACK batches, counts processed / failed, and asks for a recycle at {@code max_requests}.
+ * for each delivery with the configured concurrency, records the outcome (batched into ACKs by
+ * an {@link OutcomeBatcher}), counts processed / failed, and asks for a recycle at {@code max_requests}.
  *
  * <p>Threads: the IPC reader thread calls {@link #offer} with whole frames; one intake thread
  * ("delivery") takes them in order and runs their deliveries inline ({@code concurrency: 1}) or
@@ -30,11 +30,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * counters and calls {@link #flushOutcomes}. Per message the hot path allocates only the message.
  */
 final class DeliveryRunner {
-
-    /** Sends a batch of outcomes to the manager, after the replies that came before them. */
-    interface OutcomeSink {
-        void send(List<Payloads.Reply> replies, List<Outcome> outcomes);
-    }
 
     /**
      * Deliveries that arrived together and where their results go: over IPC (with replies when
@@ -48,8 +43,6 @@ final class DeliveryRunner {
         }
     }
 
-    /** Outcomes wait at most for this many deliveries before they are sent, so acks stay batched. */
-    private static final int MAX_ACK_BATCH = 512;
     /** Deliveries with this tag came from another worker ({@code ctx.send}) and take no ack. */
     static final long NO_ACK = -1;
 
@@ -58,8 +51,7 @@ final class DeliveryRunner {
     private final WorkerContext ctx;
     private final int concurrency;
     private final long maxRequests;
-    private final int ackBatch;
-    private final OutcomeSink sink;
+    private final OutcomeBatcher outcomes;
     private final Runnable onMaxRequests;
     /** Frames as they arrived: one queue operation per batch, not per message. */
     private final BlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
@@ -76,40 +68,21 @@ final class DeliveryRunner {
     private final AtomicBoolean recycleAsked = new AtomicBoolean();
     /** Deliveries received and not yet finished (queued or running). */
     private final AtomicInteger outstanding = new AtomicInteger();
-    private final List<Outcome> pending = new ArrayList<>();
-    /** Replies not yet sent; guarded by {@code pending}. They always leave before the outcomes batched with them. */
-    private final List<Payloads.Reply> pendingReplies = new ArrayList<>();
-    /** Held from taking a batch of outcomes to sending it, so that batches leave in the order they were taken. */
-    private final Object flushLock = new Object();
-    /** Deliveries the outcomes in {@link #pending} and the open ack range cover; guarded by {@code pending}. */
-    private int pendingCount;
-    /** The open range of consecutive acks, not yet in {@link #pending}; guarded by {@code pending}. */
-    private long ackFrom;
-    private int ackCount;
     private volatile boolean closed;
     /** Set when the worker stops or recycles: deliveries not yet started go back to the manager. */
     private volatile boolean releasing;
     private Thread intake;
 
     DeliveryRunner(Consumer consumer, WorkerContext ctx, int concurrency, long maxRequests, int ackBatch, MessageRetry retry,
-                   OutcomeSink sink, Runnable onMaxRequests) {
-        this.ackBatch = ackBatch;
+                   OutcomeBatcher.Sink sink, Runnable onMaxRequests) {
         this.retry = retry;
         this.consumer = consumer;
         this.ctx = ctx;
         this.concurrency = concurrency;
         this.maxRequests = maxRequests;
-        this.sink = sink;
+        this.outcomes = new OutcomeBatcher(ackBatch, sink, unstarted::get);
         this.onMaxRequests = onMaxRequests;
         this.permits = new Semaphore(concurrency);
-    }
-
-    /**
-     * Acks go back after a quarter of the credit window ({@code prefetch}) at most: the manager
-     * refills the window while the rest runs, and a worker that dies loses little finished work.
-     */
-    static int ackBatchFor(int prefetch) {
-        return Math.max(1, Math.min(MAX_ACK_BATCH, prefetch / 4));
     }
 
     void start() {
@@ -191,7 +164,7 @@ final class DeliveryRunner {
         markStarted(key, System.currentTimeMillis());
         String error = null;
         java.util.function.Consumer<byte[]> replyTo = local != null ? local::reply
-                : replies ? body -> addReply(d.tag(), body) : null;
+                : replies ? body -> outcomes.reply(d.tag(), body) : null;
         boolean[] replied = {false};
         Message m = new IncomingMessage(d, replyTo == null ? null : body -> {
             replied[0] = true;
@@ -238,9 +211,9 @@ final class DeliveryRunner {
             }
         } else if (d.tag() != NO_ACK) {
             if (error == null) {
-                addAck(d.tag());
+                outcomes.ack(d.tag());
             } else {
-                addOutcome(Outcome.failed(d.tag(), error));
+                outcomes.outcome(Outcome.failed(d.tag(), error));
             }
         }
         outstanding.decrementAndGet();
@@ -269,7 +242,7 @@ final class DeliveryRunner {
     private void release(Delivery d) {
         unstarted.decrementAndGet();
         if (d.tag() != NO_ACK) {
-            addOutcome(Outcome.released(d.tag()));
+            outcomes.outcome(Outcome.released(d.tag()));
         }
         outstanding.decrementAndGet();
     }
@@ -293,85 +266,9 @@ final class DeliveryRunner {
         flushOutcomes();
     }
 
-    /** Records an ack; consecutive acks grow one range instead of one outcome each. */
-    private void addAck(long tag) {
-        boolean flushNow;
-        synchronized (pending) {
-            if (ackCount > 0 && tag == ackFrom + ackCount) {
-                ackCount++;
-            } else {
-                closeAckRange();
-                ackFrom = tag;
-                ackCount = 1;
-            }
-            flushNow = flushDue();
-        }
-        if (flushNow) {
-            flushOutcomes();
-        }
-    }
-
-    private void addOutcome(Outcome o) {
-        boolean flushNow;
-        synchronized (pending) {
-            closeAckRange();
-            pending.add(o);
-            flushNow = flushDue();
-        }
-        if (flushNow) {
-            flushOutcomes();
-        }
-    }
-
-    /**
-     * Send at once when no received delivery waits to start: batching must not add latency to a
-     * lone message, only save syscalls under load. Under {@code pending}'s lock.
-     */
-    private boolean flushDue() {
-        return ++pendingCount >= ackBatch || unstarted.get() == 0;
-    }
-
-    /** Moves the open ack range into {@link #pending}. Under {@code pending}'s lock. */
-    private void closeAckRange() {
-        if (ackCount > 0) {
-            pending.add(new Outcome(ackFrom, ackCount, Payloads.Result.ACKED, null));
-            ackCount = 0;
-        }
-    }
-
-    /**
-     * A consumer's reply to delivery {@code tag}: sent at once when nothing else waits to start
-     * (no latency added to a lone request), else with the next batch of acks, always before them.
-     */
-    private void addReply(long tag, byte[] body) {
-        boolean flushNow;
-        synchronized (pending) {
-            pendingReplies.add(new Payloads.Reply(tag, body.clone()));
-            flushNow = unstarted.get() == 0 || pendingReplies.size() >= ackBatch;
-        }
-        if (flushNow) {
-            flushOutcomes();
-        }
-    }
-
     /** Sends every reply and outcome not yet sent. Any thread. */
     void flushOutcomes() {
-        synchronized (flushLock) {
-            List<Outcome> batch;
-            List<Payloads.Reply> replies;
-            synchronized (pending) {
-                closeAckRange();
-                if (pending.isEmpty() && pendingReplies.isEmpty()) {
-                    return;
-                }
-                batch = List.copyOf(pending);
-                replies = List.copyOf(pendingReplies);
-                pending.clear();
-                pendingReplies.clear();
-                pendingCount = 0;
-            }
-            sink.send(replies, batch);
-        }
+        outcomes.flush();
     }
 
     /** Waits until every delivery received so far has run and its outcome was sent. */

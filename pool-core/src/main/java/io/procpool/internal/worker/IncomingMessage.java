@@ -1,7 +1,8 @@
 package io.procpool.internal.worker;
 
+import io.procpool.internal.ipc.Deliveries;
 import io.procpool.Message;
-import io.procpool.internal.ipc.Payloads.Delivery;
+import io.procpool.internal.ipc.Deliveries.Delivery;
 import java.util.Map;
 
 /**

@@ -2,13 +2,15 @@ package io.procpool.internal.worker;
 
 import io.procpool.Consumer;
 import io.procpool.internal.ExitCode;
-import io.procpool.internal.config.PoolConfig;
-import io.procpool.internal.config.RetrySettings;
 import io.procpool.internal.config.SourceProviders;
+import io.procpool.internal.config.WorkerSettings;
 import io.procpool.internal.ipc.Frame;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;
-import io.procpool.internal.ipc.Payloads;
+import io.procpool.internal.ipc.Deliveries;
+import io.procpool.internal.ipc.Handshake;
+import io.procpool.internal.ipc.Outcomes;
+import io.procpool.internal.ipc.WorkerReports;
 import io.procpool.spi.Request;
 import io.procpool.spi.RequestSink;
 import io.procpool.spi.SourceConfigException;
@@ -94,18 +96,18 @@ public final class WorkerRuntime {
     /** Runs the worker to its end; returns the process's exit code. */
     int run() {
         log = LoggerFactory.getLogger("worker");
-        Map<String, String> settings;
+        WorkerSettings settings;
         try {
             SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
             ch.connect(UnixDomainSocketAddress.of(ipcSocket));
             connection = new IpcConnection(ch);
-            connection.send(FrameType.HELLO, new Payloads.Hello(workerId, slot, ProcessHandle.current().pid()).encode());
+            connection.send(FrameType.HELLO, new Handshake.Hello(workerId, slot, ProcessHandle.current().pid()).encode());
             Frame welcome = connection.readFrame();
             if (welcome.type() != FrameType.WELCOME) {
                 System.err.println("worker: expected WELCOME from the manager, got " + welcome.type());
                 return ExitCode.WORKER_BOOT_FAILED;
             }
-            settings = Payloads.Welcome.decode(welcome.payload()).settings();
+            settings = Handshake.Welcome.decode(welcome.payload()).settings();
         } catch (IOException | RuntimeException e) {
             System.err.println("worker: cannot reach the manager at " + ipcSocket + ": " + e);
             return ExitCode.WORKER_BOOT_FAILED;
@@ -115,25 +117,20 @@ public final class WorkerRuntime {
         try {
             source = defineSource(settings);
         } catch (SourceConfigException | RuntimeException e) {
-            log.error("source {} cannot run in this worker: {}", settings.get("source.type"), e.getMessage());
+            log.error("source {} cannot run in this worker: {}", settings.sourceType(), e.getMessage());
             return ExitCode.SOURCE_FAILED;
         }
         Consumer consumer;
         try {
-            consumer = given != null ? given : loadConsumer(settings.get("consumer"));
+            consumer = given != null ? given : loadConsumer(settings.consumer());
         } catch (ConsumerLoadException e) {
             log.error(e.getMessage(), e.getCause());
             return ExitCode.CONSUMER_LOAD_FAILED;
         }
         ConnectedWorkerContext ctx = new ConnectedWorkerContext(slot, settings, connection, () -> stopping,
                 LoggerFactory.getLogger(consumer.getClass()));
-        runner = new DeliveryRunner(consumer, ctx,
-                Integer.parseInt(settings.getOrDefault("concurrency", "1")),
-                Long.parseLong(settings.getOrDefault("worker.max_requests", "0")),
-                DeliveryRunner.ackBatchFor(source.placement() == SourceDefinition.Placement.MANAGER ? source.prefetch()
-                        : PoolConfig.DEFAULT_PREFETCH),
-                new MessageRetry(RetrySettings.fromSettings(settings), log),
-                this::sendOutcomes, this::askForRecycle);
+        runner = new DeliveryRunner(consumer, ctx, settings.concurrency(), settings.maxRequests(), settings.ackBatch(),
+                new MessageRetry(settings.retry(), log), this::sendOutcomes, this::askForRecycle);
         Thread reader = Thread.ofPlatform().name("ipc-reader").daemon().start(this::readLoop);
         try {
             consumer.onStart(ctx);
@@ -145,10 +142,10 @@ public final class WorkerRuntime {
         runner.start();
         try {
             if (source.placement() == SourceDefinition.Placement.WORKERS) {
-                ownSource = startOwnSource(source, settings.getOrDefault("pool.id", "pool"), slot);
+                ownSource = startOwnSource(source, settings.poolId(), slot);
             }
         } catch (Exception e) {
-            log.error("source {} could not start in this worker: {}", settings.get("source.type"), e.toString());
+            log.error("source {} could not start in this worker: {}", settings.sourceType(), e.toString());
             return ExitCode.SOURCE_FAILED;
         }
         Thread.ofPlatform().name("heartbeat").daemon().start(this::heartbeatLoop);
@@ -198,14 +195,8 @@ public final class WorkerRuntime {
     }
 
     /** The pool's source as this worker reads it from the settings the manager sent (validated there already). */
-    private static SourceDefinition defineSource(Map<String, String> settings) throws SourceConfigException {
-        Map<String, String> values = new java.util.TreeMap<>();
-        settings.forEach((k, v) -> {
-            if (k.startsWith("source.")) {
-                values.put(k.substring("source.".length()), v);
-            }
-        });
-        SourceSettings source = SourceSettings.of(values);
+    private static SourceDefinition defineSource(WorkerSettings settings) throws SourceConfigException {
+        SourceSettings source = settings.source();
         SourceProvider provider = SourceProviders.find(source.type());
         if (provider == null) {
             throw new IllegalStateException("no module on this worker's classpath serves source type " + source.type());
@@ -258,10 +249,10 @@ public final class WorkerRuntime {
                 Frame f = connection.readFrame();
                 switch (f.type()) {
                     case DELIVER -> {
-                        Payloads.Deliver deliver = Payloads.Deliver.decode(f.payload());
+                        Deliveries.Deliver deliver = Deliveries.Deliver.decode(f.payload());
                         runner.offer(deliver.deliveries(), deliver.replies());
                     }
-                    case DELIVER_RUNS -> runner.offer(Payloads.DeliverRuns.decode(f.payload()));
+                    case DELIVER_RUNS -> runner.offer(Deliveries.DeliverRuns.decode(f.payload()));
                     case STOP -> requestStop();
                     default -> log.warn("ignoring unexpected frame {} from the manager", f.type());
                 }
@@ -290,7 +281,7 @@ public final class WorkerRuntime {
             try {
                 Thread.sleep(HEARTBEAT_MS);
                 runner.flushOutcomes();
-                connection.send(FrameType.HEARTBEAT, new Payloads.Heartbeat(runner.processed(), runner.failed(),
+                connection.send(FrameType.HEARTBEAT, new WorkerReports.Heartbeat(runner.processed(), runner.failed(),
                         runner.inFlight(), runner.busySinceEpochMs(), ownSourceStats()).encode());
             } catch (InterruptedException | IOException e) {
                 return;
@@ -298,15 +289,15 @@ public final class WorkerRuntime {
         }
     }
 
-    private void sendOutcomes(java.util.List<Payloads.Reply> replies, java.util.List<Payloads.Outcome> outcomes) {
+    private void sendOutcomes(java.util.List<Outcomes.Reply> replies, java.util.List<Outcomes.Outcome> outcomes) {
         try {
             if (!replies.isEmpty()) {
-                connection.send(FrameType.REPLIES, new Payloads.Replies(replies).encode());
+                connection.send(FrameType.REPLIES, new Outcomes.Replies(replies).encode());
             }
             if (outcomes.isEmpty()) {
                 return;
             }
-            connection.send(FrameType.ACK, new Payloads.Ack(outcomes).encode());
+            connection.send(FrameType.ACK, new Outcomes.Ack(outcomes).encode());
         } catch (IOException e) {
             managerGone();
         }
@@ -314,7 +305,7 @@ public final class WorkerRuntime {
 
     private void askForRecycle() {
         try {
-            connection.send(FrameType.RECYCLE, new Payloads.Recycle("max_requests reached").encode());
+            connection.send(FrameType.RECYCLE, new WorkerReports.Recycle("max_requests reached").encode());
         } catch (IOException e) {
             managerGone();
         }

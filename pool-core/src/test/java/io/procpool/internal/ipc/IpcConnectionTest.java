@@ -47,15 +47,15 @@ class IpcConnectionTest {
 
     @Test
     void carriesABatchOfDeliveriesIntact() throws Exception {
-        List<Payloads.Delivery> batch = new ArrayList<>();
+        List<Deliveries.Delivery> batch = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
-            batch.add(new Payloads.Delivery(i, "id-" + i, 1 + i % 3, "queue:default", i % 2 == 0 ? Map.of() : Map.of("k", "v" + i),
+            batch.add(new Deliveries.Delivery(i, "id-" + i, 1 + i % 3, "queue:default", i % 2 == 0 ? Map.of() : Map.of("k", "v" + i),
                     ("body " + i).getBytes()));
         }
-        client.send(FrameType.DELIVER, new Payloads.Deliver(batch).encode());
+        client.send(FrameType.DELIVER, new Deliveries.Deliver(batch).encode());
         Frame f = served.readFrame();
         assertThat(f.type()).isEqualTo(FrameType.DELIVER);
-        List<Payloads.Delivery> got = Payloads.Deliver.decode(f.payload()).deliveries();
+        List<Deliveries.Delivery> got = Deliveries.Deliver.decode(f.payload()).deliveries();
         assertThat(got).hasSize(1000);
         assertThat(got.get(999).id()).isEqualTo("id-999");
         assertThat(got.get(999).headers()).containsEntry("k", "v999");
@@ -68,13 +68,13 @@ class IpcConnectionTest {
         big[big.length - 1] = 42;
         Thread writer = Thread.ofPlatform().start(() -> {
             try {
-                client.send(FrameType.SEND, new Payloads.Send(7, big).encode());
+                client.send(FrameType.SEND, new WorkerReports.Send(7, big).encode());
                 client.send(FrameType.READY, new byte[0]);
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
         });
-        Payloads.Send s = Payloads.Send.decode(served.readFrame().payload());
+        WorkerReports.Send s = WorkerReports.Send.decode(served.readFrame().payload());
         assertThat(s.slot()).isEqualTo(7);
         assertThat(s.body()).hasSize(big.length).endsWith((byte) 42);
         assertThat(served.readFrame().type()).isEqualTo(FrameType.READY);
@@ -83,11 +83,11 @@ class IpcConnectionTest {
 
     @Test
     void acksKeepTheirErrors() throws Exception {
-        client.send(FrameType.ACK, new Payloads.Ack(List.of(Payloads.Outcome.acked(1),
-                Payloads.Outcome.failed(2, "java.lang.IllegalStateException: boom"), Payloads.Outcome.released(3))).encode());
-        List<Payloads.Outcome> got = Payloads.Ack.decode(served.readFrame().payload()).outcomes();
-        assertThat(got).extracting(Payloads.Outcome::result)
-                .containsExactly(Payloads.Result.ACKED, Payloads.Result.FAILED, Payloads.Result.RELEASED);
+        client.send(FrameType.ACK, new Outcomes.Ack(List.of(Outcomes.Outcome.acked(1),
+                Outcomes.Outcome.failed(2, "java.lang.IllegalStateException: boom"), Outcomes.Outcome.released(3))).encode());
+        List<Outcomes.Outcome> got = Outcomes.Ack.decode(served.readFrame().payload()).outcomes();
+        assertThat(got).extracting(Outcomes.Outcome::result)
+                .containsExactly(Outcomes.Result.ACKED, Outcomes.Result.FAILED, Outcomes.Result.RELEASED);
         assertThat(got.get(1).error()).isEqualTo("java.lang.IllegalStateException: boom");
     }
 

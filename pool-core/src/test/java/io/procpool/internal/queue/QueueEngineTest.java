@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.procpool.internal.TestClock;
 import io.procpool.internal.config.QueueSettings;
-import io.procpool.internal.ipc.Payloads;
-import io.procpool.internal.ipc.Payloads.Outcome;
+import io.procpool.internal.ipc.Deliveries;
+import io.procpool.internal.ipc.Outcomes;
+import io.procpool.internal.ipc.Outcomes.Outcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ class QueueEngineTest {
     private List<Sent> deal() {
         List<Sent> sent = new ArrayList<>();
         for (QueueEngine.Dealt d : engine.deal()) {
-            for (Payloads.Run r : d.runs()) {
+            for (Deliveries.Run r : d.runs()) {
                 for (int i = 0; i < r.count(); i++) {
                     sent.add(new Sent(d.workerId(), r.firstTag() + i, r.attempt(),
                             new String(r.bodies().body(r.from() + i), StandardCharsets.UTF_8)));
@@ -190,8 +191,8 @@ class QueueEngineTest {
         List<Sent> sent = deal();
         assertThat(sent).extracting(Sent::body).containsExactly("a", "b", "c", "d", "e", "f", "g", "h", "i", "j");
         long t = sent.get(0).tag();
-        engine.settle(1, List.of(new Outcome(t + 2, 3, Payloads.Result.ACKED, null), Outcome.failed(t, "boom"),
-                new Outcome(t + 7, 3, Payloads.Result.RELEASED, null)));
+        engine.settle(1, List.of(new Outcome(t + 2, 3, Outcomes.Result.ACKED, null), Outcome.failed(t, "boom"),
+                new Outcome(t + 7, 3, Outcomes.Result.RELEASED, null)));
         List<Sent> released = deal();
         assertThat(released).extracting(Sent::body).containsExactly("h", "i", "j");
         assertThat(released).allSatisfy(d -> assertThat(d.attempt()).isEqualTo(1));
@@ -206,7 +207,7 @@ class QueueEngineTest {
         Sent retried = deal().get(0);
         assertThat(retried.body()).isEqualTo("a");
         assertThat(retried.attempt()).isEqualTo(2);
-        engine.settle(2, List.of(new Outcome(t, 10, Payloads.Result.ACKED, null)));
+        engine.settle(2, List.of(new Outcome(t, 10, Outcomes.Result.ACKED, null)));
         assertThat(engine.stats()).containsEntry("acked", 10L).containsEntry("in_flight", 0L).containsEntry("depth", 0L);
     }
 
@@ -219,7 +220,7 @@ class QueueEngineTest {
         engine.settle(1, List.of(Outcome.released(t)));
         assertThat(deal()).extracting(Sent::body).containsExactly("a");
         assertThat(engine.stats()).containsEntry("in_flight", 3L);
-        engine.settle(1, List.of(new Outcome(t, 3, Payloads.Result.ACKED, null)));
+        engine.settle(1, List.of(new Outcome(t, 3, Outcomes.Result.ACKED, null)));
         assertThat(engine.stats()).containsEntry("acked", 3L).containsEntry("in_flight", 0L).containsEntry("depth", 0L);
     }
 
@@ -271,7 +272,7 @@ class QueueEngineTest {
         engine.detach(2, "exit code 42", true);
         push("e");
         assertThat(deal()).as("w1 still holds two: it gets neither a suspect nor e").isEmpty();
-        engine.settle(1, List.of(new Outcome(toW1.get(0).tag(), 2, Payloads.Result.ACKED, null)));
+        engine.settle(1, List.of(new Outcome(toW1.get(0).tag(), 2, Outcomes.Result.ACKED, null)));
         assertThat(deal()).extracting(Sent::body).containsExactly(toW2.get(0).body());
     }
 

@@ -6,9 +6,10 @@ import io.procpool.internal.config.QueueSettings;
 import io.procpool.internal.ipc.Frame;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;
-import io.procpool.internal.ipc.Payloads;
-import io.procpool.internal.ipc.Payloads.Delivery;
-import io.procpool.internal.ipc.Payloads.Outcome;
+import io.procpool.internal.ipc.Deliveries;
+import io.procpool.internal.ipc.Outcomes;
+import io.procpool.internal.ipc.Deliveries.Delivery;
+import io.procpool.internal.ipc.Outcomes.Outcome;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -72,7 +73,7 @@ class QueueFeedTest {
                 while (got.size() < n) {
                     Frame f = workerEnd.readFrame();
                     assertThat(f.type()).isEqualTo(FrameType.DELIVER_RUNS);
-                    got.addAll(Payloads.DeliverRuns.decode(f.payload()));
+                    got.addAll(Deliveries.DeliverRuns.decode(f.payload()));
                 }
             } catch (Exception e) {
                 throw new RuntimeException(e);
@@ -88,7 +89,7 @@ class QueueFeedTest {
         List<Delivery> got = receive(worker, 2);
         assertThat(got).extracting(d -> new String(d.body(), StandardCharsets.UTF_8)).containsExactly("a", "b");
         assertThat(got).allSatisfy(d -> assertThat(d.source()).isEqualTo("queue:q"));
-        feed.settle(1, List.of(new Outcome(got.get(0).tag(), 2, Payloads.Result.ACKED, null)));
+        feed.settle(1, List.of(new Outcome(got.get(0).tag(), 2, Outcomes.Result.ACKED, null)));
         assertThat(engine.stats()).containsEntry("acked", 2L).containsEntry("in_flight", 0L);
     }
 
