@@ -1,5 +1,6 @@
 package io.procpool;
 
+import io.procpool.internal.control.StatusCodec;
 import io.procpool.internal.config.ConfigLoader;
 import io.procpool.internal.config.PoolConfig;
 import io.procpool.internal.manager.Manager;
@@ -94,9 +95,8 @@ public final class ConsumerPool implements AutoCloseable {
     public void awaitReady(Duration timeout) throws InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            Map<String, Object> pool = pool(status());
-            if (pool != null && pool.get("workers_ready") instanceof Number n
-                    && n.intValue() == ((Number) pool.get("workers_target")).intValue()) {
+            PoolStatus.Pool pool = status().pool();
+            if (pool.workersReady() == pool.workersTarget()) {
                 return;
             }
             failIfStopped();
@@ -105,9 +105,9 @@ public final class ConsumerPool implements AutoCloseable {
         throw new TimeoutException("the workers were not ready within " + timeout + ": " + status());
     }
 
-    /** The same report as {@code pool status --json}. */
-    public Map<String, Object> status() throws InterruptedException {
-        return call("status", Map.of());
+    /** The same report as {@code pool status}. */
+    public PoolStatus status() throws InterruptedException {
+        return StatusCodec.fromMap(call("status", Map.of()));
     }
 
     /** Pushes messages into the pool's queue; returns their ids. */
@@ -179,11 +179,6 @@ public final class ConsumerPool implements AutoCloseable {
                 throw new IllegalStateException("the pool failed: " + e.getCause(), e.getCause());
             }
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> pool(Map<String, Object> status) {
-        return (Map<String, Object>) status.get("pool");
     }
 
     /** Configures an embedded pool; any configuration key can be set with {@link #set}. */

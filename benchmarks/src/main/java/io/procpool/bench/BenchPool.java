@@ -1,21 +1,36 @@
 package io.procpool.bench;
 
-import io.procpool.internal.control.ControlClient;
+import io.procpool.PoolControl;
+import io.procpool.PoolStatus;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Starts and stops a real pool (manager and worker JVMs, from the benchmark's classpath) for a
- * benchmark row, logging to {@code pool.log} in its directory. Called from the benchmark's main thread.
+ * benchmark row, logging to {@code pool.log} in its directory, and reads its workers' memory from
+ * {@code /proc}. Called from the benchmark's main thread.
  */
 final class BenchPool {
 
     static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
+    /**
+     * The pool's default {@code jvm_options} (the configuration reference lists them), which the
+     * baselines run with so that both sides of a row use the same JVM; {@link #start} checks that a
+     * worker really runs with them.
+     */
+    static final List<String> WORKER_JVM_OPTIONS =
+            List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-XX:CICompilerCount=1");
+
     private BenchPool() {}
+
+    static PoolControl control(Path dir) {
+        return PoolControl.of(dir.resolve("run"));
+    }
 
     /** Starts a pool with {@code yaml} (2 workers expected) and waits until both are READY. */
     static Process start(Path dir, String yaml) throws Exception {
@@ -28,10 +43,9 @@ final class BenchPool {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             try {
-                Map<String, Object> s = ControlClient.call(dir.resolve("run"), Map.of("command", "status"));
-                @SuppressWarnings("unchecked")
-                Map<String, Object> pool = (Map<String, Object>) s.get("pool");
-                if (((Number) pool.get("workers_ready")).intValue() == 2) {
+                PoolStatus s = control(dir).status();
+                if (s.pool().workersReady() == 2) {
+                    checkJvmOptions(yaml, s.readyPids().get(0));
                     return p;
                 }
             } catch (IOException e) {
@@ -45,21 +59,55 @@ final class BenchPool {
         throw new IllegalStateException("the pool was not ready; see " + dir.resolve("pool.log"));
     }
 
+    private static void checkJvmOptions(String yaml, long workerPid) throws IOException {
+        if (yaml.contains("jvm_options")) {
+            return;
+        }
+        String cmdline = new String(Files.readAllBytes(Path.of("/proc", Long.toString(workerPid), "cmdline")),
+                StandardCharsets.UTF_8).replace('\0', ' ');
+        for (String option : WORKER_JVM_OPTIONS) {
+            if (!cmdline.contains(option)) {
+                throw new IllegalStateException("the pool's default jvm_options no longer hold " + option
+                        + "; update BenchPool.WORKER_JVM_OPTIONS (worker command: " + cmdline + ")");
+            }
+        }
+    }
+
     /** The pids of the pool's workers. */
-    static java.util.List<Long> workerPids(Path dir) throws IOException {
-        Map<String, Object> s = ControlClient.call(dir.resolve("run"), Map.of("command", "status"));
-        @SuppressWarnings("unchecked")
-        java.util.List<Map<String, Object>> workers = (java.util.List<Map<String, Object>>) s.get("workers");
-        return workers.stream().map(w -> ((Number) w.get("pid")).longValue()).toList();
+    static List<Long> workerPids(Path dir) throws IOException {
+        return control(dir).status().workers().stream().map(PoolStatus.Worker::pid).toList();
     }
 
     /** Stops the pool gracefully; kills it if it has not exited within a minute. */
     static void stop(Path dir, Process p) throws Exception {
         try {
-            ControlClient.call(dir.resolve("run"), Map.of("command", "stop"));
+            control(dir).stop();
             p.waitFor(60, TimeUnit.SECONDS);
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    /** Resident memory of {@code pid} in bytes, or -1 when it cannot be read. */
+    static long rssBytes(long pid) {
+        return kibField(pid, "status", "VmRSS:");
+    }
+
+    /** Proportional set size of {@code pid} in bytes (shared pages divided among their users), or -1. */
+    static long pssBytes(long pid) {
+        return kibField(pid, "smaps_rollup", "Pss:");
+    }
+
+    private static long kibField(long pid, String file, String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), file))) {
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the process is gone
+        }
+        return -1;
     }
 }

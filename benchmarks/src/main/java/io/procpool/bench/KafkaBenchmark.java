@@ -1,6 +1,5 @@
 package io.procpool.bench;
 
-import io.procpool.internal.config.PoolConfig;
 import io.procpool.testkit.KafkaFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +52,7 @@ public final class KafkaBenchmark {
                 base.add(baseline(admin, broker.bootstrap(), t, n, List.of()));
                 t = "tuned" + round;
                 load(admin, broker.bootstrap(), t, n);
-                tuned.add(baseline(admin, broker.bootstrap(), t, n, PoolConfig.DEFAULT_JVM_OPTIONS));
+                tuned.add(baseline(admin, broker.bootstrap(), t, n, BenchPool.WORKER_JVM_OPTIONS));
                 t = "pool" + round;
                 load(admin, broker.bootstrap(), t, n);
                 pool.add(pool(admin, work.resolve("pool" + round), broker.bootstrap(), t, n));
@@ -70,7 +69,7 @@ public final class KafkaBenchmark {
             System.out.println("|---|---|---|");
             System.out.printf("| plain KafkaConsumer loop, 2 processes (poll 500, commitAsync per poll), JVM defaults | %,.0f | 1.00x |%n", b);
             System.out.printf("| the same loop with the pool workers' JVM options (%s) | %,.0f | %.2fx |%n",
-                    String.join(" ", PoolConfig.DEFAULT_JVM_OPTIONS), bt, bt / b);
+                    String.join(" ", BenchPool.WORKER_JVM_OPTIONS), bt, bt / b);
             System.out.printf("| pool, 2 workers (source.type kafka, commit after processing) | %,.0f | %.2fx |%n", p, p / b);
         }
     }

@@ -1,7 +1,6 @@
 package io.procpool.bench;
 
 import io.procpool.QueueClient;
-import io.procpool.internal.control.ControlClient;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -10,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -169,10 +167,7 @@ public final class QueueBenchmark {
     }
 
     private static long acked(Path dir) throws IOException {
-        Map<String, Object> s = ControlClient.call(dir.resolve("run"), Map.of("command", "queue_stats"));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> q = (Map<String, Object>) s.get("queue");
-        return ((Number) q.get("acked")).longValue();
+        return BenchPool.control(dir).status().queue().acked();
     }
 
 }

@@ -7,7 +7,6 @@ import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.procpool.internal.config.PoolConfig;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
@@ -75,19 +74,19 @@ public final class RedisBenchmark {
             // Not measured: a pool's first start trains the workers' AOT cache (JDK 25+), which every
             // later start uses; the measured pools are such later starts.
             new RedisBenchmark(client, c.sync(), redis.pid(), url, work, 20_000).streamPool(work.resolve("training"));
-            String jvmOptions = String.join(" ", PoolConfig.DEFAULT_JVM_OPTIONS);
+            String jvmOptions = String.join(" ", BenchPool.WORKER_JVM_OPTIONS);
             Map<String, List<Drain>> rows = new LinkedHashMap<>();
             for (int round = 1; round <= rounds; round++) {
                 add(rows, "list | plain loop, 2 threads of the benchmark's warm JVM (RPOP 100 at a time; no acks)", b.listInJvm());
                 add(rows, "list | the same loop in 2 fresh processes, JVM defaults", b.listProcesses(List.of()));
                 add(rows, "list | the same loop in 2 fresh processes, the workers' JVM options (" + jvmOptions + ")",
-                        b.listProcesses(PoolConfig.DEFAULT_JVM_OPTIONS));
+                        b.listProcesses(BenchPool.WORKER_JVM_OPTIONS));
                 add(rows, "list | pool, 2 workers (LMOVE batches into processing lists, batched LREM acks)",
                         b.listPool(work.resolve("list" + round)));
                 add(rows, "stream | plain loop, 2 threads of the benchmark's warm JVM (XREADGROUP 256 + XACK)", b.streamInJvm());
                 add(rows, "stream | the same loop in 2 fresh processes, JVM defaults", b.streamProcesses(List.of()));
                 add(rows, "stream | the same loop in 2 fresh processes, the workers' JVM options", b.streamProcesses(
-                        PoolConfig.DEFAULT_JVM_OPTIONS));
+                        BenchPool.WORKER_JVM_OPTIONS));
                 add(rows, "stream | pool, 2 workers (XREADGROUP batches, batched XACK)", b.streamPool(work.resolve("stream" + round)));
                 StringBuilder line = new StringBuilder("round " + round + ":");
                 rows.values().forEach(v -> line.append(String.format(" %,.0f", v.getLast().rate())));

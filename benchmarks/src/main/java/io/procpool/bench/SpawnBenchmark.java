@@ -1,15 +1,13 @@
 package io.procpool.bench;
 
 import io.procpool.examples.GreetingConsumer;
-import io.procpool.internal.control.ControlClient;
-import io.procpool.internal.manager.ProcessMemory;
+import io.procpool.PoolStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -63,8 +61,8 @@ public final class SpawnBenchmark {
     private static void train(Path dir) throws Exception {
         Process pool = startPool(dir);
         try {
-            await(dir, "the training worker", s -> readyPids(s).size() == 1, 60);
-            ControlClient.call(dir.resolve("run"), Map.of("command", "stop"));
+            await(dir, "the training worker", s -> s.readyPids().size() == 1, 60);
+            BenchPool.control(dir).stop();
             pool.waitFor(60, TimeUnit.SECONDS);
         } finally {
             pool.destroyForcibly();
@@ -79,26 +77,25 @@ public final class SpawnBenchmark {
     private static Result measure(Variant v, Path dir, int samples) throws Exception {
         Process pool = startPool(dir);
         try {
-            Path run = dir.resolve("run");
-            Map<String, Object> s = await(dir, "the first worker", st -> readyPids(st).size() == 1, 60);
+            PoolStatus s = await(dir, "the first worker", st -> st.readyPids().size() == 1, 60);
             List<Long> ready = new ArrayList<>();
             for (int i = 0; i < samples; i++) {
-                long old = readyPids(s).get(0);
-                ControlClient.call(run, Map.of("command", "reload"));
-                s = await(dir, "a reloaded worker", st -> readyPids(st).size() == 1 && readyPids(st).get(0) != old
-                        && workers(st).size() == 1, 60);
-                ready.add(((Number) workers(s).get(0).get("ready_ms")).longValue());
+                long old = s.readyPids().get(0);
+                BenchPool.control(dir).reload();
+                s = await(dir, "a reloaded worker", st -> st.readyPids().size() == 1 && st.readyPids().get(0) != old
+                        && st.workers().size() == 1, 60);
+                ready.add(s.workers().get(0).readyAfter().orElseThrow().toMillis());
             }
-            ControlClient.call(run, Map.of("command", "scale", "workers", 4));
-            s = await(dir, "4 workers", st -> readyPids(st).size() == 4 && workers(st).size() == 4, 60);
+            BenchPool.control(dir).scale(4);
+            s = await(dir, "4 workers", st -> st.readyPids().size() == 4 && st.workers().size() == 4, 60);
             Thread.sleep(2_000);
             double rss = 0;
             double pss = 0;
-            for (long pid : readyPids(s)) {
-                rss += ProcessMemory.rssBytes(pid) / 1048576.0;
-                pss += ProcessMemory.pssBytes(pid) / 1048576.0;
+            for (long pid : s.readyPids()) {
+                rss += BenchPool.rssBytes(pid) / 1048576.0;
+                pss += BenchPool.pssBytes(pid) / 1048576.0;
             }
-            ControlClient.call(run, Map.of("command", "stop"));
+            BenchPool.control(dir).stop();
             pool.waitFor(60, TimeUnit.SECONDS);
             return new Result(v, ready, rss / 4, pss / 4);
         } finally {
@@ -113,12 +110,12 @@ public final class SpawnBenchmark {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("pool.log").toFile())).start();
     }
 
-    private static Map<String, Object> await(Path dir, String what, Predicate<Map<String, Object>> ok, int seconds)
+    private static PoolStatus await(Path dir, String what, Predicate<PoolStatus> ok, int seconds)
             throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < deadline) {
             try {
-                Map<String, Object> s = ControlClient.call(dir.resolve("run"), Map.of("command", "status"));
+                PoolStatus s = BenchPool.control(dir).status();
                 if (ok.test(s)) {
                     return s;
                 }
@@ -142,16 +139,6 @@ public final class SpawnBenchmark {
         } catch (IOException e) {
             return "";
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> workers(Map<String, Object> status) {
-        return (List<Map<String, Object>>) status.get("workers");
-    }
-
-    private static List<Long> readyPids(Map<String, Object> status) {
-        return workers(status).stream().filter(w -> "READY".equals(w.get("state")))
-                .map(w -> ((Number) w.get("pid")).longValue()).toList();
     }
 
     private static void print(List<Result> results, int samples) {

@@ -21,7 +21,7 @@ class OrderConsumerTest {
 
     @RegisterExtension
     PoolRunner pool = PoolRunner.of(OrderConsumer.class).set("source.type", "kafka").set("source.topics", "example-kafka-source")
-            .set("source.group", "example-orders").set("retry.max_attempts", "2").set("retry.backoff", "10ms");
+            .set("source.group", "example-orders").set("retry.max_tries", "2").set("retry.backoff", "10ms");
 
     @Test
     void ordersAreHandledAndARefusedOneGoesToTheDeadLetterTopic() throws Exception {

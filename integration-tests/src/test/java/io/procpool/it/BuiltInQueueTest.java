@@ -1,6 +1,5 @@
 package io.procpool.it;
 
-import static io.procpool.testkit.PoolProcess.queueStat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -58,14 +57,14 @@ class BuiltInQueueTest {
             first.awaitReady(2, WAIT);
             CliResult push = first.cli("push", "--file", dir.resolve("messages.txt").toString());
             assertThat(push.exitCode()).as(push.output()).isZero();
-            first.awaitStatus("some messages acked", s -> queueStat(s, "acked") > 300, WAIT);
+            first.awaitStatus("some messages acked", s -> s.queue().acked() > 300, WAIT);
             first.process().destroyForcibly();
             first.awaitExit(Duration.ofSeconds(10));
         }
         try (PoolProcess second = PoolProcess.start(dir, yaml)) {
             second.awaitReady(2, WAIT);
-            second.awaitStatus("the queue drained", s -> queueStat(s, "depth") == 0 && queueStat(s, "in_flight") == 0
-                    && queueStat(s, "delayed") == 0, WAIT);
+            second.awaitStatus("the queue drained", s -> s.queue().depth() == 0 && s.queue().inFlight() == 0
+                    && s.queue().delayed() == 0, WAIT);
             List<String> bodies = PoolProcess.processedLines(records()).stream().map(BuiltInQueueTest::bodyOf).toList();
             assertThat(bodies.stream().distinct().count()).as("distinct messages processed").isEqualTo(n);
             System.out.printf("manager kill: %d messages, %d processed twice%n", n, bodies.size() - n);
@@ -77,11 +76,11 @@ class BuiltInQueueTest {
     void withDurabilityNoneMessagesSurviveAWorkerButNotTheManagerAndNothingIsWritten() throws Exception {
         String yaml = Pools.recording(dir, 1, "app.sleep_ms: 300", "source: {type: queue, durability: none, prefetch: 2}");
         try (PoolProcess first = PoolProcess.start(dir, yaml)) {
-            long worker = PoolProcess.readyPids(first.awaitReady(1, WAIT)).get(0);
+            long worker = first.awaitReady(1, WAIT).readyPids().get(0);
             first.push(IntStream.range(0, 10).mapToObj(i -> "n" + i).toList());
             first.awaitInFlight(1, WAIT);
             ProcessHandle.of(worker).orElseThrow().destroyForcibly();
-            first.awaitStatus("a new worker takes them", s -> queueStat(s, "acked") >= 3, WAIT);
+            first.awaitStatus("a new worker takes them", s -> s.queue().acked() >= 3, WAIT);
             first.process().destroyForcibly();
             first.awaitExit(Duration.ofSeconds(10));
         }
@@ -89,20 +88,20 @@ class BuiltInQueueTest {
         assertThat(dir.resolve("data/queue.db")).as("durability none writes no database").doesNotExist();
         try (PoolProcess second = PoolProcess.start(dir, yaml)) {
             var s = second.awaitReady(1, WAIT);
-            assertThat(queueStat(s, "depth") + queueStat(s, "in_flight")).as("what the killed manager held is gone").isZero();
+            assertThat(s.queue().depth() + s.queue().inFlight()).as("what the killed manager held is gone").isZero();
             assertThat(PoolProcess.processedLines(records())).isEqualTo(before);
         }
     }
 
     @Test
     void aPoisonMessageIsRetriedThenDeadLetteredWhileTheOthersFlowAndRequeueDeadBringsItBack() throws Exception {
-        String yaml = Pools.recording(dir, 2, "retry: {max_attempts: 2, backoff: 50ms, jitter: 0}", "max_deliveries: 2",
+        String yaml = Pools.recording(dir, 2, "retry: {max_tries: 2, backoff: 50ms, jitter: 0}", "max_deliveries: 2",
                 "source: {type: queue, redelivery_delay: 200ms}");
         try (PoolProcess pool = PoolProcess.start(dir, yaml)) {
             pool.awaitReady(2, WAIT);
             pool.push(List.of("poison-1"));
             pool.push(IntStream.range(0, 20).mapToObj(i -> "ok-" + i).toList());
-            pool.awaitStatus("20 acked and 1 dead", s -> queueStat(s, "acked") == 20 && queueStat(s, "dead") == 1, WAIT);
+            pool.awaitStatus("20 acked and 1 dead", s -> s.queue().acked() == 20 && s.queue().dead() == 1, WAIT);
             List<String> tries = PoolProcess.recordLines(records(), "tries-");
             assertThat(tries).as("2 deliveries of 2 tries each").hasSize(4);
             assertThat(tries.stream().map(t -> t.split(" ")[0]).distinct()).as("message.id() of every delivery").hasSize(1);
@@ -110,11 +109,11 @@ class BuiltInQueueTest {
             CliResult peek = pool.cli("queue", "peek", "--dead");
             assertThat(peek.exitCode()).as(peek.output()).isZero();
             assertThat(peek.output()).contains("poison-1").contains("IllegalStateException: cannot process poison-1")
-                    .contains("\"attempts\" : 2");
+                    .contains("\"failures\" : 2");
 
             CliResult requeue = pool.cli("queue", "requeue-dead");
             assertThat(requeue.output()).contains("1 dead letter(s) requeued");
-            pool.awaitStatus("the poison message back and dead again", s -> queueStat(s, "dead") == 1
+            pool.awaitStatus("the poison message back and dead again", s -> s.queue().dead() == 1
                     && tries() == 8, WAIT);
             assertThat(pool.log()).contains("was dead-lettered after 2 failed deliveries");
         }
@@ -126,9 +125,9 @@ class BuiltInQueueTest {
         try (PoolProcess pool = PoolProcess.start(dir, yaml)) {
             pool.awaitReady(2, WAIT);
             pool.push(List.of("crash-1"));
-            pool.awaitStatus("the crashing message dead-lettered", s -> queueStat(s, "dead") == 1, WAIT);
+            pool.awaitStatus("the crashing message dead-lettered", s -> s.queue().dead() == 1, WAIT);
             pool.push(List.of("after-1", "after-2"));
-            pool.awaitStatus("the others processed", s -> queueStat(s, "acked") == 2, WAIT);
+            pool.awaitStatus("the others processed", s -> s.queue().acked() == 2, WAIT);
             assertThat(pool.log()).contains("exit code 42").contains("was dead-lettered after 2 failed deliveries");
             assertThat(pool.cli("queue", "peek", "--dead").output()).contains("crash-1").contains("exit code 42");
         }
@@ -144,7 +143,7 @@ class BuiltInQueueTest {
             batch.add("crash-1");
             IntStream.range(0, 30).forEach(i -> batch.add("after-" + i));
             pool.push(batch);
-            pool.awaitStatus("60 acked and 1 dead", s -> queueStat(s, "acked") == 60 && queueStat(s, "dead") == 1, WAIT);
+            pool.awaitStatus("60 acked and 1 dead", s -> s.queue().acked() == 60 && s.queue().dead() == 1, WAIT);
             assertThat(PoolProcess.processedLines(records()).stream().map(BuiltInQueueTest::bodyOf).distinct())
                     .hasSize(60).doesNotContain("crash-1");
             String dead = pool.cli("queue", "peek", "--dead").output();
@@ -160,7 +159,7 @@ class BuiltInQueueTest {
             CliResult push = pool.cli("push", "--delay", "3s", "late");
             assertThat(push.exitCode()).as(push.output()).isZero();
             pool.push(List.of("now"));
-            pool.awaitStatus("both processed", s -> queueStat(s, "acked") == 2, WAIT);
+            pool.awaitStatus("both processed", s -> s.queue().acked() == 2, WAIT);
             List<String> lines = PoolProcess.processedLines(records());
             String late = lines.stream().filter(l -> bodyOf(l).equals("late")).findFirst().orElseThrow();
             long processedAt = Long.parseLong(late.split(" ")[4]);
@@ -184,8 +183,8 @@ class BuiltInQueueTest {
             assertThat(refused.output()).contains("is full").contains("max_length 5").contains("nothing was added");
             assertThat(heldMs).as("the producer was held back before being told").isGreaterThanOrEqualTo(1000);
             var s = pool.status();
-            assertThat(queueStat(s, "depth") + queueStat(s, "in_flight")).isEqualTo(5);
-            assertThat(queueStat(s, "pushed")).isEqualTo(5);
+            assertThat(s.queue().depth() + s.queue().inFlight()).isEqualTo(5);
+            assertThat(s.queue().pushed()).isEqualTo(5);
         }
     }
 
@@ -210,7 +209,7 @@ class BuiltInQueueTest {
                 assertThatThrownBy(() -> client.push("elsewhere", List.of(new byte[1])))
                         .isInstanceOf(QueueClient.RefusedException.class).hasMessageContaining("serves queue \"default\"");
             }
-            pool.awaitStatus("1000 acked", s -> queueStat(s, "acked") == 1000, WAIT);
+            pool.awaitStatus("1000 acked", s -> s.queue().acked() == 1000, WAIT);
         }
     }
 
@@ -221,7 +220,7 @@ class BuiltInQueueTest {
             CliResult r = pool.cli("push", "this message is longer than sixteen bytes");
             assertThat(r.exitCode()).isNotZero();
             assertThat(r.output()).contains("over source.max_message_bytes (16)");
-            assertThat(queueStat(pool.status(), "pushed")).isZero();
+            assertThat(pool.status().queue().pushed()).isZero();
         }
     }
 }

@@ -1,9 +1,9 @@
 package io.procpool.it;
 
-import static io.procpool.testkit.PoolProcess.workers;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.procpool.internal.control.ControlClient;
+import io.procpool.PoolControl;
+import io.procpool.PoolStatus;
 import io.procpool.testkit.PoolProcess;
 import io.procpool.testkit.PoolProcess.CliResult;
 import java.nio.file.Files;
@@ -28,8 +28,8 @@ class ConcurrencyAndDaemonTest {
             pool.awaitReady(1, Duration.ofSeconds(30));
             pool.push(IntStream.range(0, 8).mapToObj(i -> "c" + i).toList());
             pool.awaitStatus("4 messages in flight in the one worker",
-                    s -> ((Number) workers(s).get(0).get("in_flight")).intValue() == 4, Duration.ofSeconds(10));
-            pool.awaitStatus("all 8 processed", s -> ((Number) workers(s).get(0).get("processed")).intValue() == 8,
+                    s -> s.workers().get(0).inFlight() == 4, Duration.ofSeconds(10));
+            pool.awaitStatus("all 8 processed", s -> s.workers().get(0).processed() == 8,
                     Duration.ofSeconds(10));
             assertThat(PoolProcess.processedLines(dir.resolve("records"))).hasSize(8);
         }
@@ -45,8 +45,8 @@ class ConcurrencyAndDaemonTest {
             assertThat(start.output()).contains("pool started in the background").contains("2 worker(s) ready");
             managerPid = Long.parseLong(Files.readString(dir.resolve("run/pool.pid")).trim());
             assertThat(PoolProcess.isRunning(managerPid)).isTrue();
-            Map<String, Object> status = ControlClient.call(dir.resolve("run"), Map.of("command", "status"));
-            assertThat(PoolProcess.readyPids(status)).hasSize(2);
+            PoolStatus status = PoolControl.of(dir.resolve("run")).status();
+            assertThat(status.readyPids()).hasSize(2);
 
             CliResult stop = PoolProcess.run(PoolProcess.javaCommand("stop", "-c", dir.resolve("pool.yaml").toString()), dir);
             assertThat(stop.exitCode()).as(stop.output()).isZero();

@@ -72,7 +72,7 @@ class ConfigurationErrorsTest {
             CliResult second = PoolProcess.run(PoolProcess.javaCommand("start", "-c", dir.resolve("pool.yaml").toString()), dir);
             assertThat(second.exitCode()).as(second.output()).isEqualTo(7);
             assertThat(second.output()).contains("already running").contains(Long.toString(pool.pid()));
-            assertThat(PoolProcess.readyPids(pool.status())).hasSize(1);
+            assertThat(pool.status().readyPids()).hasSize(1);
         }
     }
 

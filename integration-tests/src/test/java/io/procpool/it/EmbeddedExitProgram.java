@@ -21,7 +21,7 @@ public final class EmbeddedExitProgram {
                 .set("app.record_dir", dir.resolve("records").toString()).start();
         pool.awaitReady(Duration.ofSeconds(30));
         StringBuilder line = new StringBuilder("WORKERS");
-        PoolProcess.readyPids(pool.status()).forEach(pid -> line.append(' ').append(pid));
+        pool.status().readyPids().forEach(pid -> line.append(' ').append(pid));
         System.out.println(line);
         System.exit(0);
     }

@@ -2,6 +2,8 @@ package io.procpool.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.procpool.PoolStatus.PoolState;
+import io.procpool.PoolStatus.WorkerState;
 import io.procpool.testkit.PoolProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +24,7 @@ class GracefulStopTest {
     void sigtermLetsInFlightMessagesFinishRunsOnStopAndExitsWithinMaxWaitTime() throws Exception {
         try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 2, "app.sleep_ms: 1500",
                 "max_wait_time: 8s"))) {
-            List<Long> pids = PoolProcess.readyPids(pool.awaitReady(2, Duration.ofSeconds(30)));
+            List<Long> pids = pool.awaitReady(2, Duration.ofSeconds(30)).readyPids();
             pool.push(List.of("a", "b"));
             pool.awaitInFlight(2, Duration.ofSeconds(10));
 
@@ -48,7 +50,7 @@ class GracefulStopTest {
     void aWorkerThatDoesNotStopIsKilledAtTheDeadline() throws Exception {
         try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1, "app.sleep_ms: 60000",
                 "max_wait_time: 2s"))) {
-            long pid = PoolProcess.readyPids(pool.awaitReady(1, Duration.ofSeconds(30))).get(0);
+            long pid = pool.awaitReady(1, Duration.ofSeconds(30)).readyPids().get(0);
             pool.push(List.of("stuck"));
             pool.awaitInFlight(1, Duration.ofSeconds(10));
 
@@ -68,11 +70,11 @@ class GracefulStopTest {
     void aWorkerThatWasToldToStopExitsWhenItsManagerIsKilled() throws Exception {
         try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1, "app.sleep_ms: 60000",
                 "max_wait_time: 60s"))) {
-            long pid = PoolProcess.readyPids(pool.awaitReady(1, Duration.ofSeconds(30))).get(0);
+            long pid = pool.awaitReady(1, Duration.ofSeconds(30)).readyPids().get(0);
             pool.push(List.of("stuck"));
             pool.awaitInFlight(1, Duration.ofSeconds(10));
             pool.signal("TERM");
-            pool.awaitStatus("the worker stopping", s -> "STOPPING".equals(PoolProcess.workers(s).get(0).get("state")),
+            pool.awaitStatus("the worker stopping", s -> s.workers().get(0).state() == WorkerState.STOPPING,
                     Duration.ofSeconds(5));
             pool.process().destroyForcibly(); // the manager dies while its worker is still busy stopping
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -87,11 +89,11 @@ class GracefulStopTest {
     void aSecondInterruptKillsAtOnce() throws Exception {
         try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1, "app.sleep_ms: 60000",
                 "max_wait_time: 60s"))) {
-            long pid = PoolProcess.readyPids(pool.awaitReady(1, Duration.ofSeconds(30))).get(0);
+            long pid = pool.awaitReady(1, Duration.ofSeconds(30)).readyPids().get(0);
             pool.push(List.of("stuck"));
             pool.awaitInFlight(1, Duration.ofSeconds(10));
             pool.signal("INT");
-            pool.awaitStatus("the pool stopping", s -> "STOPPING".equals(PoolProcess.pool(s).get("state")), Duration.ofSeconds(5));
+            pool.awaitStatus("the pool stopping", s -> s.pool().state() == PoolState.STOPPING, Duration.ofSeconds(5));
             long sentAt = System.nanoTime();
             pool.signal("INT");
             assertThat(pool.awaitExit(Duration.ofSeconds(10))).isZero();

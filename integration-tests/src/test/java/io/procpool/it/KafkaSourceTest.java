@@ -2,6 +2,7 @@ package io.procpool.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.procpool.PoolStatus;
 import io.procpool.testkit.KafkaFixture;
 import io.procpool.testkit.PoolProcess;
 import io.procpool.testkit.consumers.RecordingConsumer;
@@ -103,7 +104,7 @@ class KafkaSourceTest {
             while (PoolProcess.processedLines(dir.resolve("records")).size() < n / 4 && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
-            long victim = PoolProcess.readyPids(pool.status()).get(0);
+            long victim = pool.status().readyPids().get(0);
             ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
             Set<String> distinct = new HashSet<>();
             List<String> lines = List.of();
@@ -128,7 +129,7 @@ class KafkaSourceTest {
         String topic = "p" + System.nanoTime();
         kafka.createTopic(topic, 1);
         produce(topic, List.of("a", "poison-k", "b", "c"));
-        try (PoolProcess pool = pool(topic, 1, "retry.max_attempts: 2", "retry.backoff: 10ms")) {
+        try (PoolProcess pool = pool(topic, 1, "retry.max_tries: 2", "retry.backoff: 10ms")) {
             Set<String> seen = new HashSet<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (seen.size() < 3 && System.nanoTime() < deadline) {
@@ -156,7 +157,7 @@ class KafkaSourceTest {
             assertThat(header(dead, "procpool.original.partition")).isEqualTo("0");
             assertThat(header(dead, "procpool.original.offset")).isEqualTo("1");
             assertThat(header(dead, "procpool.error")).contains("cannot process poison-k");
-            assertThat(header(dead, "procpool.attempts")).as("tries in the worker (retry.max_attempts)").isEqualTo("2");
+            assertThat(header(dead, "procpool.tries")).as("tries in the worker (retry.max_tries)").isEqualTo("2");
         }
     }
 
@@ -172,10 +173,10 @@ class KafkaSourceTest {
             admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic + ".dlt", 1, (short) 1)
                     .configs(Map.of("max.message.bytes", "1")))).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
             produce(topic, List.of("poison-1", "a", "b", "c"));
-            try (PoolProcess pool = pool(topic, 1, "retry.max_attempts: 1")) {
+            try (PoolProcess pool = pool(topic, 1, "retry.max_tries: 1")) {
                 pool.awaitStatus("the other records processed, the dead letter waiting", s -> {
-                    Map<String, Object> src = (Map<String, Object>) PoolProcess.workers(s).get(0).get("source");
-                    return src != null && "1".equals(String.valueOf(src.get("dead_letters_waiting")))
+                    Map<String, String> src = s.workers().get(0).source();
+                    return "1".equals(src.get("dead_letters_waiting"))
                             && String.valueOf(src.get("dead_letter_error")).contains("RecordTooLarge")
                             && uncheckedProcessed().containsAll(List.of("a", "b", "c"));
                 }, Duration.ofSeconds(60));
@@ -187,9 +188,8 @@ class KafkaSourceTest {
                                 "max.message.bytes", "1048576"), org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET))))
                         .all().get(30, java.util.concurrent.TimeUnit.SECONDS);
                 pool.awaitStatus("the dead letter written on a retry", s -> {
-                    Map<String, Object> src = (Map<String, Object>) PoolProcess.workers(s).get(0).get("source");
-                    return src != null && "0".equals(String.valueOf(src.get("dead_letters_waiting")))
-                            && "1".equals(String.valueOf(src.get("dead_lettered")));
+                    Map<String, String> src = s.workers().get(0).source();
+                    return "0".equals(src.get("dead_letters_waiting")) && "1".equals(src.get("dead_lettered"));
                 }, Duration.ofSeconds(60));
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                 while (committed(admin, group, topic) < 4 && System.nanoTime() < deadline) {
@@ -244,8 +244,7 @@ class KafkaSourceTest {
             Set<String> seen = awaitProcessed(n, Duration.ofSeconds(60), dir.resolve("records"));
             assertThat(seen).hasSize(n);
             assertThat(PoolProcess.processedLines(dir.resolve("records"))).as("no record handed out twice").hasSize(n);
-            Map<String, Object> source = (Map<String, Object>) PoolProcess.workers(pool.status()).get(0).get("source");
-            assertThat(String.valueOf(source.get("consumer_restarts"))).isEqualTo("0");
+            assertThat(pool.status().workers().get(0).source()).containsEntry("consumer_restarts", "0");
         }
     }
 
@@ -270,13 +269,13 @@ class KafkaSourceTest {
         String topic = "sp" + System.nanoTime();
         kafka.createTopic(topic, 1);
         produce(topic, List.of("a", "poison-s", "b"));
-        try (PoolProcess pool = pool(topic, 2, "source.mode: share", "retry.max_attempts: 2", "retry.backoff: 10ms")) {
+        try (PoolProcess pool = pool(topic, 2, "source.mode: share", "retry.max_tries: 2", "retry.backoff: 10ms")) {
             Set<String> seen = awaitProcessed(2, Duration.ofSeconds(60), dir.resolve("records"));
             assertThat(seen).containsExactlyInAnyOrder("a", "b");
             ConsumerRecord<String, String> dead = firstDeadLetter(topic + ".dlt");
             assertThat(dead.value()).isEqualTo("poison-s");
             assertThat(header(dead, "procpool.original.offset")).isEqualTo("1");
-            assertThat(header(dead, "procpool.attempts")).isEqualTo("2");
+            assertThat(header(dead, "procpool.tries")).isEqualTo("2");
             assertThat(header(dead, "procpool.error")).contains("cannot process poison-s");
         }
     }
@@ -381,14 +380,12 @@ class KafkaSourceTest {
             assertThat(processed(b.resolve("records"))).as("after the stop, all new records go to the second pool")
                     .containsAll(java.util.stream.IntStream.range(0, 2_000).mapToObj(i -> "y" + i).toList());
             // status: the survivor holds all 4 partitions, each with no lag once everything is handled
-            @SuppressWarnings("unchecked")
-            Map<String, Object> st = second.awaitStatus("4 partitions with no lag", x -> PoolProcess.workers(x).stream()
-                    .map(w -> (Map<String, Object>) w.get("source")).anyMatch(src -> src != null
-                            && String.valueOf(src.get("assigned")).split(",").length == 4
-                            && "0".equals(String.valueOf(src.get("lag_total")))), Duration.ofSeconds(30));
-            assertThat(String.valueOf(((Map<?, ?>) PoolProcess.workers(st).get(0).get("source")).get("lag")))
+            PoolStatus st = second.awaitStatus("4 partitions with no lag", x -> x.workers().stream()
+                    .map(PoolStatus.Worker::source).anyMatch(src -> src.getOrDefault("assigned", "").split(",").length == 4
+                            && "0".equals(src.get("lag_total"))), Duration.ofSeconds(30));
+            assertThat(String.valueOf(st.workers().get(0).source().get("lag")))
                     .matches("(" + topic + "-\\d=0 ?){4}");
-            assertThat(((Map<?, ?>) PoolProcess.workers(st).get(0).get("source")).get("prefetch"))
+            assertThat(st.workers().get(0).source().get("prefetch"))
                     .as("the Kafka source's own default window, not the built-in queue's").hasToString("500");
         }
     }
@@ -416,7 +413,7 @@ class KafkaSourceTest {
         shortRecordLocks("g-" + topic);
         try (PoolProcess pool = pool(topic, 3, "source.mode: share", "app.sleep_us: 3000", "source.prefetch: 50")) {
             awaitProcessed(300, Duration.ofSeconds(60), dir.resolve("records"));
-            long victim = PoolProcess.readyPids(pool.status()).get(0);
+            long victim = pool.status().readyPids().get(0);
             ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly); // its acquired records are locked to it
             Set<String> seen = awaitProcessed(n, Duration.ofSeconds(150), dir.resolve("records"));
             assertThat(seen).as(() -> "records processed after a share member was killed" + diagnosis(pool)).hasSize(n);
@@ -443,11 +440,9 @@ class KafkaSourceTest {
     }
 
     /** Waits until each of the pool's {@code workers} workers is a group member with partitions. */
-    @SuppressWarnings("unchecked")
     private static void awaitAssigned(PoolProcess pool, int workers) throws Exception {
-        pool.awaitStatus(workers + " workers with assigned partitions", st -> PoolProcess.workers(st).stream()
-                .filter(w -> w.get("source") instanceof Map<?, ?> src && !String.valueOf(((Map<String, Object>) src)
-                        .getOrDefault("assigned", "")).isEmpty()).count() == workers, Duration.ofSeconds(60));
+        pool.awaitStatus(workers + " workers with assigned partitions", st -> st.workers().stream()
+                .filter(w -> !w.source().getOrDefault("assigned", "").isEmpty()).count() == workers, Duration.ofSeconds(60));
     }
 
     /** What to read when a wait ran out: each worker's source (assigned, lag, restarts) and the pool's log. */
@@ -455,7 +450,7 @@ class KafkaSourceTest {
         StringBuilder b = new StringBuilder();
         for (PoolProcess p : pools) {
             try {
-                b.append("\n--- status ---\n").append(PoolProcess.workers(p.status()));
+                b.append("\n--- status ---\n").append(p.status().workers());
             } catch (Exception e) {
                 b.append("\n--- status: ").append(e);
             }

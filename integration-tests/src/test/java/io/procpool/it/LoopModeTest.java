@@ -43,7 +43,7 @@ class LoopModeTest {
         try (PoolProcess pool = PoolProcess.start(dir, yaml)) {
             pool.awaitStatus("the worker exited with code 8 and its slot restarted", s -> pool.log()
                     .contains("worker 1 in slot 0") && pool.log().contains("consumer run() threw")
-                    && ((Number) PoolProcess.workers(s).get(0).get("restarts")).intValue() >= 1, Duration.ofSeconds(30));
+                    && s.workers().get(0).restarts() >= 1, Duration.ofSeconds(30));
             assertThat(pool.log()).contains("the loop failed, as app.fail asks");
         }
     }

@@ -1,9 +1,9 @@
 package io.procpool.it;
 
-import static io.procpool.testkit.PoolProcess.readyPids;
-import static io.procpool.testkit.PoolProcess.workers;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.procpool.PoolStatus.WorkerState;
+import io.procpool.PoolStatus;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.procpool.testkit.PoolProcess;
 import java.nio.file.Path;
@@ -31,12 +31,15 @@ class PoolLifecycleTest {
             pool.awaitReady(4, READY);
             PoolProcess.CliResult cli = pool.cli("status", "--json");
             assertThat(cli.exitCode()).as(cli.output()).isZero();
-            Map<String, Object> status = new ObjectMapper().readValue(cli.output(), Map.class);
-            List<Map<String, Object>> rows = workers(status);
-            assertThat(rows).hasSize(4).allSatisfy(w -> assertThat(w.get("state")).isEqualTo("READY"));
-            assertThat(rows).extracting(w -> w.get("slot")).containsExactly(0, 1, 2, 3);
-            assertThat(new HashSet<>(readyPids(status))).hasSize(4).doesNotContain(pool.pid());
-            assertThat(PoolProcess.pool(status)).containsEntry("workers_ready", 4).containsEntry("source", "queue");
+            PoolStatus status = PoolStatus.fromJson(cli.output());
+            List<PoolStatus.Worker> rows = status.workers();
+            assertThat(rows).hasSize(4).allSatisfy(w -> assertThat(w.state()).isEqualTo(WorkerState.READY));
+            assertThat(rows).extracting(PoolStatus.Worker::slot).containsExactly(0, 1, 2, 3);
+            assertThat(new HashSet<>(status.readyPids())).hasSize(4).doesNotContain(pool.pid());
+            assertThat(status.pool().workersReady()).isEqualTo(4);
+            assertThat(status.pool().source()).isEqualTo("queue");
+            assertThat(new ObjectMapper().readTree(cli.output()).path("pool").path("workers_ready").asInt())
+                    .as("the JSON keys the reference documents").isEqualTo(4);
             assertThat(pool.log()).as("workers' stdout and stderr, tagged by slot")
                     .contains("[worker-3] recording consumer of slot 3 started")
                     .contains("[worker-3] recording consumer of slot 3 writes to stderr too");
@@ -46,19 +49,18 @@ class PoolLifecycleTest {
     @Test
     void aKilledWorkerIsReplacedInTheSameSlot() throws Exception {
         try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 2))) {
-            Map<String, Object> before = pool.awaitReady(2, READY);
-            Map<String, Object> victim = workers(before).get(1);
-            long victimPid = ((Number) victim.get("pid")).longValue();
+            PoolStatus before = pool.awaitReady(2, READY);
+            long victimPid = before.workers().get(1).pid();
             ProcessHandle.of(victimPid).orElseThrow().destroyForcibly();
 
-            Map<String, Object> after = pool.awaitStatus("slot 1 to be READY with a new pid", s -> workers(s).stream()
-                    .anyMatch(w -> w.get("slot").equals(1) && "READY".equals(w.get("state"))
-                            && ((Number) w.get("pid")).longValue() != victimPid), READY);
-            Map<String, Object> slot1 = workers(after).stream().filter(w -> w.get("slot").equals(1)).findFirst().orElseThrow();
-            assertThat(slot1.get("restarts")).isEqualTo(1);
-            Map<String, Object> slot0 = workers(after).stream().filter(w -> w.get("slot").equals(0)).findFirst().orElseThrow();
-            assertThat(slot0.get("pid")).isEqualTo(workers(before).get(0).get("pid"));
-            assertThat(slot0.get("restarts")).isEqualTo(0);
+            PoolStatus after = pool.awaitStatus("slot 1 to be READY with a new pid", s -> s.workers().stream()
+                    .anyMatch(w -> w.slot() == 1 && w.isReady()
+                            && w.pid() != victimPid), READY);
+            PoolStatus.Worker slot1 = after.slot(1).orElseThrow();
+            assertThat(slot1.restarts()).isEqualTo(1);
+            PoolStatus.Worker slot0 = after.slot(0).orElseThrow();
+            assertThat(slot0.pid()).isEqualTo(before.workers().get(0).pid());
+            assertThat(slot0.restarts()).isZero();
             assertThat(pool.log()).contains("killed (SIGKILL)");
         }
     }
@@ -66,7 +68,7 @@ class PoolLifecycleTest {
     @Test
     void noWorkerOutlivesAManagerKilledWithSigkill() throws Exception {
         try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 3))) {
-            List<Long> workerPids = readyPids(pool.awaitReady(3, READY));
+            List<Long> workerPids = pool.awaitReady(3, READY).readyPids();
             pool.process().destroyForcibly();
             pool.awaitExit(Duration.ofSeconds(5));
             long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();

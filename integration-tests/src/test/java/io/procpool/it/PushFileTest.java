@@ -1,6 +1,5 @@
 package io.procpool.it;
 
-import static io.procpool.testkit.PoolProcess.queueStat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.procpool.testkit.PoolProcess;
@@ -43,7 +42,7 @@ class PushFileTest {
             assertThat(r.exitCode()).as(r.output()).isZero();
             assertThat(r.output()).contains("1000000/1000000 lines 100%").contains("msg/s").contains("[#####")
                     .contains("pushed 1000000 message(s) to queue default");
-            pool.awaitStatus("a million acked", s -> queueStat(s, "acked") == n, Duration.ofSeconds(180));
+            pool.awaitStatus("a million acked", s -> s.queue().acked() == n, Duration.ofSeconds(180));
         }
     }
 }

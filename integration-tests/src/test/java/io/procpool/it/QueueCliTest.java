@@ -1,6 +1,5 @@
 package io.procpool.it;
 
-import static io.procpool.testkit.PoolProcess.queueStat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.procpool.testkit.PoolProcess;
@@ -69,7 +68,7 @@ class QueueCliTest {
 
         try (PoolProcess pool = PoolProcess.start(dir, Files.readString(config()))) {
             pool.awaitReady(1, WAIT);
-            pool.awaitStatus("the three acked", s -> queueStat(s, "acked") == 3, WAIT);
+            pool.awaitStatus("the three acked", s -> s.queue().acked() == 3, WAIT);
             assertThat(processedBodies()).containsExactly("one", "two", "three");
         }
     }
@@ -81,8 +80,8 @@ class QueueCliTest {
             Instant at = Instant.now().plusSeconds(2);
             CliResult push = pool.cli("push", "--at", at.toString(), "later");
             assertThat(push.exitCode()).as(push.output()).isZero();
-            assertThat(queueStat(pool.status(), "delayed")).isEqualTo(1);
-            pool.awaitStatus("it acked", s -> queueStat(s, "acked") == 1, WAIT);
+            assertThat(pool.status().queue().delayed()).isEqualTo(1);
+            pool.awaitStatus("it acked", s -> s.queue().acked() == 1, WAIT);
             String line = PoolProcess.processedLines(dir.resolve("records")).get(0);
             assertThat(Long.parseLong(line.split(" ")[4])).as("processed at, epoch ms").isGreaterThanOrEqualTo(at.toEpochMilli());
             CliResult both = pool.cli("push", "--at", at.toString(), "--delay", "1s", "x");
@@ -108,8 +107,8 @@ class QueueCliTest {
             CliResult purge = pool.cli("queue", "purge", "--yes");
             assertThat(purge.output()).contains("4 message(s) purged");
             var s = pool.status();
-            assertThat(queueStat(s, "depth")).isZero();
-            assertThat(queueStat(s, "in_flight")).as("the one in flight is not purged").isEqualTo(1);
+            assertThat(s.queue().depth()).isZero();
+            assertThat(s.queue().inFlight()).as("the one in flight is not purged").isEqualTo(1);
         }
     }
 

@@ -1,8 +1,8 @@
 package io.procpool.it;
 
-import static io.procpool.testkit.PoolProcess.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.procpool.PoolStatus;
 import io.procpool.testkit.PoolProcess;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +26,7 @@ class RecyclingTest {
         try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1, "max_requests: 100"))) {
             pool.awaitReady(1, Duration.ofSeconds(30));
             pool.push(IntStream.range(0, 250).mapToObj(i -> "m" + i).toList());
-            pool.awaitStatus("250 messages acked", s -> ((Number) ((Map<?, ?>) pool(s).get("queue")).get("acked")).intValue() == 250,
+            pool.awaitStatus("250 messages acked", s -> s.queue().acked() == 250,
                     Duration.ofSeconds(60));
 
             List<String> lines = PoolProcess.processedLines(dir.resolve("records"));
@@ -43,12 +43,12 @@ class RecyclingTest {
     void aWorkerStuckPastMessageTimeoutIsKilledAndItsMessageRedelivered() throws Exception {
         try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1, "message_timeout: 1s",
                 "app.sleep_ms: 3000"))) {
-            long first = PoolProcess.readyPids(pool.awaitReady(1, Duration.ofSeconds(30))).get(0);
+            long first = pool.awaitReady(1, Duration.ofSeconds(30)).readyPids().get(0);
             pool.push(List.of("slow"));
-            Map<String, Object> s = pool.awaitStatus("a new worker after the timeout",
-                    st -> !PoolProcess.readyPids(st).isEmpty() && PoolProcess.readyPids(st).get(0) != first, Duration.ofSeconds(30));
+            PoolStatus s = pool.awaitStatus("a new worker after the timeout",
+                    st -> !st.readyPids().isEmpty() && st.readyPids().get(0) != first, Duration.ofSeconds(30));
             assertThat(pool.log()).contains("message_timeout");
-            assertThat(PoolProcess.workers(s).get(0).get("restarts")).isEqualTo(1);
+            assertThat(s.workers().get(0).restarts()).isEqualTo(1);
             // The redelivered message is still too slow and is killed again: what matters is that it came back.
             pool.awaitStatus("the message delivered again", st -> pool.log().contains("redelivering 1 unacked message(s)"),
                     Duration.ofSeconds(10));

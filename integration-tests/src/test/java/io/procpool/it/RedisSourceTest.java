@@ -2,6 +2,7 @@ package io.procpool.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.procpool.PoolStatus;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -98,8 +100,8 @@ class RedisSourceTest {
         for (int i = 0; i < 5; i++) {
             r.lpush(key, "m" + i);
         }
-        Map<String, Object> s = pool.awaitInFlight(1, Duration.ofSeconds(30));
-        ProcessHandle.of(PoolProcess.readyPids(s).get(0)).ifPresent(ProcessHandle::destroyForcibly);
+        PoolStatus s = pool.awaitInFlight(1, Duration.ofSeconds(30));
+        ProcessHandle.of(s.readyPids().get(0)).ifPresent(ProcessHandle::destroyForcibly);
         Set<String> seen = awaitBodies(5, Duration.ofSeconds(60), dir.resolve("list/records"));
         assertThat(seen).containsExactlyInAnyOrder("m0", "m1", "m2", "m3", "m4");
         assertThat(pool.log()).containsPattern("taking back [1-5] message\\(s\\) that this slot's previous worker held");
@@ -112,7 +114,7 @@ class RedisSourceTest {
         for (int i = 0; i < 6; i++) {
             r.lpush(key, "h" + i);
         }
-        List<Long> workers = PoolProcess.readyPids(first.awaitInFlight(1, Duration.ofSeconds(30)));
+        List<Long> workers = first.awaitInFlight(1, Duration.ofSeconds(30)).readyPids();
         first.process().destroyForcibly(); // the manager, and with it its worker, mid-message
         first.awaitExit(Duration.ofSeconds(10));
         Path d = dir.resolve("again");
@@ -145,7 +147,7 @@ class RedisSourceTest {
 
     @Test
     void listAPoisonMessageEndsInTheDeadLettersWithItsErrorAndTheRestFlow() throws Exception {
-        pool("poison", 2, "retry.max_attempts: 1", "source.max_deliveries: 3");
+        pool("poison", 2, "retry.max_tries: 1", "source.max_deliveries: 3");
         r.lpush(key, "a", "poison-1", "b", "c");
         Set<String> seen = awaitBodies(3, Duration.ofSeconds(30), dir.resolve("poison/records"));
         assertThat(seen).containsExactlyInAnyOrder("a", "b", "c");
@@ -170,7 +172,7 @@ class RedisSourceTest {
 
     @Test
     void listMessagesWithEqualBodiesKeepTheirOwnFailureCounts() throws Exception {
-        pool("equal", 1, "retry.max_attempts: 1", "source.max_deliveries: 3");
+        pool("equal", 1, "retry.max_tries: 1", "source.max_deliveries: 3");
         // The first of the two fails once ("flaky"), the second succeeds at once: the success of one
         // must not erase the failure of the other, which is delivered again as its attempt 2.
         r.lpush(key, "flaky-dup", "flaky-dup");
@@ -213,14 +215,13 @@ class RedisSourceTest {
         PoolProcess first = pool("first", 2, stream);
         PoolProcess second = pool("second", 2, stream);
         awaitBodies(20_000, Duration.ofSeconds(60), dir.resolve("first/records"), dir.resolve("second/records"));
-        List<Long> firstPids = new ArrayList<>(PoolProcess.readyPids(first.status()));
+        List<Long> firstPids = new ArrayList<>(first.status().readyPids());
         firstPids.add(first.pid());
         firstPids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly)); // kill -9 the whole pool
         Set<String> seen = awaitBodies(n, Duration.ofSeconds(120), dir.resolve("first/records"), dir.resolve("second/records"));
         assertThat(seen).hasSize(n);
         assertThat(second.log()).contains("reading Redis stream");
-        long claimed = PoolProcess.workers(second.status()).stream().mapToLong(w -> w.get("source") instanceof Map<?, ?> src
-                ? Long.parseLong(String.valueOf(src.get("claimed"))) : 0).sum();
+        long claimed = second.status().workers().stream().mapToLong(w -> Long.parseLong(w.source().getOrDefault("claimed", "0"))).sum();
         assertThat(claimed).as("entries the survivor claimed from the killed pool").isPositive();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (r.xpending(key, "procpool").getCount() > 0 && System.nanoTime() < deadline) {
@@ -237,7 +238,7 @@ class RedisSourceTest {
             r.xadd(key, Map.of("body", "o" + i));
         }
         awaitBodies(3, Duration.ofSeconds(30), dir.resolve("own/records"));
-        long killed = PoolProcess.readyPids(pool.status()).get(0);
+        long killed = pool.status().readyPids().get(0);
         ProcessHandle.of(killed).ifPresent(ProcessHandle::destroyForcibly); // its 8 entries stay pending under its name
         Set<String> seen = awaitBodies(40, Duration.ofSeconds(60), dir.resolve("own/records"));
         assertThat(seen).hasSize(40);
@@ -269,9 +270,9 @@ class RedisSourceTest {
     @Test
     void streamFieldsBesideTheBodyAreHeadersAndTheBodyArrivesByteForByte() throws Exception {
         PoolProcess pool = pool("fields", 1, "source.mode: stream", "source.prefetch: 300");
-        Map<String, Object> st = pool.awaitStatus("the worker's source in status",
-                x -> PoolProcess.workers(x).get(0).get("source") instanceof Map<?, ?>, Duration.ofSeconds(30));
-        assertThat(((Map<?, ?>) PoolProcess.workers(st).get(0).get("source")).get("prefetch"))
+        PoolStatus st = pool.awaitStatus("the worker's source in status",
+                x -> !x.workers().get(0).source().isEmpty(), Duration.ofSeconds(30));
+        assertThat(st.workers().get(0).source().get("prefetch"))
                 .as("the window as configured").hasToString("300");
         r.xadd(key, Map.of("body", "headers-1 \u00fcber \u6f22", "trace", "t-42", "tenant", "\u00e9cole"));
         r.xadd(key, Map.of("body", "headers-2"));
@@ -303,9 +304,8 @@ class RedisSourceTest {
             r.xadd(key, Map.of("body", "more")); // a trim follows a read
         }
         assertThat(r.xlen(key)).as("acked entries trimmed down to about max_length (whole nodes of 100)").isLessThanOrEqualTo(300);
-        Map<String, Object> st = pool.status();
-        long trimmed = PoolProcess.workers(st).stream().mapToLong(w -> w.get("source") instanceof Map<?, ?> src
-                ? Long.parseLong(String.valueOf(src.get("trimmed"))) : 0).sum();
+        PoolStatus st = pool.status();
+        long trimmed = st.workers().stream().mapToLong(w -> Long.parseLong(w.source().getOrDefault("trimmed", "0"))).sum();
         assertThat(trimmed).as("status counts the trimmed entries").isGreaterThan(0);
     }
 
@@ -336,7 +336,7 @@ class RedisSourceTest {
             pool.awaitReady(2, Duration.ofSeconds(60));
             awaitBodies(n / 4, Duration.ofSeconds(60), d.resolve("records"));
             own.kill(); // SIGKILL mid-run: fetches and acks in flight are lost with it
-            pool.awaitStatus("the workers see it gone", st -> Boolean.FALSE.equals(PoolProcess.pool(st).get("source_available")),
+            pool.awaitStatus("the workers see it gone", st -> st.pool().sourceAvailable().equals(Optional.of(false)),
                     Duration.ofSeconds(30));
             own.restart();
             Set<String> seen = awaitBodies(n, Duration.ofSeconds(120), d.resolve("records"));
@@ -358,12 +358,12 @@ class RedisSourceTest {
                 "source.uri: '" + late + "'", "source.key: " + key, "source.mode: stream"));
         pools.add(pool);
         pool.awaitReady(2, Duration.ofSeconds(60));
-        Map<String, Object> down = pool.awaitStatus("the source unavailable",
-                st -> Boolean.FALSE.equals(PoolProcess.pool(st).get("source_available")), Duration.ofSeconds(30));
-        List<Long> pids = PoolProcess.readyPids(down);
+        PoolStatus down = pool.awaitStatus("the source unavailable",
+                st -> st.pool().sourceAvailable().equals(Optional.of(false)), Duration.ofSeconds(30));
+        List<Long> pids = down.readyPids();
         assertThat(pool.cli("status").output()).contains("source redis: UNAVAILABLE").contains("available=false");
         Thread.sleep(1_000);
-        assertThat(PoolProcess.readyPids(pool.status())).as("the same workers: no crash loop while Redis is down")
+        assertThat(pool.status().readyPids()).as("the same workers: no crash loop while Redis is down")
                 .containsExactlyInAnyOrderElementsOf(pids);
         try (AutoCloseable ignored = RedisFixture.startLocal(port)) {
             RedisClient lateClient = RedisClient.create(late);
@@ -375,9 +375,9 @@ class RedisSourceTest {
                 lateClient.shutdown();
             }
             assertThat(awaitBodies(20, Duration.ofSeconds(60), d.resolve("records"))).hasSize(20);
-            pool.awaitStatus("the source available", st -> Boolean.TRUE.equals(PoolProcess.pool(st).get("source_available")),
+            pool.awaitStatus("the source available", st -> st.pool().sourceAvailable().equals(Optional.of(true)),
                     Duration.ofSeconds(30));
-            assertThat(PoolProcess.readyPids(pool.status())).containsExactlyInAnyOrderElementsOf(pids);
+            assertThat(pool.status().readyPids()).containsExactlyInAnyOrderElementsOf(pids);
             assertThat(pool.cli("status").output()).contains("source redis: available").containsPattern("read=\\d+");
             pool.close(); // before its Redis goes
         }
@@ -385,7 +385,7 @@ class RedisSourceTest {
 
     @Test
     void streamSurvivesEveryClientConnectionKilledAndDeadLettersAPoison() throws Exception {
-        pool("kill", 2, "source.mode: stream", "source.claim_idle: 1s", "retry.max_attempts: 1", "source.max_deliveries: 2");
+        pool("kill", 2, "source.mode: stream", "source.claim_idle: 1s", "retry.max_tries: 1", "source.max_deliveries: 2");
         for (int i = 0; i < 200; i++) {
             r.xadd(key, Map.of("body", "x" + i));
         }
@@ -397,9 +397,9 @@ class RedisSourceTest {
         }
         Set<String> seen = awaitBodies(400, Duration.ofSeconds(60), dir.resolve("kill/records"));
         assertThat(seen).hasSize(400);
-        Map<String, Object> status = pools.get(0).awaitStatus("the source available again",
-                st -> Boolean.TRUE.equals(PoolProcess.pool(st).get("source_available")), Duration.ofSeconds(30));
-        assertThat(PoolProcess.workers(status)).allSatisfy(w -> assertThat(w).containsKey("source"));
+        PoolStatus status = pools.get(0).awaitStatus("the source available again",
+                st -> st.pool().sourceAvailable().equals(Optional.of(true)), Duration.ofSeconds(30));
+        assertThat(status.workers()).allSatisfy(w -> assertThat(w.source()).isNotEmpty());
         assertSoleDeadEntry("poison-s", "cannot process poison-s");
         List<String> tries = PoolProcess.recordLines(dir.resolve("kill/records"), "tries-");
         assertThat(tries).as("max_deliveries deliveries").hasSize(2);

@@ -1,9 +1,8 @@
 package io.procpool.it;
 
-import static io.procpool.testkit.PoolProcess.pool;
-import static io.procpool.testkit.PoolProcess.readyPids;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.procpool.PoolStatus.PoolState;
 import io.procpool.testkit.PoolProcess;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +27,7 @@ class ReloadAndScaleTest {
     void reloadReplacesEveryWorkerWithoutDroppingBelowNMinusOneReady() throws Exception {
         int n = 3;
         try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, n))) {
-            Set<Long> first = new HashSet<>(readyPids(pool.awaitReady(n, WAIT)));
+            Set<Long> first = new HashSet<>(pool.awaitReady(n, WAIT).readyPids());
 
             Set<Long> second = rollAndWatch(pool, n, first, () -> {
                 PoolProcess.CliResult r = pool.cli("reload");
@@ -43,13 +42,13 @@ class ReloadAndScaleTest {
         AtomicInteger minReady = new AtomicInteger(Integer.MAX_VALUE);
         startReload.run();
         var after = pool.awaitStatus("every worker replaced", s -> {
-            int ready = ((Number) pool(s).get("workers_ready")).intValue();
+            int ready = s.pool().workersReady();
             minReady.accumulateAndGet(ready, Math::min);
-            List<Long> pids = readyPids(s);
-            return pids.size() == n && PoolProcess.workers(s).size() == n && pids.stream().noneMatch(before::contains);
+            List<Long> pids = s.readyPids();
+            return pids.size() == n && s.workers().size() == n && pids.stream().noneMatch(before::contains);
         }, WAIT);
         assertThat(minReady.get()).as("fewest READY workers seen during the reload").isGreaterThanOrEqualTo(n - 1);
-        return new HashSet<>(readyPids(after));
+        return new HashSet<>(after.readyPids());
     }
 
     interface ThrowingRunnable {
@@ -67,20 +66,20 @@ class ReloadAndScaleTest {
             PoolProcess.CliResult r = pool.cli("scale", "6");
             assertThat(r.exitCode()).as(r.output()).isZero();
             var s = pool.awaitReady(6, WAIT);
-            assertThat(pool(s).get("workers_target")).isEqualTo(6);
-            assertThat(new HashSet<>(readyPids(s))).hasSize(6);
+            assertThat(s.pool().workersTarget()).isEqualTo(6);
+            assertThat(new HashSet<>(s.readyPids())).hasSize(6);
         }
     }
 
     @Test
     void hupRereadsTheConfigurationAndRollsTheWorkers() throws Exception {
         try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 2))) {
-            Set<Long> before = new HashSet<>(readyPids(pool.awaitReady(2, WAIT)));
+            Set<Long> before = new HashSet<>(pool.awaitReady(2, WAIT).readyPids());
             java.nio.file.Files.writeString(dir.resolve("pool.yaml"), Pools.recording(dir, 3, "app.greeting: hup"));
             pool.signal("HUP");
-            var after = pool.awaitStatus("3 new workers", s -> readyPids(s).size() == 3 && PoolProcess.workers(s).size() == 3
-                    && readyPids(s).stream().noneMatch(before::contains), WAIT);
-            assertThat(pool(after).get("workers_target")).isEqualTo(3);
+            var after = pool.awaitStatus("3 new workers", s -> s.readyPids().size() == 3 && s.workers().size() == 3
+                    && s.readyPids().stream().noneMatch(before::contains), WAIT);
+            assertThat(after.pool().workersTarget()).isEqualTo(3);
             assertThat(pool.log()).contains("configuration reloaded");
         }
     }
@@ -88,28 +87,28 @@ class ReloadAndScaleTest {
     @Test
     void aBrokenConfigurationOnReloadKeepsThePoolRunning() throws Exception {
         try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1))) {
-            Set<Long> before = new HashSet<>(readyPids(pool.awaitReady(1, WAIT)));
+            Set<Long> before = new HashSet<>(pool.awaitReady(1, WAIT).readyPids());
             java.nio.file.Files.writeString(dir.resolve("pool.yaml"), Pools.recording(dir, 1, "max_wait_time: soon"));
-            PoolProcess.CliResult r = pool.cli("reload", "--config", "-c", dir.resolve("pool.yaml").toString());
+            PoolProcess.CliResult r = pool.cli("reload", "--reread", "-c", dir.resolve("pool.yaml").toString());
             assertThat(r.exitCode()).isNotZero();
             assertThat(r.output()).contains("max_wait_time").contains("\"soon\"");
             var s = pool.status();
-            assertThat(pool(s).get("state")).as("no reload started").isEqualTo("RUNNING");
-            assertThat(new HashSet<>(readyPids(s))).isEqualTo(before);
+            assertThat(s.pool().state()).as("no reload started").isEqualTo(PoolState.RUNNING);
+            assertThat(new HashSet<>(s.readyPids())).isEqualTo(before);
         }
     }
 
     @Test
     void aReloadToAConsumerClassThatCannotBeLoadedIsRefused() throws Exception {
         try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1))) {
-            Set<Long> before = new HashSet<>(readyPids(pool.awaitReady(1, WAIT)));
+            Set<Long> before = new HashSet<>(pool.awaitReady(1, WAIT).readyPids());
             java.nio.file.Files.writeString(dir.resolve("pool.yaml"), Pools.yaml("com.acme.Missing", 1, dir));
-            PoolProcess.CliResult r = pool.cli("reload", "--config");
+            PoolProcess.CliResult r = pool.cli("reload", "--reread");
             assertThat(r.exitCode()).as(r.output()).isNotZero();
             assertThat(r.output()).contains("consumer").contains("\"com.acme.Missing\"").contains("class not found");
             var s = pool.status();
-            assertThat(pool(s).get("state")).isEqualTo("RUNNING");
-            assertThat(new HashSet<>(readyPids(s))).isEqualTo(before);
+            assertThat(s.pool().state()).isEqualTo(PoolState.RUNNING);
+            assertThat(new HashSet<>(s.readyPids())).isEqualTo(before);
         }
     }
 
@@ -117,26 +116,26 @@ class ReloadAndScaleTest {
     void aReloadAppliesTheRestartBackoff() throws Exception {
         String slow = Pools.recording(dir, 1, "min_uptime: 60s", "restart_backoff: 30s", "restart_max_backoff: 30s");
         try (PoolProcess pool = PoolProcess.start(dir, slow)) {
-            Set<Long> first = new HashSet<>(readyPids(pool.awaitReady(1, WAIT)));
+            Set<Long> first = new HashSet<>(pool.awaitReady(1, WAIT).readyPids());
             java.nio.file.Files.writeString(dir.resolve("pool.yaml"),
                     Pools.recording(dir, 1, "min_uptime: 60s", "restart_backoff: 100ms", "restart_max_backoff: 200ms"));
-            PoolProcess.CliResult r = pool.cli("reload", "--config");
+            PoolProcess.CliResult r = pool.cli("reload", "--reread");
             assertThat(r.exitCode()).as(r.output()).isZero();
-            long reloaded = readyPids(pool.awaitStatus("the worker replaced", s -> readyPids(s).size() == 1
-                    && PoolProcess.workers(s).size() == 1 && !first.contains(readyPids(s).get(0)), WAIT)).get(0);
+            long reloaded = (pool.awaitStatus("the worker replaced", s -> s.readyPids().size() == 1
+                    && s.workers().size() == 1 && !first.contains(s.readyPids().get(0)), WAIT)).readyPids().get(0);
             ProcessHandle.of(reloaded).orElseThrow().destroyForcibly(); // a quick death: it backs off
-            pool.awaitStatus("restarted after the reloaded 100 ms backoff, not 30 s", s -> readyPids(s).size() == 1
-                    && readyPids(s).get(0) != reloaded, Duration.ofSeconds(15));
+            pool.awaitStatus("restarted after the reloaded 100 ms backoff, not 30 s", s -> s.readyPids().size() == 1
+                    && s.readyPids().get(0) != reloaded, Duration.ofSeconds(15));
         }
     }
 
     @Test
     void aReloadThatChangesRestartOnlySettingsIsRefusedNamingThem() throws Exception {
         try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1))) {
-            Set<Long> before = new HashSet<>(readyPids(pool.awaitReady(1, WAIT)));
+            Set<Long> before = new HashSet<>(pool.awaitReady(1, WAIT).readyPids());
             java.nio.file.Files.writeString(dir.resolve("pool.yaml"), Pools.recording(dir, 2, "data_dir: elsewhere",
                     "source: {type: queue, queue: orders, durability: none}"));
-            PoolProcess.CliResult r = pool.cli("reload", "--config");
+            PoolProcess.CliResult r = pool.cli("reload", "--reread");
             assertThat(r.exitCode()).as(r.output()).isNotZero();
             assertThat(r.output()).contains("configuration reload refused").contains("data_dir: ")
                     .contains("source.queue: default -> orders").contains("source.durability: process -> none")
@@ -145,8 +144,8 @@ class ReloadAndScaleTest {
             pool.awaitStatus("the refusal logged for the HUP too", s -> pool.log().split("configuration reload refused", -1)
                     .length == 3, WAIT);
             var s = pool.status();
-            assertThat(pool(s).get("workers_target")).as("nothing of the new file applied").isEqualTo(1);
-            assertThat(new HashSet<>(readyPids(s))).isEqualTo(before);
+            assertThat(s.pool().workersTarget()).as("nothing of the new file applied").isEqualTo(1);
+            assertThat(new HashSet<>(s.readyPids())).isEqualTo(before);
         }
     }
 }

@@ -30,8 +30,8 @@ class StrayProcessScenarios {
     private void startAndRecordPids() throws Exception {
         pool.set("app.record_dir", Files.createTempDirectory("stray").toString()).start();
         StringBuilder pids = new StringBuilder();
-        pids.append(((Number) PoolProcess.pool(pool.status()).get("pid")).longValue()).append('\n');
-        PoolProcess.readyPids(pool.status()).forEach(p -> pids.append(p).append('\n'));
+        pids.append(((Number) pool.status().pool().pid()).longValue()).append('\n');
+        pool.status().readyPids().forEach(p -> pids.append(p).append('\n'));
         Files.writeString(Path.of(System.getProperty("procpool.stray.pids")), pids, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
     }

@@ -2,7 +2,8 @@ package io.procpool.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.procpool.internal.control.ControlClient;
+import io.procpool.PoolControl;
+import io.procpool.PoolStatus;
 import io.procpool.testkit.PoolProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,8 +32,8 @@ class SupervisionSettingsTest {
     @Test
     void eachWorkerGetsItsOwnMaxRequestsWithinTheJitter() throws Exception {
         try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 4, "max_requests: 1000", "max_requests_jitter: 1000"))) {
-            Map<String, Object> s = pool.awaitReady(4, WAIT);
-            List<Long> limits = PoolProcess.workers(s).stream().map(w -> ((Number) w.get("max_requests")).longValue()).toList();
+            PoolStatus s = pool.awaitReady(4, WAIT);
+            List<Long> limits = s.workers().stream().map(w -> w.maxRequests()).toList();
             assertThat(limits).allSatisfy(l -> assertThat(l).isBetween(1000L, 2000L));
             assertThat(limits.stream().distinct().count()).as("four workers, not one shared limit: " + limits).isGreaterThan(1);
         }
@@ -41,14 +42,14 @@ class SupervisionSettingsTest {
     @Test
     void aWorkerAboveMaxMemoryIsRecycledAfterItsMessage() throws Exception {
         try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1, "max_memory: 200MiB"))) {
-            long first = PoolProcess.readyPids(pool.awaitReady(1, WAIT)).get(0);
+            long first = pool.awaitReady(1, WAIT).readyPids().get(0);
             pool.push(List.of("grow:300"));
-            Map<String, Object> s = pool.awaitStatus("a successor ready and the old worker gone",
-                    st -> PoolProcess.readyPids(st).size() == 1 && PoolProcess.readyPids(st).get(0) != first
-                            && PoolProcess.workers(st).size() == 1, WAIT);
+            PoolStatus s = pool.awaitStatus("a successor ready and the old worker gone",
+                    st -> st.readyPids().size() == 1 && st.readyPids().get(0) != first
+                            && st.workers().size() == 1, WAIT);
             assertThat(pool.log()).containsPattern("recycling worker 1 in slot 0 \\(pid " + first + "\\): RSS \\d+ MiB is over "
                     + "max_memory 200 MiB");
-            assertThat(PoolProcess.queueStat(s, "acked")).as("its message finished first").isEqualTo(1);
+            assertThat(s.queue().acked()).as("its message finished first").isEqualTo(1);
             assertThat(dir.resolve("records/stopped-" + first)).as("it stopped gracefully").exists();
         }
     }
@@ -59,7 +60,7 @@ class SupervisionSettingsTest {
                 "restart_backoff: 200ms"))) {
             pool.awaitStatus("the slow starter killed and the slot restarted", s -> pool.log()
                     .contains("was not ready within startup_timeout 1s; killing it")
-                    && ((Number) PoolProcess.workers(s).get(0).get("restarts")).intValue() >= 1, WAIT);
+                    && s.workers().get(0).restarts() >= 1, WAIT);
         }
     }
 
@@ -81,15 +82,15 @@ class SupervisionSettingsTest {
                 dir.resolve("pool.yaml").toString());
 
         try (Manager first = new Manager(start, dir.resolve("first.log"))) {
-            first.awaitStatus(s -> PoolProcess.readyCount(s) == 1);
+            first.awaitStatus(s -> s.readyCount() == 1);
             assertThat(Files.readString(dir.resolve("first.log"))).contains("trains the AOT cache");
-            ControlClient.call(dir.resolve("run"), Map.of("command", "reload")); // the trainer exits: the JVM writes the cache
+            PoolControl.of(dir.resolve("run")).reload(); // the trainer exits: the JVM writes the cache
             awaitTrue("the cache written", () -> aotFiles().size() == 1);
             first.stop();
         }
         try (Manager second = new Manager(start, dir.resolve("second.log"))) {
-            Map<String, Object> s = second.awaitStatus(st -> PoolProcess.readyCount(st) == 1);
-            long worker = PoolProcess.readyPids(s).get(0);
+            PoolStatus s = second.awaitStatus(st -> st.readyCount() == 1);
+            long worker = s.readyPids().get(0);
             String cmdline = new String(Files.readAllBytes(Path.of("/proc", Long.toString(worker), "cmdline")),
                     StandardCharsets.UTF_8).replace('\0', ' ');
             assertThat(cmdline).contains("-XX:AOTCache=" + aotFiles().get(0));
@@ -127,12 +128,12 @@ class SupervisionSettingsTest {
                     .redirectOutput(log.toFile()).start();
         }
 
-        Map<String, Object> awaitStatus(Predicate<Map<String, Object>> condition) throws Exception {
+        PoolStatus awaitStatus(Predicate<PoolStatus> condition) throws Exception {
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (System.nanoTime() < deadline) {
                 assertThat(process.isAlive()).as("the manager is running").isTrue();
                 try {
-                    Map<String, Object> s = ControlClient.call(dir.resolve("run"), Map.of("command", "status"));
+                    PoolStatus s = PoolControl.of(dir.resolve("run")).status();
                     if (condition.test(s)) {
                         return s;
                     }
@@ -145,7 +146,7 @@ class SupervisionSettingsTest {
         }
 
         void stop() throws Exception {
-            ControlClient.call(dir.resolve("run"), Map.of("command", "stop"));
+            PoolControl.of(dir.resolve("run")).stop();
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the manager stopped").isTrue();
         }
 

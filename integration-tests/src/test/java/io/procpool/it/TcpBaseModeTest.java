@@ -2,6 +2,7 @@ package io.procpool.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.procpool.PoolStatus.WorkerState;
 import io.procpool.testkit.PoolProcess;
 import io.procpool.testkit.consumers.EchoConsumer;
 import java.io.BufferedReader;
@@ -65,7 +66,7 @@ class TcpBaseModeTest {
                 clients.shutdownNow();
             }
             assertThat(pool.log()).contains("listening on 127.0.0.1:" + port + " (base mode");
-            assertThat(PoolProcess.workers(pool.status())).allSatisfy(w -> assertThat(w.get("state")).isEqualTo("READY"));
+            assertThat(pool.status().workers()).allSatisfy(w -> assertThat(w.state()).isEqualTo(WorkerState.READY));
         }
     }
 

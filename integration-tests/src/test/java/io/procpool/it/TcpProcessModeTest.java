@@ -1,8 +1,8 @@
 package io.procpool.it;
 
-import static io.procpool.testkit.PoolProcess.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.procpool.PoolStatus;
 import io.procpool.testkit.PoolProcess;
 import io.procpool.testkit.consumers.EchoConsumer;
 import java.nio.ByteBuffer;
@@ -98,7 +98,7 @@ class TcpProcessModeTest {
             } finally {
                 clients.shutdownNow();
             }
-            Map<?, ?> tcp = (Map<?, ?>) pool(pool.status()).get("tcp");
+            Map<?, ?> tcp = (Map<?, ?>) pool.status().pool().sourceStats();
             assertThat(((Number) tcp.get("frames_in")).longValue()).isEqualTo(64L * perConnection);
             assertThat(((Number) tcp.get("frames_out")).longValue()).isEqualTo(64L * (perConnection + perConnection / 50));
         }
@@ -138,10 +138,10 @@ class TcpProcessModeTest {
                     }));
                 }
                 Thread.sleep(1_000);
-                long victim = PoolProcess.readyPids(pool.status()).get(0);
+                long victim = pool.status().readyPids().get(0);
                 ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
-                pool.awaitStatus("the killed worker replaced", s -> PoolProcess.readyCount(s) == 2
-                        && !PoolProcess.readyPids(s).contains(victim), Duration.ofSeconds(30));
+                pool.awaitStatus("the killed worker replaced", s -> s.readyCount() == 2
+                        && !s.readyPids().contains(victim), Duration.ofSeconds(30));
                 Thread.sleep(1_000);
                 go.set(false);
                 for (Future<?> f : running) {
@@ -153,7 +153,7 @@ class TcpProcessModeTest {
             System.out.printf("tcp kill: %d echoes, %d error replies for requests on the killed worker%n", echoes.get(),
                     errors.get());
             assertThat(echoes.get()).isGreaterThan(1_000);
-            Map<?, ?> tcp = (Map<?, ?>) pool(pool.status()).get("tcp");
+            Map<?, ?> tcp = (Map<?, ?>) pool.status().pool().sourceStats();
             assertThat(((Number) tcp.get("error_replies")).longValue()).isEqualTo(errors.get());
         }
     }
@@ -216,10 +216,10 @@ class TcpProcessModeTest {
                 wellBehaved.get(30, TimeUnit.SECONDS); // rethrows any error the good client saw
                 background.shutdownNow();
             }
-            Map<String, Object> status = pool.status();
-            assertThat(PoolProcess.readyCount(status)).isEqualTo(2);
+            PoolStatus status = pool.status();
+            assertThat(status.readyCount()).isEqualTo(2);
             @SuppressWarnings("unchecked")
-            Map<String, Object> closed = (Map<String, Object>) ((Map<?, ?>) pool(status).get("tcp")).get("closed_for");
+            Map<String, Object> closed = (Map<String, Object>) status.pool().sourceStats().get("closed_for");
             assertThat(closed).containsEntry("frame_too_large", 3).containsEntry("zero_length", 1)
                     .containsEntry("half_closed_mid_frame", 1).containsEntry("stalled_mid_frame", 1);
             assertThat(pool.log()).contains("a frame over max_frame_bytes").contains("stalled for 1000 ms");
@@ -254,14 +254,14 @@ class TcpProcessModeTest {
                     Duration.ofSeconds(30));
             java.nio.file.Files.writeString(dir.resolve("pool.yaml"), Pools.yaml(consumer, 1, dir, tcp(port),
                     "source.prefetch: 4", "app.sleep_ms: 300"));
-            PoolProcess.CliResult r = pool.cli("reload", "--config");
+            PoolProcess.CliResult r = pool.cli("reload", "--reread");
             assertThat(r.exitCode()).as(r.output()).isZero();
             pool.awaitStatus("four requests at the new worker", s -> tcpStat(s, "in_flight") == 4, Duration.ofSeconds(30));
 
             int other = FrameClient.freePort();
             java.nio.file.Files.writeString(dir.resolve("pool.yaml"), Pools.yaml(consumer, 1, dir, tcp(other),
                     "source.prefetch: 4", "app.sleep_ms: 300"));
-            r = pool.cli("reload", "--config");
+            r = pool.cli("reload", "--reread");
             assertThat(r.exitCode()).as(r.output()).isNotZero();
             assertThat(r.output()).contains("source.listen: 127.0.0.1:" + port + " -> 127.0.0.1:" + other)
                     .contains("needs a restart");
@@ -273,7 +273,7 @@ class TcpProcessModeTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = {"process", "base"})
     void aRequestThatRepliedAndThenThrewIsNotRunAgain(String mode) throws Exception {
         int port = FrameClient.freePort();
-        try (PoolProcess pool = start(1, tcp(port, "source.mode: " + mode), "retry.max_attempts: 3", "retry.backoff: 10ms")) {
+        try (PoolProcess pool = start(1, tcp(port, "source.mode: " + mode), "retry.max_tries: 3", "retry.backoff: 10ms")) {
             try (FrameClient client = new FrameClient(port, 10_000)) {
                 client.send("reply-then-fail-1");
                 client.send("after-1");
@@ -284,8 +284,7 @@ class TcpProcessModeTest {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static long tcpStat(Map<String, Object> status, String key) {
-        return ((Number) ((Map<String, Object>) pool(status).get("tcp")).get(key)).longValue();
+    private static long tcpStat(PoolStatus status, String key) {
+        return ((Number) status.pool().sourceStats().get(key)).longValue();
     }
 }

@@ -1,8 +1,8 @@
 package io.procpool.it;
 
-import static io.procpool.testkit.PoolProcess.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.procpool.PoolStatus;
 import io.procpool.testkit.PoolProcess;
 import io.procpool.testkit.consumers.EchoConsumer;
 import java.io.DataInputStream;
@@ -176,13 +176,12 @@ class TcpSettingsTest {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> tcp(Map<String, Object> status) {
-        return (Map<String, Object>) pool(status).get("tcp");
+    private static Map<String, Object> tcp(PoolStatus status) {
+        return status.pool().sourceStats();
     }
 
     @SuppressWarnings("unchecked")
-    private static long closedFor(Map<String, Object> status, String cause) {
+    private static long closedFor(PoolStatus status, String cause) {
         return ((Number) ((Map<String, Object>) tcp(status).get("closed_for")).get(cause)).longValue();
     }
 }

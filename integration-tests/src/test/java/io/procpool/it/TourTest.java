@@ -2,6 +2,7 @@ package io.procpool.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.procpool.PoolStatus;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.procpool.testkit.PoolProcess;
 import io.procpool.testkit.PoolProcess.CliResult;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Steps 2 to 5 of the README's five-minute tour, through {@code bin/pool} itself (which finds its own
  * JDK, whatever {@code java} the PATH has) on the demo pool's configuration: start, the four ways to
- * push, the text status, a killed worker coming back, scale, reload, reload --config and stop.
+ * push, the text status, a killed worker coming back, scale, reload, reload --reread and stop.
  */
 @Timeout(180)
 class TourTest {
@@ -37,14 +38,13 @@ class TourTest {
         return PoolProcess.run(cmd, dir);
     }
 
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> awaitStatus(String what, Predicate<Map<String, Object>> condition) throws Exception {
+    private PoolStatus awaitStatus(String what, Predicate<PoolStatus> condition) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        Map<String, Object> last = null;
+        PoolStatus last = null;
         while (System.nanoTime() < deadline) {
             CliResult r = pool("status", "--json");
             if (r.exitCode() == 0) {
-                last = new ObjectMapper().readValue(r.output(), Map.class);
+                last = PoolStatus.fromJson(r.output());
                 if (condition.test(last)) {
                     return last;
                 }
@@ -54,9 +54,8 @@ class TourTest {
         throw new AssertionError("not within " + WAIT + ": " + what + "; last status " + last);
     }
 
-    @SuppressWarnings("unchecked")
-    private static long acked(Map<String, Object> status) {
-        return ((Number) ((Map<String, Object>) PoolProcess.pool(status).get("queue")).get("acked")).longValue();
+    private static long acked(PoolStatus status) {
+        return status.queue().acked();
     }
 
     @Test
@@ -86,20 +85,20 @@ class TourTest {
                     + "source queue").contains("workers 4/4 ready").contains("queue default (process): depth 0, delayed 1")
                     .containsPattern("SLOT +PID +STATE +UPTIME +PROCESSED +FAILED +RESTARTS +RSS");
 
-            Map<String, Object> before = awaitStatus("4 ready", s -> PoolProcess.readyCount(s) == 4);
-            long victim = PoolProcess.readyPids(before).get(1);
+            PoolStatus before = awaitStatus("4 ready", s -> s.readyCount() == 4);
+            long victim = before.readyPids().get(1);
             ProcessHandle.of(victim).orElseThrow().destroyForcibly(); // kill -9 <pid>
-            awaitStatus("its slot back with RESTARTS 1", s -> PoolProcess.readyCount(s) == 4 && PoolProcess.workers(s).stream()
-                    .anyMatch(w -> ((Number) w.get("restarts")).intValue() == 1 && ((Number) w.get("pid")).longValue() != victim));
+            awaitStatus("its slot back with RESTARTS 1", s -> s.readyCount() == 4 && s.workers().stream()
+                    .anyMatch(w -> w.restarts() == 1 && w.pid() != victim));
 
             assertThat(pool("scale", "6").exitCode()).isZero();
-            Map<String, Object> six = awaitStatus("6 ready", s -> PoolProcess.readyCount(s) == 6);
+            PoolStatus six = awaitStatus("6 ready", s -> s.readyCount() == 6);
             assertThat(pool("reload").output()).contains("reloading");
-            awaitStatus("every worker replaced", s -> PoolProcess.readyCount(s) == 6
-                    && PoolProcess.readyPids(s).stream().noneMatch(PoolProcess.readyPids(six)::contains));
-            CliResult reread = pool("reload", "--config");
+            awaitStatus("every worker replaced", s -> s.readyCount() == 6
+                    && s.readyPids().stream().noneMatch(six.readyPids()::contains));
+            CliResult reread = pool("reload", "--reread");
             assertThat(reread.output()).contains("reloading with the reread configuration");
-            awaitStatus("back to the file's 4 workers", s -> PoolProcess.readyCount(s) == 4 && PoolProcess.workers(s).size() == 4);
+            awaitStatus("back to the file's 4 workers", s -> s.readyCount() == 4 && s.workers().size() == 4);
 
             CliResult stop = pool("stop");
             assertThat(stop.exitCode()).as(stop.output()).isZero();

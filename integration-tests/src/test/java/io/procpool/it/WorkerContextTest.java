@@ -38,10 +38,10 @@ class WorkerContextTest {
     @Test
     void aConsumerSeesThePoolsConfigurationAndNotTheManagersOwnKeys() throws Exception {
         try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1, "max_requests: 100", "app.greeting: hi"))) {
-            long pid = PoolProcess.readyPids(pool.awaitReady(1, Duration.ofSeconds(30))).get(0);
+            long pid = pool.awaitReady(1, Duration.ofSeconds(30)).readyPids().get(0);
             List<String> keys = java.nio.file.Files.readAllLines(dir.resolve("records/config-" + pid));
             assertThat(keys).contains("app.greeting", "app.record_dir", "consumer", "max_requests", "source.type", "workers",
-                    "retry.max_attempts");
+                    "retry.max_tries");
             assertThat(keys).noneMatch(k -> k.startsWith("pool.") || k.startsWith("worker."));
         }
     }

@@ -1,8 +1,8 @@
 package io.procpool.it;
 
-import static io.procpool.testkit.PoolProcess.queueStat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.procpool.PoolStatus;
 import io.procpool.testkit.PoolProcess;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,9 +38,9 @@ class WorkerKillStormTest {
             // The storm lasts until every message is acked or for 100 s; on a slow machine (a worker
             // JVM may take a second to start under this load) the rest then drains without kills.
             long stormEnd = System.nanoTime() + Duration.ofSeconds(100).toNanos();
-            Map<String, Object> status = pool.status();
-            while (queueStat(status, "acked") < n && System.nanoTime() < stormEnd) {
-                List<Long> ready = PoolProcess.readyPids(status);
+            PoolStatus status = pool.status();
+            while (status.queue().acked() < n && System.nanoTime() < stormEnd) {
+                List<Long> ready = status.readyPids();
                 if (!ready.isEmpty()) {
                     long victim = ready.get(random.nextInt(ready.size()));
                     ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
@@ -49,9 +49,9 @@ class WorkerKillStormTest {
                 Thread.sleep(200);
                 status = pool.status();
             }
-            long ackedInStorm = queueStat(status, "acked");
-            status = pool.awaitStatus("the rest drained after the storm", s -> queueStat(s, "acked") >= n, Duration.ofSeconds(60));
-            assertThat(queueStat(status, "acked")).as("acked after " + kills + " kills").isEqualTo(n);
+            long ackedInStorm = status.queue().acked();
+            status = pool.awaitStatus("the rest drained after the storm", s -> s.queue().acked() >= n, Duration.ofSeconds(60));
+            assertThat(status.queue().acked()).as("acked after " + kills + " kills").isEqualTo(n);
 
             List<String> lines = PoolProcess.processedLines(dir.resolve("records"));
             Set<String> distinct = new HashSet<>();

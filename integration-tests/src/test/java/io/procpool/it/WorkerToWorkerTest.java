@@ -1,6 +1,5 @@
 package io.procpool.it;
 
-import static io.procpool.testkit.PoolProcess.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.RedisClient;
@@ -50,8 +49,7 @@ class WorkerToWorkerTest {
                         List<String> lines = PoolProcess.processedLines(dir.resolve("records"));
                         return lines.stream().anyMatch(l -> l.startsWith("0 ") && l.endsWith(" to-zero"))
                                 && lines.stream().anyMatch(l -> l.startsWith("1 ") && l.endsWith(" to-one"))
-                                && ((Number) pool(s).getOrDefault("sends_dropped", 0)).longValue() == 1
-                                && ((Number) pool(s).getOrDefault("sends_delivered", 0)).longValue() == 2;
+                                && s.pool().sendsDropped() == 1 && s.pool().sendsDelivered() == 2;
                     } catch (java.io.IOException e) {
                         return false;
                     }

@@ -3,7 +3,8 @@ package io.procpool.cli;
 import io.procpool.internal.ExitCode;
 import io.procpool.internal.LogSetup;
 import io.procpool.internal.config.ConfigException;
-import io.procpool.internal.control.ControlClient.NotRunningException;
+import io.procpool.PoolControl.NotRunningException;
+import io.procpool.PoolControl.RefusedException;
 import io.procpool.internal.manager.RunDirectory.AlreadyRunningException;
 import io.procpool.internal.queue.QueueStoreException;
 import picocli.CommandLine;
@@ -36,6 +37,10 @@ public final class PoolCli implements Runnable {
             if (e instanceof NotRunningException) {
                 cmd.getErr().println(prefix + e.getMessage());
                 return ExitCode.NOT_RUNNING;
+            }
+            if (e instanceof RefusedException) {
+                cmd.getErr().println(prefix + e.getMessage());
+                return ExitCode.FAILED;
             }
             if (e instanceof QueueStoreException) {
                 cmd.getErr().println(prefix + e.getMessage());

@@ -1,5 +1,6 @@
 package io.procpool.cli;
 
+import io.procpool.PoolControl.NotRunningException;
 import io.procpool.internal.config.ConfigLoader;
 import io.procpool.internal.config.PoolConfig;
 import io.procpool.internal.control.ControlClient;
@@ -37,7 +38,7 @@ final class QueueAccess {
         while (true) {
             try (ControlClient client = ControlClient.connect(runDir)) {
                 return viaPool.run(client);
-            } catch (ControlClient.NotRunningException notRunning) {
+            } catch (NotRunningException notRunning) {
                 try (AutoCloseable lock = RunDirectory.lockIfIdle(runDir)) {
                     if (lock != null) {
                         return runDirect(options, direct);
@@ -49,7 +50,7 @@ final class QueueAccess {
                 }
                 // A manager holds the lock but does not answer yet: it is starting.
                 if (System.nanoTime() > deadline) {
-                    throw new ControlClient.NotRunningException("a manager holds " + runDir + " but does not answer; "
+                    throw new NotRunningException("a manager holds " + runDir + " but does not answer; "
                             + "is it starting or stuck? (pid " + RunDirectory.readPid(runDir) + ")");
                 }
                 Thread.sleep(100);
@@ -60,15 +61,15 @@ final class QueueAccess {
     private static <T> T runDirect(PoolOptions options, Direct<T> direct) throws IOException {
         Path configFile = options.configFile();
         if (configFile == null) {
-            throw new ControlClient.NotRunningException("no pool is running on " + options.runDir() + ", and without its "
+            throw new NotRunningException("no pool is running on " + options.runDir() + ", and without its "
                     + "configuration (-c FILE) the queue database cannot be found");
         }
         PoolConfig config = ConfigLoader.load(configFile, System.getenv(), java.util.Map.of());
         if (config.queue() == null) {
-            throw new ControlClient.NotRunningException("the pool's source is " + config.sourceType() + ", not the built-in queue");
+            throw new NotRunningException("the pool's source is " + config.sourceType() + ", not the built-in queue");
         }
         if (config.queue().durability() == Durability.NONE) {
-            throw new ControlClient.NotRunningException("no pool is running on " + options.runDir() + ", and its queue "
+            throw new NotRunningException("no pool is running on " + options.runDir() + ", and its queue "
                     + "(durability none) lives only in a running manager's memory: start the pool first");
         }
         try (QueueStore store = QueueStores.open(config.queueDatabase(), config.queue().durability())) {

@@ -88,7 +88,7 @@ final class QueueCommand implements Runnable {
         }
     }
 
-    @Command(name = "requeue-dead", description = "Move every dead letter back to the queue, attempts reset.")
+    @Command(name = "requeue-dead", description = "Move every dead letter back to the queue, its failure count reset.")
     static final class RequeueDead implements Callable<Integer> {
         @Mixin
         PoolOptions options;

@@ -1,12 +1,12 @@
 package io.procpool.cli;
 
+import io.procpool.PoolControl;
 import io.procpool.internal.ExitCode;
 import io.procpool.internal.LineTaggingStream;
 import io.procpool.internal.PrivateFiles;
 import io.procpool.internal.config.ConfigLoader;
 import io.procpool.internal.config.PoolConfig;
 import io.procpool.internal.config.Units;
-import io.procpool.internal.control.ControlClient;
 import io.procpool.internal.manager.Manager;
 import io.procpool.internal.manager.WorkerEntry;
 import java.io.File;
@@ -154,10 +154,7 @@ final class StartCommand implements Callable<Integer> {
 
     private static int readyWorkers(PoolConfig config) {
         try {
-            Map<String, Object> status = ControlClient.call(config.runDir(), Map.of("command", "status"));
-            @SuppressWarnings("unchecked")
-            Map<String, Object> pool = (Map<String, Object>) status.get("pool");
-            return pool == null ? 0 : ((Number) pool.get("workers_ready")).intValue();
+            return PoolControl.of(config.runDir()).status().pool().workersReady();
         } catch (IOException e) {
             return 0;
         }

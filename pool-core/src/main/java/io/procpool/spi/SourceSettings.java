@@ -32,14 +32,17 @@ public final class SourceSettings {
         this.values = Collections.unmodifiableMap(new TreeMap<>(values));
     }
 
+    /** The source of a pool whose configuration sets no {@code source.type}: the built-in queue. */
+    public static final String DEFAULT_TYPE = "queue";
+
     /** The settings {@code values} (keys without {@code source.}). */
     public static SourceSettings of(Map<String, String> values) {
         return new SourceSettings(values);
     }
 
-    /** {@code source.type}. */
+    /** {@code source.type}, or {@link #DEFAULT_TYPE} when it is not set. */
     public String type() {
-        return values.getOrDefault("type", "queue");
+        return values.getOrDefault("type", DEFAULT_TYPE);
     }
 
     /** Every key set, {@code type} included. */

@@ -2,72 +2,67 @@ package io.procpool.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.procpool.PoolStatus;
+import io.procpool.PoolStatus.Pool;
+import io.procpool.PoolStatus.PoolState;
+import io.procpool.PoolStatus.QueueStats;
+import io.procpool.PoolStatus.Worker;
+import io.procpool.PoolStatus.WorkerState;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class StatusCommandTest {
 
-    private static Map<String, Object> pool(String source) {
-        Map<String, Object> pool = new LinkedHashMap<>();
-        pool.put("pid", 10);
-        pool.put("state", "RUNNING");
-        pool.put("consumer", "com.acme.C");
-        pool.put("source", source);
-        pool.put("uptime_ms", 5_000);
-        pool.put("workers_target", 1);
-        pool.put("workers_ready", 1);
-        pool.put("processed", 3);
-        pool.put("failed", 0);
-        pool.put("restarts", 0);
-        return pool;
+    private static Pool pool(String source, long sendsDelivered, long sendsDropped, Optional<QueueStats> queue,
+                             Optional<Boolean> available) {
+        return new Pool(10, PoolState.RUNNING, "com.acme.C", source, Duration.ofSeconds(5), 1, 1, 3, 0, 0,
+                sendsDelivered, sendsDropped, queue, available, Map.of());
     }
 
-    private static Map<String, Object> worker(Map<String, Object> source) {
-        Map<String, Object> w = new LinkedHashMap<>();
-        w.put("slot", 0);
-        w.put("pid", 11);
-        w.put("state", "READY");
-        w.put("uptime_ms", 4_000);
-        w.put("processed", 3);
-        w.put("failed", 0);
-        w.put("restarts", 0);
-        w.put("rss_bytes", 64L << 20);
-        if (source != null) {
-            w.put("source", source);
-        }
-        return w;
+    private static Worker worker(Map<String, String> source) {
+        return new Worker(0, 1, 11, WorkerState.READY, Duration.ofSeconds(4), Optional.of(Duration.ofMillis(300)), 3, 0,
+                0, 0, 64L << 20, 0, source, Optional.empty());
     }
 
     @Test
     void aWorkerRunSourceShowsWhetherItIsReachableAndEachWorkersCounters() {
-        Map<String, Object> pool = pool("redis");
-        pool.put("source_available", false);
-        Map<String, Object> source = new LinkedHashMap<>();
+        Map<String, String> source = new LinkedHashMap<>();
         source.put("available", "false");
         source.put("read", "120");
         source.put("lag", "x".repeat(100));
-        String text = StatusCommand.render(Map.of("pool", pool, "workers", List.of(worker(source))));
+        String text = StatusCommand.render(new PoolStatus(pool("redis", 0, 0, Optional.empty(), Optional.of(false)),
+                List.of(worker(source))));
         assertThat(text).contains("source redis: UNAVAILABLE").contains("SLOT  SOURCE")
-                .containsPattern("0 +available=false  read=120  lag=x{57}\\.\\.\\.\\n");
+                .containsPattern("0 +available=false  lag=x{57}\\.\\.\\.  read=120\\n");
     }
 
     @Test
     void workerToWorkerSendsAreShownOnceThereAreAny() {
-        Map<String, Object> pool = pool("tcp");
-        pool.put("sends_delivered", 0);
-        pool.put("sends_dropped", 0);
-        assertThat(StatusCommand.render(Map.of("pool", pool, "workers", List.of(worker(null))))).doesNotContain("sends");
-        pool.put("sends_delivered", 7);
-        pool.put("sends_dropped", 2);
-        assertThat(StatusCommand.render(Map.of("pool", pool, "workers", List.of(worker(null)))))
-                .contains("worker-to-worker sends: 7 delivered, 2 dropped");
+        PoolStatus none = new PoolStatus(pool("tcp", 0, 0, Optional.empty(), Optional.empty()), List.of(worker(Map.of())));
+        assertThat(StatusCommand.render(none)).doesNotContain("sends");
+        PoolStatus some = new PoolStatus(pool("tcp", 7, 2, Optional.empty(), Optional.empty()), List.of(worker(Map.of())));
+        assertThat(StatusCommand.render(some)).contains("worker-to-worker sends: 7 delivered, 2 dropped");
     }
 
     @Test
     void theBuiltInQueueHasNoSourceSection() {
-        String text = StatusCommand.render(Map.of("pool", pool("queue"), "workers", List.of(worker(null))));
-        assertThat(text).doesNotContain("SOURCE").doesNotContain("source queue:").contains("64 MiB");
+        QueueStats queue = new QueueStats("default", "process", 5, 1, 2, 0, 10, 3, 4, 2, 0);
+        String text = StatusCommand.render(new PoolStatus(pool("queue", 0, 0, Optional.of(queue), Optional.empty()),
+                List.of(worker(Map.of()))));
+        assertThat(text).doesNotContain("SOURCE").doesNotContain("source queue:").contains("64 MiB")
+                .contains("queue default (process): depth 5, delayed 1, in flight 2, dead 0; pushed 10, acked 3 (2/s");
+    }
+
+    @Test
+    void aSlotInBackoffShowsTheDelayAndTheLastExit() {
+        Worker waiting = new Worker(1, 0, 0, WorkerState.BACKOFF, Duration.ZERO, Optional.empty(), 0, 0, 0, 3, -1, 0,
+                Map.of(), Optional.of(new PoolStatus.Backoff(2, Duration.ofSeconds(4), "exit code 1")));
+        String text = StatusCommand.render(new PoolStatus(pool("queue", 0, 0, Optional.empty(), Optional.empty()),
+                List.of(worker(Map.of()), waiting)));
+        assertThat(text).containsPattern("1 +- +BACKOFF +restart in 4s after 2 quick failure\\(s\\): exit code 1");
     }
 }

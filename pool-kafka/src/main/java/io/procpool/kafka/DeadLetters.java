@@ -126,7 +126,7 @@ final class DeadLetters implements AutoCloseable {
         dead.headers().add("procpool.original.topic", bytes(r.topic()));
         dead.headers().add("procpool.original.partition", bytes(Integer.toString(r.partition())));
         dead.headers().add("procpool.original.offset", bytes(Long.toString(r.offset())));
-        dead.headers().add("procpool.attempts", bytes(Integer.toString(tries)));
+        dead.headers().add("procpool.tries", bytes(Integer.toString(tries)));
         dead.headers().add("procpool.error", bytes(error));
         r.headers().forEach(h -> dead.headers().add(h));
         producer().send(dead).get(30, TimeUnit.SECONDS);

@@ -44,9 +44,7 @@ public final class EmbeddedPoolProgram {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (acked < 10 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
-                @SuppressWarnings("unchecked")
-                Map<String, Object> queue = (Map<String, Object>) ((Map<String, Object>) pool.status().get("pool")).get("queue");
-                acked = ((Number) queue.get("acked")).longValue();
+                acked = pool.status().queue().acked();
             }
             System.out.println("EMBEDDED DONE " + acked);
         }

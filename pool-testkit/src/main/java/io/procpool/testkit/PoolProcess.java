@@ -1,6 +1,8 @@
 package io.procpool.testkit;
 
-import io.procpool.internal.control.ControlClient;
+import io.procpool.PoolControl;
+import io.procpool.PoolStatus;
+import io.procpool.QueueClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -84,28 +86,27 @@ public final class PoolProcess implements AutoCloseable {
         }
     }
 
-    /** {@code pool status} as the control socket answers it. */
-    public Map<String, Object> status() throws IOException {
-        Map<String, Object> s = ControlClient.call(runDir(), Map.of("command", "status"));
-        for (Map<String, Object> w : workers(s)) {
-            if (w.get("pid") instanceof Number n) {
-                seenPids.add(n.longValue());
+    /** {@code pool status}, as {@link PoolControl#status()} reads it. */
+    public PoolStatus status() throws IOException {
+        PoolStatus s = control().status();
+        for (PoolStatus.Worker w : s.workers()) {
+            if (w.pid() > 0) {
+                seenPids.add(w.pid());
             }
         }
         return s;
     }
 
-    /** Pushes text messages into the pool's queue {@code default} over the control socket; returns their ids. */
-    @SuppressWarnings("unchecked")
+    /** The pool's control socket, for stop, reload and scale. */
+    public PoolControl control() {
+        return PoolControl.of(runDir());
+    }
+
+    /** Pushes text messages into the pool's queue {@code default}; returns their ids once the pool has stored them. */
     public List<String> push(List<String> bodies) throws IOException {
-        List<String> encoded = bodies.stream()
-                .map(b -> java.util.Base64.getEncoder().encodeToString(b.getBytes(StandardCharsets.UTF_8))).toList();
-        Map<String, Object> answer = ControlClient.call(runDir(),
-                Map.of("command", "push", "queue", "default", "bodies_base64", encoded));
-        if (!Boolean.TRUE.equals(answer.get("ok"))) {
-            throw new IOException("push refused: " + answer.get("error"));
+        try (QueueClient client = QueueClient.connect(runDir())) {
+            return client.push("default", bodies.stream().map(b -> b.getBytes(StandardCharsets.UTF_8)).toList());
         }
-        return (List<String>) answer.get("ids");
     }
 
     /**
@@ -130,33 +131,16 @@ public final class PoolProcess implements AutoCloseable {
         return lines;
     }
 
-    /** A number from the queue part of a status ({@code depth}, {@code acked}, {@code dead}, …). */
-    @SuppressWarnings("unchecked")
-    public static long queueStat(Map<String, Object> status, String key) {
-        Map<String, Object> q = (Map<String, Object>) pool(status).get("queue");
-        return q == null ? 0 : ((Number) q.get(key)).longValue();
-    }
-
     /** Every line the {@code RecordingConsumer}s of this pool wrote to {@code processed-*.log} under {@code recordDir}. */
     public static List<String> processedLines(Path recordDir) throws IOException {
         return recordLines(recordDir, "processed-");
     }
 
-    @SuppressWarnings("unchecked")
-    public static List<Map<String, Object>> workers(Map<String, Object> status) {
-        return (List<Map<String, Object>>) status.get("workers");
-    }
-
-    @SuppressWarnings("unchecked")
-    public static Map<String, Object> pool(Map<String, Object> status) {
-        return (Map<String, Object>) status.get("pool");
-    }
-
     /** Polls the status every 50 ms until {@code condition} holds; fails with the last status and the log. */
-    public Map<String, Object> awaitStatus(String what, Predicate<Map<String, Object>> condition, Duration timeout)
+    public PoolStatus awaitStatus(String what, Predicate<PoolStatus> condition, Duration timeout)
             throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Map<String, Object> last = null;
+        PoolStatus last = null;
         IOException lastError = null;
         while (System.nanoTime() < deadline) {
             if (!manager.isAlive()) {
@@ -178,24 +162,13 @@ public final class PoolProcess implements AutoCloseable {
     }
 
     /** Waits until exactly {@code n} workers are READY in distinct slots. */
-    public Map<String, Object> awaitReady(int n, Duration timeout) throws IOException, InterruptedException {
-        return awaitStatus(n + " ready workers", s -> readyCount(s) == n && workers(s).size() == n, timeout);
+    public PoolStatus awaitReady(int n, Duration timeout) throws IOException, InterruptedException {
+        return awaitStatus(n + " ready workers", s -> s.readyCount() == n && s.workers().size() == n, timeout);
     }
 
     /** Waits until the workers together have {@code n} messages inside {@code onMessage}. */
-    public Map<String, Object> awaitInFlight(int n, Duration timeout) throws IOException, InterruptedException {
-        return awaitStatus(n + " message(s) in flight", s -> workers(s).stream()
-                .mapToInt(w -> w.get("in_flight") instanceof Number x ? x.intValue() : 0).sum() == n, timeout);
-    }
-
-    public static long readyCount(Map<String, Object> status) {
-        return workers(status).stream().filter(w -> "READY".equals(w.get("state"))).count();
-    }
-
-    /** Pids of READY workers by slot order. */
-    public static List<Long> readyPids(Map<String, Object> status) {
-        return workers(status).stream().filter(w -> "READY".equals(w.get("state")))
-                .map(w -> ((Number) w.get("pid")).longValue()).toList();
+    public PoolStatus awaitInFlight(int n, Duration timeout) throws IOException, InterruptedException {
+        return awaitStatus(n + " message(s) in flight", s -> s.inFlight() == n, timeout);
     }
 
     /** Sends a signal by name ("TERM", "USR1", …) to the manager. */

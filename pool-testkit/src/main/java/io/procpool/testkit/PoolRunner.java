@@ -1,6 +1,7 @@
 package io.procpool.testkit;
 
 import io.procpool.Consumer;
+import io.procpool.PoolStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,8 +75,8 @@ public final class PoolRunner implements AfterEachCallback {
         return this;
     }
 
-    /** {@code pool status --json} as a map. */
-    public Map<String, Object> status() throws IOException {
+    /** {@code pool status}. */
+    public PoolStatus status() throws IOException {
         return running().status();
     }
 
@@ -86,14 +87,10 @@ public final class PoolRunner implements AfterEachCallback {
 
     /** SIGKILLs the READY worker of {@code slot}; the pool starts a new one. Returns its pid. */
     public long killWorker(int slot) throws IOException {
-        for (Map<String, Object> w : PoolProcess.workers(running().status())) {
-            if (((Number) w.get("slot")).intValue() == slot && "READY".equals(w.get("state"))) {
-                long pid = ((Number) w.get("pid")).longValue();
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-                return pid;
-            }
-        }
-        throw new IllegalStateException("no READY worker in slot " + slot);
+        PoolStatus.Worker worker = running().status().slot(slot).filter(PoolStatus.Worker::isReady)
+                .orElseThrow(() -> new IllegalStateException("no READY worker in slot " + slot));
+        ProcessHandle.of(worker.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        return worker.pid();
     }
 
     /** Stops the pool gracefully (what {@code pool stop} does) and waits for it; returns its exit code. */

@@ -77,7 +77,10 @@ public record PoolConfig(
             "max_wait_time", "max_requests", "max_requests_jitter", "max_memory",
             "message_timeout", "startup_timeout", "min_uptime", "restart_backoff",
             "restart_max_backoff", "jvm_options", "aot_cache", "max_deliveries",
-            "retry.max_attempts", "retry.backoff", "retry.multiplier", "retry.max_backoff", "retry.jitter", "retry.ignore");
+            "retry.max_tries", "retry.backoff", "retry.multiplier", "retry.max_backoff", "retry.jitter", "retry.ignore");
+
+    /** Keys of earlier versions, refused with their new name rather than as unknown. */
+    static final Map<String, String> RENAMED = Map.of("retry.max_attempts", "retry.max_tries");
 
     static final Set<String> LIST_KEYS = Set.of("classpath", "jvm_options", "retry.ignore");
 
@@ -85,6 +88,10 @@ public record PoolConfig(
     public static PoolConfig from(RawConfig raw, Path baseDir, Path configFile) {
         for (var e : raw.entries().entrySet()) {
             String key = e.getKey();
+            if (RENAMED.containsKey(key)) {
+                throw ConfigException.invalid(key, "renamed to " + RENAMED.get(key) + " (an attempt is a delivery's number;"
+                        + " tries are the calls of onMessage within one delivery)", e.getValue().value(), e.getValue().origin());
+            }
             if (!KEYS.contains(key) && !key.startsWith("source.") && !key.startsWith("app.")) {
                 throw ConfigException.invalid(key, "unknown key (known keys: " + sortedKeys() + ")", e.getValue().value(),
                         e.getValue().origin());
@@ -92,7 +99,7 @@ public record PoolConfig(
         }
         ConfigValues v = new ConfigValues(raw);
         String consumer = v.string("consumer", null);
-        String sourceType = v.string("source.type", "queue");
+        String sourceType = v.string("source.type", SourceSettings.DEFAULT_TYPE);
         SourceProvider provider = SourceProviders.find(sourceType);
         if (provider == null) {
             throw ConfigException.invalid("source.type", "must be one of " + String.join(", ", SourceProviders.types())

@@ -54,9 +54,9 @@ public record QueueSettings(String queue, Durability durability, int prefetch, l
                 s.duration("max_redelivery_delay", Duration.ofMinutes(5)));
     }
 
-    /** The delay before delivery number {@code attempts + 1} of a message that failed {@code attempts} times. */
-    public Duration redeliveryDelayAfter(int attempts) {
-        long ms = redeliveryDelay.toMillis() << Math.min(Math.max(attempts - 1, 0), 30);
+    /** The delay before the next delivery of a message that failed {@code failures} times. */
+    public Duration redeliveryDelayAfter(int failures) {
+        long ms = redeliveryDelay.toMillis() << Math.min(Math.max(failures - 1, 0), 30);
         return ms <= 0 || ms > maxRedeliveryDelay.toMillis() ? maxRedeliveryDelay : Duration.ofMillis(ms);
     }
 

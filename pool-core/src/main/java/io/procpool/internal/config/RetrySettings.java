@@ -7,13 +7,13 @@ import java.util.Map;
 
 /**
  * How a worker retries a message whose {@code onMessage} threw, before it reports the failure
- * ({@code retry.*}): attempts, exponential backoff with jitter, and exception classes that are
+ * ({@code retry.*}): how many tries, exponential backoff with jitter, and exception classes that are
  * never retried. Immutable; travels to workers as dotted keys ({@link #asSettings()}).
  *
  * @param jitter the randomization factor, 0 (none) to 1: each wait is the backoff ± that share
  * @param ignore fully qualified exception classes that fail the message at once
  */
-public record RetrySettings(int maxAttempts, Duration backoff, double multiplier, Duration maxBackoff, double jitter,
+public record RetrySettings(int maxTries, Duration backoff, double multiplier, Duration maxBackoff, double jitter,
                             List<String> ignore) {
 
     public static final RetrySettings DEFAULTS = new RetrySettings(3, Duration.ofMillis(100), 2.0, Duration.ofSeconds(10),
@@ -28,7 +28,7 @@ public record RetrySettings(int maxAttempts, Duration backoff, double multiplier
             }
         }
         return new RetrySettings(
-                v.intIn("retry.max_attempts", d.maxAttempts(), 1, 100),
+                v.intIn("retry.max_tries", d.maxTries(), 1, 100),
                 v.duration("retry.backoff", d.backoff()),
                 v.decimal("retry.multiplier", d.multiplier(), 1.0, 100.0),
                 v.duration("retry.max_backoff", d.maxBackoff()),
@@ -39,7 +39,7 @@ public record RetrySettings(int maxAttempts, Duration backoff, double multiplier
     /** The settings as dotted keys for a worker's WELCOME. */
     public Map<String, String> asSettings() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("retry.max_attempts", Integer.toString(maxAttempts));
+        m.put("retry.max_tries", Integer.toString(maxTries));
         m.put("retry.backoff", backoff.toMillis() + "ms");
         m.put("retry.multiplier", Double.toString(multiplier));
         m.put("retry.max_backoff", maxBackoff.toMillis() + "ms");
@@ -51,7 +51,7 @@ public record RetrySettings(int maxAttempts, Duration backoff, double multiplier
     /** Reads what {@link #asSettings()} wrote (in a worker). */
     public static RetrySettings fromSettings(Map<String, String> s) {
         String ignore = s.getOrDefault("retry.ignore", "");
-        return new RetrySettings(Integer.parseInt(s.getOrDefault("retry.max_attempts", "1")),
+        return new RetrySettings(Integer.parseInt(s.getOrDefault("retry.max_tries", "1")),
                 Units.parseDuration(s.getOrDefault("retry.backoff", "100ms")),
                 Double.parseDouble(s.getOrDefault("retry.multiplier", "2")),
                 Units.parseDuration(s.getOrDefault("retry.max_backoff", "10s")),

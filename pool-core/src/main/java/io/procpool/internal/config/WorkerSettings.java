@@ -56,7 +56,7 @@ public record WorkerSettings(String consumer, int concurrency, long maxRequests,
 
     /** The source type, for messages. */
     public String sourceType() {
-        return config.getOrDefault("source.type", "queue");
+        return config.getOrDefault("source.type", SourceSettings.DEFAULT_TYPE);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.procpool.internal.control;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.procpool.PoolControl.NotRunningException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,16 +17,9 @@ import java.util.Map;
 
 /**
  * Talks to a running manager over its {@code control.sock}: one JSON request line, one JSON
- * answer line. Used by the CLI and by tests; one instance per connection, one thread.
+ * answer line. Used by the CLI and {@link io.procpool.PoolControl}; one instance per connection, one thread.
  */
 public final class ControlClient implements AutoCloseable {
-
-    /** No manager answers on this run directory. */
-    public static final class NotRunningException extends IOException {
-        public NotRunningException(String message) {
-            super(message);
-        }
-    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -1,7 +1,10 @@
 package io.procpool.internal.manager;
 
+import io.procpool.PoolStatus;
 import io.procpool.internal.config.PoolConfig;
+import io.procpool.internal.control.StatusCodec;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -27,6 +30,14 @@ public sealed interface ControlCommand {
         return Map.of("ok", true, "message", message);
     }
 
+    /** The answer to {@link Status}: {@code ok} and the status's JSON form. */
+    static Map<String, Object> status(PoolStatus status) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ok", true);
+        answer.putAll(StatusCodec.toMap(status));
+        return answer;
+    }
+
     /** The answer to a command that was not. */
     static Map<String, Object> failure(String error) {
         return Map.of("ok", false, "error", error);
@@ -34,7 +45,7 @@ public sealed interface ControlCommand {
 
     /**
      * The command {@code name} with its JSON arguments: {@code status}, {@code stop} ({@code timeout_ms}),
-     * {@code reload} ({@code config}: true to reread the file), {@code scale} ({@code workers}).
+     * {@code reload} ({@code reread}: true to read the file again), {@code scale} ({@code workers}).
      *
      * @throws IllegalArgumentException for an unknown command or a bad argument, saying which
      */
@@ -48,7 +59,7 @@ public sealed interface ControlCommand {
                 }
                 yield new Stop(ms == null ? null : Duration.ofMillis(((Number) ms).longValue()));
             }
-            case "reload" -> new Reload(Boolean.TRUE.equals(args.get("config")));
+            case "reload" -> new Reload(Boolean.TRUE.equals(args.get("reread")));
             case "scale" -> {
                 if (!(args.get("workers") instanceof Number n) || n.intValue() < 1 || n.intValue() > PoolConfig.MAX_WORKERS) {
                     throw new IllegalArgumentException("workers must be from 1 to " + PoolConfig.MAX_WORKERS + ", but was "

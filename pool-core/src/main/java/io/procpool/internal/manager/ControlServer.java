@@ -1,5 +1,6 @@
 package io.procpool.internal.manager;
 
+import io.procpool.internal.control.StatusCodec;
 import io.procpool.internal.queue.PushRefusedException;
 import io.procpool.internal.queue.QueueEngine;
 
@@ -164,7 +165,7 @@ final class ControlServer {
     /** The {@code pool queue} commands, answered by the queue engine, which owns the messages. */
     private Map<String, Object> queueCommand(String command, Map<String, Object> request) {
         return switch (command) {
-            case "queue_stats" -> Map.of("ok", true, "queue", queue.stats());
+            case "queue_stats" -> Map.of("ok", true, "queue", StatusCodec.queue(queue.stats()));
             case "queue_peek" -> {
                 boolean dead = Boolean.TRUE.equals(request.get("dead"));
                 int limit = request.get("limit") instanceof Number n ? n.intValue() : 10;

@@ -5,18 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Reads a process's memory from {@code /proc} (Linux). Stateless; any thread. */
-public final class ProcessMemory {
+final class ProcessMemory {
 
     private ProcessMemory() {}
 
     /** Resident set size in bytes, or -1 when it cannot be read. */
-    public static long rssBytes(long pid) {
+    static long rssBytes(long pid) {
         return kibField(Path.of("/proc", Long.toString(pid), "status"), "VmRSS:");
-    }
-
-    /** Proportional set size in bytes (shared pages divided among their users), or -1. */
-    public static long pssBytes(long pid) {
-        return kibField(Path.of("/proc", Long.toString(pid), "smaps_rollup"), "Pss:");
     }
 
     private static long kibField(Path file, String field) {

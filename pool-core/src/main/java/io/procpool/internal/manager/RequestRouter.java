@@ -42,13 +42,13 @@ final class RequestRouter implements WorkerFeed, RequestSink {
     private static final int MAX_BATCH = 256;
 
     /** One attached worker and the requests it has not finished. */
-    private static final class Outlet {
+    private static final class RoutedWorker {
         final long workerId;
         final IpcConnection connection;
         final Map<Long, Request> inFlight = new HashMap<>();
         boolean paused;
 
-        Outlet(long workerId, IpcConnection connection) {
+        RoutedWorker(long workerId, IpcConnection connection) {
             this.workerId = workerId;
             this.connection = connection;
         }
@@ -57,7 +57,7 @@ final class RequestRouter implements WorkerFeed, RequestSink {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Request> waiting = new ArrayDeque<>();
-    private final Map<Long, Outlet> outlets = new LinkedHashMap<>();
+    private final Map<Long, RoutedWorker> routed = new LinkedHashMap<>();
     /** {@code source.prefetch}: unfinished requests per worker at most; a reload may change it. */
     private volatile int prefetch;
     /** Run when a graceful stop begins: the source stops accepting. */
@@ -107,7 +107,7 @@ final class RequestRouter implements WorkerFeed, RequestSink {
     public void attach(long workerId, int slot, IpcConnection connection) {
         lock.lock();
         try {
-            outlets.put(workerId, new Outlet(workerId, connection));
+            routed.put(workerId, new RoutedWorker(workerId, connection));
             changed.signal();
         } finally {
             lock.unlock();
@@ -118,7 +118,7 @@ final class RequestRouter implements WorkerFeed, RequestSink {
     public void pause(long workerId) {
         lock.lock();
         try {
-            Outlet o = outlets.get(workerId);
+            RoutedWorker o = routed.get(workerId);
             if (o != null) {
                 o.paused = true;
             }
@@ -132,7 +132,7 @@ final class RequestRouter implements WorkerFeed, RequestSink {
         List<Request> failed;
         lock.lock();
         try {
-            Outlet o = outlets.remove(workerId);
+            RoutedWorker o = routed.remove(workerId);
             if (o == null) {
                 return;
             }
@@ -155,7 +155,7 @@ final class RequestRouter implements WorkerFeed, RequestSink {
         List<Runnable> calls = new ArrayList<>();
         lock.lock();
         try {
-            Outlet o = outlets.get(workerId);
+            RoutedWorker o = routed.get(workerId);
             if (o == null) {
                 return;
             }
@@ -184,7 +184,7 @@ final class RequestRouter implements WorkerFeed, RequestSink {
         Request r;
         lock.lock();
         try {
-            Outlet o = outlets.get(workerId);
+            RoutedWorker o = routed.get(workerId);
             r = o == null ? null : o.inFlight.get(tag);
         } finally {
             lock.unlock();
@@ -224,7 +224,7 @@ final class RequestRouter implements WorkerFeed, RequestSink {
         lock.lock();
         try {
             long running = 0;
-            for (Outlet o : outlets.values()) {
+            for (RoutedWorker o : routed.values()) {
                 running += o.inFlight.size();
             }
             Map<String, Object> m = new LinkedHashMap<>();
@@ -239,7 +239,7 @@ final class RequestRouter implements WorkerFeed, RequestSink {
 
     private void routeLoop() {
         while (true) {
-            Map<Outlet, List<Delivery>> batches = new LinkedHashMap<>();
+            Map<RoutedWorker, List<Delivery>> batches = new LinkedHashMap<>();
             lock.lock();
             try {
                 while (!closed && (intakeStopped || waiting.isEmpty() || leastLoaded() == null)) {
@@ -248,7 +248,7 @@ final class RequestRouter implements WorkerFeed, RequestSink {
                 if (closed) {
                     return;
                 }
-                Outlet o;
+                RoutedWorker o;
                 while (!waiting.isEmpty() && (o = leastLoaded()) != null) {
                     List<Delivery> batch = batches.computeIfAbsent(o, k -> new ArrayList<>());
                     if (batch.size() >= MAX_BATCH) {
@@ -273,9 +273,9 @@ final class RequestRouter implements WorkerFeed, RequestSink {
     }
 
     /** The attached, unpaused worker with the fewest unfinished requests under prefetch, or null. Under the lock. */
-    private Outlet leastLoaded() {
-        Outlet best = null;
-        for (Outlet o : outlets.values()) {
+    private RoutedWorker leastLoaded() {
+        RoutedWorker best = null;
+        for (RoutedWorker o : routed.values()) {
             if (!o.paused && o.inFlight.size() < prefetch && (best == null || o.inFlight.size() < best.inFlight.size())) {
                 best = o;
             }

@@ -1,9 +1,16 @@
 package io.procpool.internal.manager;
 
+import io.procpool.PoolStatus;
+import io.procpool.PoolStatus.Backoff;
+import io.procpool.PoolStatus.PoolState;
+import io.procpool.PoolStatus.Worker;
+import io.procpool.PoolStatus.WorkerState;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Builds the answer to {@code pool status}: the pool's state and totals, then one row per
@@ -14,79 +21,49 @@ final class StatusReport {
 
     private StatusReport() {}
 
-    static Map<String, Object> of(Supervisor s) {
+    static PoolStatus of(Supervisor s) {
         long now = s.now();
-        List<Map<String, Object>> rows = new ArrayList<>();
+        List<Worker> rows = new ArrayList<>();
         WorkerTable table = s.table();
+        boolean reportsSource = false;
         boolean sourceUnavailable = false;
         for (WorkerHandle w : table.workers().values()) {
             Slot slot = table.slots().get(w.slot);
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("slot", w.slot);
-            row.put("id", w.id);
-            row.put("pid", w.pid());
-            row.put("state", stateOf(w));
-            row.put("uptime_ms", now - w.spawnedAtMs);
-            row.put("ready_ms", w.readyAtMs == 0 ? null : w.readyAtMs - w.spawnedAtMs);
-            row.put("processed", w.processed);
-            row.put("failed", w.failed);
-            row.put("in_flight", w.inFlight);
-            row.put("restarts", slot == null ? 0 : slot.restarts);
-            row.put("rss_bytes", w.rssBytes >= 0 ? w.rssBytes : ProcessMemory.rssBytes(w.pid()));
-            row.put("max_requests", w.maxRequests);
+            Optional<Duration> readyAfter =
+                    w.readyAtMs == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(w.readyAtMs - w.spawnedAtMs));
+            long rss = w.rssBytes >= 0 ? w.rssBytes : ProcessMemory.rssBytes(w.pid());
+            rows.add(new Worker(w.slot, w.id, w.pid(), stateOf(w), Duration.ofMillis(now - w.spawnedAtMs), readyAfter,
+                    w.processed, w.failed, w.inFlight, slot == null ? 0 : slot.restarts, rss, w.maxRequests,
+                    w.sourceStats, Optional.empty()));
             if (!w.sourceStats.isEmpty()) {
-                row.put("source", w.sourceStats);
+                reportsSource = true;
                 sourceUnavailable |= "false".equals(w.sourceStats.get("available"));
             }
-            rows.add(row);
         }
         for (Slot slot : table.slots().values()) {
             if (slot.isEmpty()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("slot", slot.index);
-                row.put("state", "BACKOFF");
-                row.put("restarts", slot.restarts);
-                row.put("consecutive_failures", slot.consecutiveFailures);
-                row.put("next_start_in_ms", Math.max(0, slot.nextStartAtMs - now));
-                row.put("last_exit", slot.lastExit);
-                rows.add(row);
+                Backoff backoff = new Backoff(slot.consecutiveFailures,
+                        Duration.ofMillis(Math.max(0, slot.nextStartAtMs - now)), slot.lastExit);
+                rows.add(new Worker(slot.index, 0, 0, WorkerState.BACKOFF, Duration.ZERO, Optional.empty(), 0, 0, 0,
+                        slot.restarts, -1, 0, Map.of(), Optional.of(backoff)));
             }
         }
-        rows.sort((a, b) -> Integer.compare((Integer) a.get("slot"), (Integer) b.get("slot")));
+        rows.sort(Comparator.comparingInt(Worker::slot));
 
-        Map<String, Object> pool = new LinkedHashMap<>();
-        pool.put("pid", ProcessHandle.current().pid());
-        pool.put("state", s.stopping() ? "STOPPING" : s.reloading() ? "RELOADING" : "RUNNING");
-        pool.put("consumer", s.config().consumer());
-        pool.put("source", s.config().sourceType());
-        pool.put("uptime_ms", now - s.startedAtMs());
-        pool.put("workers_target", s.target());
-        pool.put("workers_ready", table.readyCount());
-        pool.put("processed", table.processed());
-        pool.put("failed", table.failed());
-        pool.put("restarts", table.restarts());
-        pool.put("sends_delivered", s.mailbox().delivered());
-        pool.put("sends_dropped", s.mailbox().dropped());
-        if (s.queue() != null) {
-            pool.put("queue", s.queue().stats());
-        }
-        if (rows.stream().anyMatch(r -> r.containsKey("source"))) {
-            pool.put("source_available", !sourceUnavailable);
-        }
-        if (s.sourceStats() != null) {
-            pool.put(s.config().sourceType(), s.sourceStats().get());
-        }
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("ok", true);
-        report.put("pool", pool);
-        report.put("workers", rows);
-        return report;
+        PoolState state = s.stopping() ? PoolState.STOPPING : s.reloading() ? PoolState.RELOADING : PoolState.RUNNING;
+        PoolStatus.Pool pool = new PoolStatus.Pool(ProcessHandle.current().pid(), state, s.config().consumer(),
+                s.config().sourceType(), Duration.ofMillis(now - s.startedAtMs()), s.target(), table.readyCount(),
+                table.processed(), table.failed(), table.restarts(), s.mailbox().delivered(), s.mailbox().dropped(),
+                Optional.ofNullable(s.queue()).map(q -> q.stats()),
+                reportsSource ? Optional.of(!sourceUnavailable) : Optional.empty(),
+                s.sourceStats() == null ? Map.of() : s.sourceStats().get());
+        return new PoolStatus(pool, rows);
     }
 
-    private static String stateOf(WorkerHandle w) {
+    private static WorkerState stateOf(WorkerHandle w) {
         if (w.state == WorkerHandle.State.READY && w.recycleReason != null) {
-            return "RECYCLING";
+            return WorkerState.RECYCLING;
         }
-        return w.state.name();
+        return WorkerState.valueOf(w.state.name());
     }
 }

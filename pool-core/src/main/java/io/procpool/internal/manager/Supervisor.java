@@ -224,7 +224,7 @@ public final class Supervisor implements WorkerLifecycle.PoolState {
     private Map<String, Object> execute(ControlCommand command) {
         try {
             return switch (command) {
-                case ControlCommand.Status s -> StatusReport.of(this);
+                case ControlCommand.Status s -> ControlCommand.status(StatusReport.of(this));
                 case ControlCommand.Stop s -> {
                     stop(s.timeout() == null ? config.maxWaitTime() : s.timeout());
                     yield ControlCommand.ok("stopping");

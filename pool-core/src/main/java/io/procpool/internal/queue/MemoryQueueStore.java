@@ -50,7 +50,7 @@ public final class MemoryQueueStore implements QueueStore {
     public void delete(IdRanges ids) {}
 
     @Override
-    public void recordFailure(long id, int attempts, String error, long deliverAtMs) {}
+    public void recordFailure(long id, int failures, String error, long deliverAtMs) {}
 
     @Override
     public synchronized void moveToDead(String queue, StoredMessage message) {

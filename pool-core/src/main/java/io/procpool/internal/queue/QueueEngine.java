@@ -1,5 +1,6 @@
 package io.procpool.internal.queue;
 
+import io.procpool.PoolStatus;
 import io.procpool.internal.config.QueueSettings;
 import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Deliveries;
@@ -8,7 +9,6 @@ import io.procpool.internal.ipc.Outcomes.Outcome;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -274,12 +274,12 @@ public final class QueueEngine {
         }
     }
 
-    /** Moves the dead letters back to the queue with their attempts reset; returns how many. */
+    /** Moves the dead letters back to the queue with their failure count reset; returns how many. */
     public int requeueDead() {
         List<StoredMessage> back = store.requeueDead(settings().queue());
         lock.lock();
         try {
-            // Back with attempts reset, whatever the store kept: a requeued letter starts over.
+            // Back with the failure count reset, whatever the store kept: a requeued letter starts over.
             for (MessageRun run : QueueState.runsOf(back.stream().map(m -> new StoredMessage(m.id(), m.body(), 0, 0, null))
                     .toList())) {
                 q.addReady(run);
@@ -354,23 +354,13 @@ public final class QueueEngine {
     }
 
     /** Counters for {@code pool status} and {@code pool queue stats}. */
-    public Map<String, Object> stats() {
+    public PoolStatus.QueueStats stats() {
         lock.lock();
         try {
             QueueSettings s = settings();
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", s.queue());
-            m.put("durability", s.durability().name().toLowerCase(java.util.Locale.ROOT));
-            m.put("depth", q.waiting());
-            m.put("delayed", q.delayedCount);
-            m.put("in_flight", q.inFlight());
-            m.put("dead", counters.dead());
-            m.put("pushed", counters.pushed);
-            m.put("acked", counters.acked);
-            m.put("pushed_per_s", counters.pushedPerSecond());
-            m.put("acked_per_s", counters.ackedPerSecond());
-            m.put("max_length", s.maxLength());
-            return m;
+            return new PoolStatus.QueueStats(s.queue(), s.durability().name().toLowerCase(java.util.Locale.ROOT),
+                    q.waiting(), q.delayedCount, q.inFlight(), counters.dead(), counters.pushed, counters.acked,
+                    counters.pushedPerSecond(), counters.ackedPerSecond(), s.maxLength());
         } finally {
             lock.unlock();
         }

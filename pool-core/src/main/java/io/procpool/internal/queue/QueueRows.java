@@ -17,7 +17,7 @@ public final class QueueRows {
         for (StoredMessage m : messages) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("id", m.id());
-            row.put("attempts", m.attempts());
+            row.put("failures", m.failures());
             row.put("body", new String(m.body(), StandardCharsets.UTF_8));
             row.put("body_base64", Base64.getEncoder().encodeToString(m.body()));
             if (m.deliverAtMs() > 0) {

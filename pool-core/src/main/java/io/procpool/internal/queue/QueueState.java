@@ -77,7 +77,7 @@ final class QueueState {
         return waiting() + delayedCount + inFlight();
     }
 
-    /** Stored messages as runs: consecutive ids with the same attempts and time share one. */
+    /** Stored messages as runs: consecutive ids with the same failures and time share one. */
     static List<MessageRun> runsOf(List<StoredMessage> stored) {
         List<MessageRun> runs = new ArrayList<>();
         int i = 0;
@@ -85,14 +85,14 @@ final class QueueState {
             StoredMessage first = stored.get(i);
             int j = i + 1;
             while (j < stored.size() && stored.get(j).id() == first.id() + (j - i)
-                    && stored.get(j).attempts() == first.attempts() && stored.get(j).deliverAtMs() == first.deliverAtMs()) {
+                    && stored.get(j).failures() == first.failures() && stored.get(j).deliverAtMs() == first.deliverAtMs()) {
                 j++;
             }
             List<byte[]> bodies = new ArrayList<>(j - i);
             for (int k = i; k < j; k++) {
                 bodies.add(stored.get(k).body());
             }
-            runs.add(new MessageRun(first.id(), Bodies.of(bodies), 0, j - i, first.attempts(), first.attempts(),
+            runs.add(new MessageRun(first.id(), Bodies.of(bodies), 0, j - i, first.failures(), first.failures(),
                     first.deliverAtMs()));
             i = j;
         }

@@ -41,9 +41,9 @@ public interface QueueStore extends AutoCloseable {
     void delete(IdRanges ids);
 
     /** Records a failed delivery and when the message may be delivered again. */
-    void recordFailure(long id, int attempts, String error, long deliverAtMs);
+    void recordFailure(long id, int failures, String error, long deliverAtMs);
 
-    /** Moves a message (with its final attempts and error) to the dead letters of {@code queue}. */
+    /** Moves a message (with its final failure count and error) to the dead letters of {@code queue}. */
     void moveToDead(String queue, StoredMessage message);
 
     /** Live and dead counts of {@code queue}. */
@@ -52,7 +52,7 @@ public interface QueueStore extends AutoCloseable {
     /** Up to {@code limit} messages of {@code queue} (use {@code q.dead} for dead letters), in id order. */
     List<StoredMessage> peek(String queue, int limit);
 
-    /** Moves every dead letter of {@code queue} back to it with attempts reset; returns the moved messages. */
+    /** Moves every dead letter of {@code queue} back to it with the failure count reset; returns the moved messages. */
     List<StoredMessage> requeueDead(String queue);
 
     /** Deletes every message of {@code queue} (live, not dead); returns how many. */

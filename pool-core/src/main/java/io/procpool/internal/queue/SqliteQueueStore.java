@@ -101,7 +101,7 @@ public final class SqliteQueueStore implements QueueStore {
                 }
                 ps.setString(p + 1, queue);
                 ps.setBytes(p + 2, m.body());
-                ps.setInt(p + 3, m.attempts());
+                ps.setInt(p + 3, m.failures());
                 ps.setLong(p + 4, m.deliverAtMs());
                 ps.setString(p + 5, m.lastError());
                 ps.setLong(p + 6, now);
@@ -162,10 +162,10 @@ public final class SqliteQueueStore implements QueueStore {
     }
 
     @Override
-    public void recordFailure(long id, int attempts, String error, long deliverAtMs) {
+    public void recordFailure(long id, int failures, String error, long deliverAtMs) {
         writer.submit(w -> {
             PreparedStatement ps = w.statement("UPDATE messages SET attempts = ?, last_error = ?, deliver_at = ? WHERE id = ?");
-            ps.setInt(1, attempts);
+            ps.setInt(1, failures);
             ps.setString(2, error);
             ps.setLong(3, deliverAtMs);
             ps.setLong(4, id);
@@ -179,7 +179,7 @@ public final class SqliteQueueStore implements QueueStore {
         writer.submit(w -> {
             PreparedStatement ps = w.statement("UPDATE messages SET queue = ?, attempts = ?, last_error = ?, deliver_at = 0 WHERE id = ?");
             ps.setString(1, QueueStore.deadQueue(queue));
-            ps.setInt(2, m.attempts());
+            ps.setInt(2, m.failures());
             ps.setString(3, m.lastError());
             ps.setLong(4, m.id());
             ps.executeUpdate();

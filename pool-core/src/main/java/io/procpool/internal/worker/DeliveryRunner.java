@@ -175,7 +175,7 @@ final class DeliveryRunner {
             retry.run(() -> {
                 if (tries[0]++ > 0) {
                     ctx.logger().info("message {} (delivery {}): try {} of {}", IncomingMessage.idOf(d), d.attempt(), tries[0],
-                            retry.maxAttempts());
+                            retry.maxTries());
                 }
                 try {
                     consumer.onMessage(m, ctx);

@@ -8,7 +8,7 @@ import java.util.function.Predicate;
 import org.slf4j.Logger;
 
 /**
- * Retries one delivery inside the worker: up to {@code retry.max_attempts} calls of
+ * Retries one delivery inside the worker: up to {@code retry.max_tries} calls of
  * {@code onMessage}, waiting between them with exponential backoff and jitter (resilience4j's
  * interval functions), no retry for the {@code retry.ignore} exception classes, for JVM errors,
  * nor for a call that replied ({@link AfterReply}). What still fails after that goes back to the
@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 final class MessageRetry {
 
     /** One call of the consumer. */
-    interface Attempt {
+    interface Try {
         void run() throws Exception;
     }
 
@@ -38,7 +38,7 @@ final class MessageRetry {
     }
 
     private final Predicate<Exception> retryable;
-    private final int maxAttempts;
+    private final int maxTries;
     private final IntervalFunction backoff;
     private final Sleeper sleeper;
 
@@ -59,26 +59,26 @@ final class MessageRetry {
                 ? IntervalFunction.ofExponentialRandomBackoff(settings.backoff(), settings.multiplier(), settings.jitter(),
                         settings.maxBackoff())
                 : IntervalFunction.ofExponentialBackoff(settings.backoff(), settings.multiplier(), settings.maxBackoff());
-        this.maxAttempts = settings.maxAttempts();
+        this.maxTries = settings.maxTries();
         this.retryable = e -> !(e instanceof AfterReply) && ignored.stream().noneMatch(c -> c.isInstance(e));
         this.sleeper = sleeper;
     }
 
-    int maxAttempts() {
-        return maxAttempts;
+    int maxTries() {
+        return maxTries;
     }
 
     /**
      * Runs {@code call} with retries; throws what the last try threw. A JVM error (not an
      * {@code Exception}) is never retried. The first try costs nothing but the call.
      */
-    void run(Attempt call) throws Exception {
+    void run(Try call) throws Exception {
         for (int tries = 1; ; tries++) {
             try {
                 call.run();
                 return;
             } catch (Exception e) {
-                if (tries >= maxAttempts || !retryable.test(e)) {
+                if (tries >= maxTries || !retryable.test(e)) {
                     throw e;
                 }
             }

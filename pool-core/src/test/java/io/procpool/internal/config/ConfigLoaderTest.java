@@ -73,6 +73,13 @@ class ConfigLoaderTest {
     @Nested
     class Errors {
         @Test
+        void aRenamedKeyIsRefusedWithItsNewName() {
+            assertThatThrownBy(() -> load("consumer: A\nretry: {max_attempts: 2}\n", Map.of(), Map.of()))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("retry.max_attempts").hasMessageContaining("renamed to retry.max_tries");
+        }
+
+        @Test
         void negativeWorkersNamesKeyAndValue() {
             assertThatThrownBy(() -> load("consumer: A\nworkers: -2\n", Map.of(), Map.of()))
                     .isInstanceOf(ConfigException.class)

@@ -44,7 +44,7 @@ class WorkerSettingsTest {
                 .containsEntry("concurrency", "4")
                 .containsEntry("source.type", "redis")
                 .containsEntry("app.greeting", "hi")
-                .containsEntry("retry.max_attempts", "5")
+                .containsEntry("retry.max_tries", "5")
                 .containsEntry("retry.ignore", "java.lang.IllegalStateException");
         assertThat(view.keySet()).noneMatch(k -> k.startsWith("pool.") || k.startsWith("worker."));
     }

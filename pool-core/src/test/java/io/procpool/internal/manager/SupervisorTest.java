@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.procpool.PoolListener;
+import io.procpool.PoolStatus;
+import io.procpool.PoolStatus.PoolState;
+import io.procpool.PoolStatus.WorkerState;
 import io.procpool.internal.TestClock;
 import io.procpool.internal.config.ConfigLoader;
 import io.procpool.internal.config.PoolConfig;
+import io.procpool.internal.control.StatusCodec;
 import io.procpool.internal.queue.MemoryQueueStore;
 import io.procpool.internal.queue.QueueEngine;
 import io.procpool.internal.queue.QueueFeed;
@@ -114,22 +118,22 @@ class SupervisorTest {
         exit(launched.get(1), 137);
         assertThat(launched).hasSize(3);
         assertThat(launched.get(2).slot).isEqualTo(1);
-        assertThat(slotRow(1).get("restarts")).isEqualTo(1);
+        assertThat(slotRow(1).restarts()).isEqualTo(1);
         assertThat(listened).contains("exit 1 137");
     }
 
     @Test
     void aQuicklyDyingSlotWaitsLongerEachTime() {
         exit(launched.get(0), 5);
-        assertThat(slotRow(0)).containsEntry("state", "BACKOFF").containsEntry("next_start_in_ms", 1000L);
+        assertThat(slotRow(0).state()).isEqualTo(WorkerState.BACKOFF);
+        assertThat(slotRow(0).backoff().orElseThrow().nextStartIn()).isEqualTo(Duration.ofMillis(1000));
         tick(Duration.ofMillis(900));
         assertThat(launched).hasSize(2);
         tick(Duration.ofMillis(200));
         assertThat(launched).as("slot 0 restarted after 1 s").hasSize(3);
 
         exit(launched.get(2), 5);
-        assertThat(slotRow(0)).containsEntry("state", "BACKOFF").containsEntry("next_start_in_ms", 2000L)
-                .containsEntry("consecutive_failures", 2).containsEntry("last_exit", "consumer onStart threw");
+        assertThat(slotRow(0).backoff()).contains(new PoolStatus.Backoff(2, Duration.ofMillis(2000), "consumer onStart threw"));
     }
 
     @Test
@@ -148,19 +152,19 @@ class SupervisorTest {
     @Test
     void aRollingReloadReplacesOneSlotAtATimeAfterItsSuccessorIsReady() {
         ready(launched.get(0), launched.get(1));
-        assertThat(pool().get("workers_ready")).isEqualTo(2);
+        assertThat(pool().workersReady()).isEqualTo(2);
         command("reload", Map.of());
         tick(Duration.ofMillis(200));
         assertThat(launched).as("a successor for slot 0").hasSize(3);
         assertThat(launched.get(2).slot).isEqualTo(0);
         tick(Duration.ofMillis(200));
         assertThat(launched).as("slot 1 waits until slot 0's successor is ready").hasSize(3);
-        assertThat(pool().get("workers_ready")).isEqualTo(2);
+        assertThat(pool().workersReady()).isEqualTo(2);
 
         ready(launched.get(2));
         assertThat(launched).as("a successor for slot 1, at once").hasSize(4);
         assertThat(launched.get(3).slot).isEqualTo(1);
-        assertThat(pool().get("workers_ready")).isEqualTo(2);
+        assertThat(pool().workersReady()).isEqualTo(2);
     }
 
     @Test
@@ -175,7 +179,7 @@ class SupervisorTest {
         exit(launched.get(1), 0);
         exit(launched.get(3), 0);
         tick(Duration.ofMillis(200));
-        assertThat(pool().get("state")).as("the reload is over").isEqualTo("RUNNING");
+        assertThat(pool().state()).as("the reload is over").isEqualTo(PoolState.RUNNING);
 
         command("reload", Map.of());
         tick(Duration.ofMillis(200));
@@ -218,14 +222,15 @@ class SupervisorTest {
         return reply.join();
     }
 
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> pool() {
-        return (Map<String, Object>) command("status", Map.of()).get("pool");
+    private PoolStatus status() {
+        return StatusCodec.fromMap(command("status", Map.of()));
     }
 
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> slotRow(int slot) {
-        List<Map<String, Object>> rows = (List<Map<String, Object>>) command("status", Map.of()).get("workers");
-        return rows.stream().filter(r -> r.get("slot").equals(slot)).findFirst().orElseThrow();
+    private PoolStatus.Pool pool() {
+        return status().pool();
+    }
+
+    private PoolStatus.Worker slotRow(int slot) {
+        return status().slot(slot).orElseThrow();
     }
 }

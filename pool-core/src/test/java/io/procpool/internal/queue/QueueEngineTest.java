@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.procpool.internal.TestClock;
 import io.procpool.internal.config.QueueSettings;
+import io.procpool.internal.control.StatusCodec;
 import io.procpool.internal.ipc.Deliveries;
 import io.procpool.internal.ipc.Outcomes;
 import io.procpool.internal.ipc.Outcomes.Outcome;
@@ -68,10 +69,10 @@ class QueueEngineTest {
         assertThat(first).extracting(Sent::body).containsExactly("a", "b");
         assertThat(first).allSatisfy(d -> assertThat(d.attempt()).isEqualTo(1));
         assertThat(deal()).as("the window is full").isEmpty();
-        assertThat(engine.stats()).containsEntry("in_flight", 2L).containsEntry("depth", 1L);
+        assertThat(StatusCodec.queue(engine.stats())).containsEntry("in_flight", 2L).containsEntry("depth", 1L);
         engine.settle(1, List.of(Outcome.acked(first.get(0).tag())));
         assertThat(deal()).extracting(Sent::body).containsExactly("c");
-        assertThat(engine.stats()).containsEntry("acked", 1L);
+        assertThat(StatusCodec.queue(engine.stats())).containsEntry("acked", 1L);
     }
 
     @Test
@@ -84,7 +85,7 @@ class QueueEngineTest {
         push("c", "d", "e", "f", "g", "h");
         List<Sent> flood = deal();
         assertThat(flood).hasSize(4);
-        assertThat(engine.stats()).containsEntry("in_flight", 6L).containsEntry("depth", 2L);
+        assertThat(StatusCodec.queue(engine.stats())).containsEntry("in_flight", 6L).containsEntry("depth", 2L);
     }
 
     @Test
@@ -110,12 +111,12 @@ class QueueEngineTest {
         Sent d1 = deal().get(0);
         engine.settle(1, List.of(Outcome.failed(d1.tag(), "boom")));
         assertThat(deal()).as("waiting its redelivery delay").isEmpty();
-        assertThat(engine.stats()).containsEntry("delayed", 1L);
+        assertThat(StatusCodec.queue(engine.stats())).containsEntry("delayed", 1L);
         clock.advance(Duration.ofMillis(50));
         Sent d2 = deal().get(0);
         assertThat(d2.attempt()).isEqualTo(2);
         engine.settle(1, List.of(Outcome.failed(d2.tag(), "boom again")));
-        assertThat(engine.stats()).containsEntry("dead", 1L).containsEntry("in_flight", 0L).containsEntry("delayed", 0L);
+        assertThat(StatusCodec.queue(engine.stats())).containsEntry("dead", 1L).containsEntry("in_flight", 0L).containsEntry("delayed", 0L);
         assertThat(engine.peek(true, 10)).singleElement().satisfies(m -> assertThat(m.lastError()).isEqualTo("boom again"));
         assertThat(engine.requeueDead()).isEqualTo(1);
         assertThat(deal().get(0).attempt()).isEqualTo(1);
@@ -167,7 +168,7 @@ class QueueEngineTest {
         });
         engine.settle(1, List.of(Outcome.acked(held.get(0).tag())));
         assertThat(waiting.get(5, TimeUnit.SECONDS)).isEqualTo(3L);
-        assertThat(engine.stats()).containsEntry("pushed", 3L);
+        assertThat(StatusCodec.queue(engine.stats())).containsEntry("pushed", 3L);
     }
 
     @Test
@@ -196,7 +197,7 @@ class QueueEngineTest {
         List<Sent> released = deal();
         assertThat(released).extracting(Sent::body).containsExactly("h", "i", "j");
         assertThat(released).allSatisfy(d -> assertThat(d.attempt()).isEqualTo(1));
-        assertThat(engine.stats()).containsEntry("acked", 3L).containsEntry("in_flight", 6L).containsEntry("delayed", 1L);
+        assertThat(StatusCodec.queue(engine.stats())).containsEntry("acked", 3L).containsEntry("in_flight", 6L).containsEntry("delayed", 1L);
 
         engine.detach(1, "killed (SIGKILL)", false);
         attach(2);
@@ -208,7 +209,7 @@ class QueueEngineTest {
         assertThat(retried.body()).isEqualTo("a");
         assertThat(retried.attempt()).isEqualTo(2);
         engine.settle(2, List.of(new Outcome(t, 10, Outcomes.Result.ACKED, null)));
-        assertThat(engine.stats()).containsEntry("acked", 10L).containsEntry("in_flight", 0L).containsEntry("depth", 0L);
+        assertThat(StatusCodec.queue(engine.stats())).containsEntry("acked", 10L).containsEntry("in_flight", 0L).containsEntry("depth", 0L);
     }
 
     @Test
@@ -219,9 +220,9 @@ class QueueEngineTest {
         long t = deal().get(0).tag();
         engine.settle(1, List.of(Outcome.released(t)));
         assertThat(deal()).extracting(Sent::body).containsExactly("a");
-        assertThat(engine.stats()).containsEntry("in_flight", 3L);
+        assertThat(StatusCodec.queue(engine.stats())).containsEntry("in_flight", 3L);
         engine.settle(1, List.of(new Outcome(t, 3, Outcomes.Result.ACKED, null)));
-        assertThat(engine.stats()).containsEntry("acked", 3L).containsEntry("in_flight", 0L).containsEntry("depth", 0L);
+        assertThat(StatusCodec.queue(engine.stats())).containsEntry("acked", 3L).containsEntry("in_flight", 0L).containsEntry("depth", 0L);
     }
 
     @Test
@@ -246,17 +247,17 @@ class QueueEngineTest {
         assertThat(again.body()).isEqualTo("crash");
         assertThat(again.attempt()).isEqualTo(3);
         engine.detach(3, "exit code 42", true);
-        assertThat(engine.stats()).containsEntry("dead", 1L);
+        assertThat(StatusCodec.queue(engine.stats())).containsEntry("dead", 1L);
         assertThat(engine.peek(true, 10)).singleElement().satisfies(m -> {
             assertThat(new String(m.body(), StandardCharsets.UTF_8)).isEqualTo("crash");
-            assertThat(m.attempts()).isEqualTo(2);
+            assertThat(m.failures()).isEqualTo(2);
         });
 
         attach(4);
         Sent c = deal().get(0);
         assertThat(c.body()).isEqualTo("c");
         engine.settle(4, List.of(Outcome.acked(c.tag())));
-        assertThat(engine.stats()).containsEntry("acked", 2L).containsEntry("depth", 0L).containsEntry("in_flight", 0L);
+        assertThat(StatusCodec.queue(engine.stats())).containsEntry("acked", 2L).containsEntry("depth", 0L).containsEntry("in_flight", 0L);
     }
 
     @Test
@@ -297,6 +298,6 @@ class QueueEngineTest {
         attach(2);
         engine.stopIntake();
         assertThat(deal()).isEmpty();
-        assertThat(engine.stats()).containsEntry("depth", 1L);
+        assertThat(StatusCodec.queue(engine.stats())).containsEntry("depth", 1L);
     }
 }

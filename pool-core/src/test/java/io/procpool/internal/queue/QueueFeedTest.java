@@ -3,6 +3,7 @@ package io.procpool.internal.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.procpool.internal.config.QueueSettings;
+import io.procpool.internal.control.StatusCodec;
 import io.procpool.internal.ipc.Frame;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;
@@ -90,7 +91,7 @@ class QueueFeedTest {
         assertThat(got).extracting(d -> new String(d.body(), StandardCharsets.UTF_8)).containsExactly("a", "b");
         assertThat(got).allSatisfy(d -> assertThat(d.source()).isEqualTo("queue:q"));
         feed.settle(1, List.of(new Outcome(got.get(0).tag(), 2, Outcomes.Result.ACKED, null)));
-        assertThat(engine.stats()).containsEntry("acked", 2L).containsEntry("in_flight", 0L);
+        assertThat(StatusCodec.queue(engine.stats())).containsEntry("acked", 2L).containsEntry("in_flight", 0L);
     }
 
     @Test

@@ -40,7 +40,7 @@ class SqliteQueueStoreTest {
             List<StoredMessage> q = store.load("q");
             assertThat(q).hasSize(997);
             assertThat(q.get(0).id()).isEqualTo(4);
-            assertThat(q.get(0).attempts()).isEqualTo(2);
+            assertThat(q.get(0).failures()).isEqualTo(2);
             assertThat(q.get(0).lastError()).isEqualTo("boom");
             assertThat(q.get(0).deliverAtMs()).isEqualTo(123);
             assertThat(new String(q.get(996).body(), StandardCharsets.UTF_8)).isEqualTo("m1000");

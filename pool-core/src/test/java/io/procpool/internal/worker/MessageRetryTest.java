@@ -16,13 +16,13 @@ class MessageRetryTest {
 
     private final List<Long> waits = new ArrayList<>();
 
-    private MessageRetry retry(int maxAttempts, long backoffMs, double multiplier, long maxBackoffMs, double jitter,
+    private MessageRetry retry(int maxTries, long backoffMs, double multiplier, long maxBackoffMs, double jitter,
                                List<String> ignore) {
-        return new MessageRetry(new RetrySettings(maxAttempts, Duration.ofMillis(backoffMs), multiplier,
+        return new MessageRetry(new RetrySettings(maxTries, Duration.ofMillis(backoffMs), multiplier,
                 Duration.ofMillis(maxBackoffMs), jitter, ignore), LoggerFactory.getLogger("test"), waits::add);
     }
 
-    private static MessageRetry.Attempt failing(AtomicInteger calls, RuntimeException e) {
+    private static MessageRetry.Try failing(AtomicInteger calls, RuntimeException e) {
         return () -> {
             calls.incrementAndGet();
             throw e;

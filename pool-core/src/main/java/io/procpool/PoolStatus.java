@@ -1,0 +1,175 @@
+package io.procpool;
+
+import io.procpool.internal.control.StatusCodec;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What {@code pool status} reports: the pool, then one row per worker process and one per slot waiting
+ * out a restart backoff, in slot order. {@code pool status --json}, {@link PoolControl#status()} and
+ * {@link ConsumerPool#status()} all give this; {@link #toJson()} is the JSON the CLI prints, and
+ * {@link #fromJson} reads it back. A snapshot taken on the manager's supervisor thread; immutable.
+ *
+ * @param pool the pool as a whole
+ * @param workers every slot: its worker process, or its backoff when it has none, by slot number
+ */
+public record PoolStatus(Pool pool, List<Worker> workers) {
+
+    public PoolStatus {
+        workers = List.copyOf(workers);
+    }
+
+    /** What the pool is doing as a whole. */
+    public enum PoolState {
+        /** Serving messages. */
+        RUNNING,
+        /** A rolling restart is replacing the workers one slot at a time. */
+        RELOADING,
+        /** A graceful stop is under way. */
+        STOPPING
+    }
+
+    /** Where a slot is in its worker's life. */
+    public enum WorkerState {
+        /** The process runs and has not yet said it is ready. */
+        STARTING,
+        /** Ready for messages. */
+        READY,
+        /** Ready, but taking no new messages: it will be replaced ({@code max_requests}, {@code max_memory}, reload). */
+        RECYCLING,
+        /** Finishing what it holds before it exits. */
+        STOPPING,
+        /** No process: the slot waits out a restart backoff after quick failures. */
+        BACKOFF
+    }
+
+    /**
+     * The pool as a whole.
+     *
+     * @param pid the manager's process id
+     * @param consumer the consumer class
+     * @param source the source type ({@code queue}, {@code tcp}, {@code redis}, {@code kafka}, {@code none})
+     * @param workersTarget how many workers the pool keeps ({@code workers}, or the last {@code pool scale})
+     * @param workersReady how many are {@link WorkerState#READY}
+     * @param processed messages the workers finished, over the pool's life (it survives worker restarts)
+     * @param failed messages whose handling failed, over the pool's life
+     * @param restarts worker processes started again after one exited when it should not have
+     * @param sendsDelivered {@code ctx.send} messages handed to a worker
+     * @param sendsDropped {@code ctx.send} messages dropped because no worker was ready in their slot
+     * @param queue the built-in queue, when it is the pool's source
+     * @param sourceAvailable for a source the workers read themselves: false while some worker cannot reach it
+     * @param sourceStats what a source run by the manager reports (TCP process mode: connections, frames);
+     *     its keys are the source's own and are documented with the source; empty for the others
+     */
+    public record Pool(long pid, PoolState state, String consumer, String source, Duration uptime, int workersTarget,
+                       int workersReady, long processed, long failed, long restarts, long sendsDelivered,
+                       long sendsDropped, Optional<QueueStats> queue, Optional<Boolean> sourceAvailable,
+                       Map<String, Object> sourceStats) {
+        public Pool {
+            sourceStats = Collections.unmodifiableMap(new LinkedHashMap<>(sourceStats));
+        }
+    }
+
+    /**
+     * One slot: its worker process, or, in {@link WorkerState#BACKOFF}, the wait before the next one.
+     *
+     * @param slot the slot number, from 0
+     * @param id the worker's number within this manager, or 0 in BACKOFF
+     * @param pid the worker's process id, or 0 in BACKOFF
+     * @param uptime since the process started
+     * @param readyAfter how long it took from the start to READY, while it has not been ready: empty
+     * @param processed messages this process finished
+     * @param failed messages whose handling failed in this process
+     * @param inFlight messages inside {@code onMessage} now
+     * @param restarts how often this slot's worker was started again
+     * @param rssBytes the process's resident memory, or -1 when unknown
+     * @param maxRequests after how many messages this process is recycled (0: never)
+     * @param source what a source the workers read themselves reports for this worker (Redis, Kafka, TCP base
+     *     mode), as text; its keys are the source's own and are documented with the source
+     * @param backoff in BACKOFF, why and until when
+     */
+    public record Worker(int slot, long id, long pid, WorkerState state, Duration uptime, Optional<Duration> readyAfter,
+                         long processed, long failed, int inFlight, long restarts, long rssBytes, long maxRequests,
+                         Map<String, String> source, Optional<Backoff> backoff) {
+        public Worker {
+            source = Collections.unmodifiableMap(new LinkedHashMap<>(source));
+        }
+
+        public boolean isReady() {
+            return state == WorkerState.READY;
+        }
+    }
+
+    /**
+     * A slot waiting to start its worker again.
+     *
+     * @param consecutiveFailures quick failures in a row, which set the delay
+     * @param nextStartIn how long until the next start
+     * @param lastExit how the last process ended
+     */
+    public record Backoff(int consecutiveFailures, Duration nextStartIn, String lastExit) {}
+
+    /**
+     * The built-in queue.
+     *
+     * @param depth messages ready to be delivered
+     * @param delayed messages waiting out a retry delay
+     * @param inFlight messages a worker holds
+     * @param dead dead letters
+     * @param pushed messages pushed since the manager started
+     * @param acked messages settled since the manager started
+     * @param pushedPerSecond pushes per second over the last 10 s
+     * @param ackedPerSecond settlements per second over the last 10 s
+     * @param maxLength the most messages the queue holds before a push is refused (0: no limit)
+     */
+    public record QueueStats(String name, String durability, long depth, long delayed, long inFlight, long dead,
+                             long pushed, long acked, long pushedPerSecond, long ackedPerSecond, long maxLength) {}
+
+    /** The READY workers. */
+    public long readyCount() {
+        return workers.stream().filter(Worker::isReady).count();
+    }
+
+    /** The process ids of the READY workers, in slot order. */
+    public List<Long> readyPids() {
+        return workers.stream().filter(Worker::isReady).map(Worker::pid).toList();
+    }
+
+    /** The worker in {@code slot}. */
+    public Optional<Worker> slot(int slot) {
+        return workers.stream().filter(w -> w.slot() == slot).findFirst();
+    }
+
+    /** Messages inside {@code onMessage} across the workers. */
+    public int inFlight() {
+        return workers.stream().mapToInt(Worker::inFlight).sum();
+    }
+
+    /**
+     * The built-in queue's counters.
+     *
+     * @throws IllegalStateException when the pool's source is not the built-in queue
+     */
+    public QueueStats queue() {
+        return pool.queue().orElseThrow(() -> new IllegalStateException(
+                "this pool's source is " + pool.source() + ", not the built-in queue: it has no queue counters"));
+    }
+
+    /** The JSON {@code pool status --json} prints. */
+    public String toJson() {
+        return StatusCodec.toJson(this);
+    }
+
+    /**
+     * Reads what {@link #toJson()} wrote, or the answer of the control socket's {@code status} command.
+     *
+     * @throws IllegalArgumentException when it is not a status, saying what is missing
+     */
+    public static PoolStatus fromJson(String json) {
+        return StatusCodec.fromJson(json);
+    }
+}
