@@ -1,8 +1,8 @@
 package io.procpool;
 
-import io.procpool.internal.control.StatusCodec;
 import io.procpool.internal.config.ConfigLoader;
 import io.procpool.internal.config.PoolConfig;
+import io.procpool.internal.control.StatusCodec;
 import io.procpool.internal.manager.Manager;
 import io.procpool.internal.manager.WorkerEntry;
 import io.procpool.internal.worker.WorkerRuntime;
@@ -122,7 +122,9 @@ public final class ConsumerPool implements AutoCloseable {
 
     /** Pushes text messages (UTF-8). */
     public List<String> push(String... bodies) throws InterruptedException {
-        return push(Arrays.stream(bodies).map(b -> b.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new));
+        return push(Arrays.stream(bodies)
+                .map(b -> b.getBytes(StandardCharsets.UTF_8))
+                .toArray(byte[][]::new));
     }
 
     public void scale(int workers) throws InterruptedException {
@@ -192,7 +194,9 @@ public final class ConsumerPool implements AutoCloseable {
         private Builder(String consumerClass, Consumer handler) {
             this.consumerClass = consumerClass;
             this.handler = handler;
-            settings.put("consumer", consumerClass != null ? consumerClass : handler.getClass().getName());
+            settings.put(
+                    "consumer",
+                    consumerClass != null ? consumerClass : handler.getClass().getName());
             settings.put("run_dir", "run");
         }
 
@@ -241,7 +245,8 @@ public final class ConsumerPool implements AutoCloseable {
                 System.exit(WorkerRuntime.runEmbedded(workerSpec, handler));
             }
             PoolConfig config = ConfigLoader.load(null, Map.of(), settings);
-            WorkerEntry entry = handler == null ? WorkerEntry.workerMain()
+            WorkerEntry entry = handler == null
+                    ? WorkerEntry.workerMain()
                     : WorkerEntry.rerunProgram(programCommand != null ? programCommand : thisProgram());
             Manager manager = new Manager(config, () -> config, listeners, System.out, System.err, entry);
             return new ConsumerPool(config, manager);

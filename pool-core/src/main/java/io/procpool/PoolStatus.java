@@ -65,10 +65,22 @@ public record PoolStatus(Pool pool, List<Worker> workers) {
      * @param sourceStats what a source run by the manager reports (TCP process mode: connections, frames);
      *     its keys are the source's own and are documented with the source; empty for the others
      */
-    public record Pool(long pid, PoolState state, String consumer, String source, Duration uptime, int workersTarget,
-                       int workersReady, long processed, long failed, long restarts, long sendsDelivered,
-                       long sendsDropped, Optional<QueueStats> queue, Optional<Boolean> sourceAvailable,
-                       Map<String, Object> sourceStats) {
+    public record Pool(
+            long pid,
+            PoolState state,
+            String consumer,
+            String source,
+            Duration uptime,
+            int workersTarget,
+            int workersReady,
+            long processed,
+            long failed,
+            long restarts,
+            long sendsDelivered,
+            long sendsDropped,
+            Optional<QueueStats> queue,
+            Optional<Boolean> sourceAvailable,
+            Map<String, Object> sourceStats) {
         public Pool {
             sourceStats = Collections.unmodifiableMap(new LinkedHashMap<>(sourceStats));
         }
@@ -92,9 +104,21 @@ public record PoolStatus(Pool pool, List<Worker> workers) {
      *     mode), as text; its keys are the source's own and are documented with the source
      * @param backoff in BACKOFF, why and until when
      */
-    public record Worker(int slot, long id, long pid, WorkerState state, Duration uptime, Optional<Duration> readyAfter,
-                         long processed, long failed, int inFlight, long restarts, long rssBytes, long maxRequests,
-                         Map<String, String> source, Optional<Backoff> backoff) {
+    public record Worker(
+            int slot,
+            long id,
+            long pid,
+            WorkerState state,
+            Duration uptime,
+            Optional<Duration> readyAfter,
+            long processed,
+            long failed,
+            int inFlight,
+            long restarts,
+            long rssBytes,
+            long maxRequests,
+            Map<String, String> source,
+            Optional<Backoff> backoff) {
         public Worker {
             source = Collections.unmodifiableMap(new LinkedHashMap<>(source));
         }
@@ -126,8 +150,18 @@ public record PoolStatus(Pool pool, List<Worker> workers) {
      * @param ackedPerSecond settlements per second over the last 10 s
      * @param maxLength the most messages the queue holds before a push is refused (0: no limit)
      */
-    public record QueueStats(String name, String durability, long depth, long delayed, long inFlight, long dead,
-                             long pushed, long acked, long pushedPerSecond, long ackedPerSecond, long maxLength) {}
+    public record QueueStats(
+            String name,
+            String durability,
+            long depth,
+            long delayed,
+            long inFlight,
+            long dead,
+            long pushed,
+            long acked,
+            long pushedPerSecond,
+            long ackedPerSecond,
+            long maxLength) {}
 
     /** The READY workers. */
     public long readyCount() {
@@ -155,8 +189,9 @@ public record PoolStatus(Pool pool, List<Worker> workers) {
      * @throws IllegalStateException when the pool's source is not the built-in queue
      */
     public QueueStats queue() {
-        return pool.queue().orElseThrow(() -> new IllegalStateException(
-                "this pool's source is " + pool.source() + ", not the built-in queue: it has no queue counters"));
+        return pool.queue()
+                .orElseThrow(() -> new IllegalStateException("this pool's source is " + pool.source()
+                        + ", not the built-in queue: it has no queue counters"));
     }
 
     /** The JSON {@code pool status --json} prints. */

@@ -84,7 +84,9 @@ public final class QueueClient implements AutoCloseable {
         long id = nextRequest.getAndIncrement();
         pending.put(id, done);
         try {
-            connection.send(FrameType.PUSH_BATCH, new Producing.PushBatch(id, queue, delay.toMillis(), Bodies.of(bodies)).encode());
+            connection.send(
+                    FrameType.PUSH_BATCH,
+                    new Producing.PushBatch(id, queue, delay.toMillis(), Bodies.of(bodies)).encode());
         } catch (IOException e) {
             pending.remove(id);
             done.completeExceptionally(e);
@@ -108,8 +110,10 @@ public final class QueueClient implements AutoCloseable {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            broken = new IOException("the connection to the pool ended: " + e.getMessage()
-                    + "; batches not yet confirmed may or may not have been committed", e);
+            broken = new IOException(
+                    "the connection to the pool ended: " + e.getMessage()
+                            + "; batches not yet confirmed may or may not have been committed",
+                    e);
             pending.values().forEach(f -> f.completeExceptionally(broken));
             pending.clear();
         }

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class BenchPool {
 
-    static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    static final String JAVA =
+            Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
     /**
      * The pool's default {@code jvm_options} (the configuration reference lists them), which the
@@ -36,10 +37,20 @@ final class BenchPool {
     static Process start(Path dir, String yaml) throws Exception {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("pool.yaml"), yaml);
-        Process p = new ProcessBuilder(JAVA, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "io.procpool.cli.PoolCli", "start", "-c", dir.resolve("pool.yaml").toString())
-                .directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("pool.log").toFile())).start();
+        Process p = new ProcessBuilder(
+                        JAVA,
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "io.procpool.cli.PoolCli",
+                        "start",
+                        "-c",
+                        dir.resolve("pool.yaml").toString())
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(
+                        ProcessBuilder.Redirect.appendTo(dir.resolve("pool.log").toFile()))
+                .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             try {
@@ -50,7 +61,8 @@ final class BenchPool {
                 }
             } catch (IOException e) {
                 if (!p.isAlive()) {
-                    throw new IllegalStateException("the pool did not start: " + Files.readString(dir.resolve("pool.log")));
+                    throw new IllegalStateException(
+                            "the pool did not start: " + Files.readString(dir.resolve("pool.log")));
                 }
             }
             Thread.sleep(20);
@@ -63,8 +75,10 @@ final class BenchPool {
         if (yaml.contains("jvm_options")) {
             return;
         }
-        String cmdline = new String(Files.readAllBytes(Path.of("/proc", Long.toString(workerPid), "cmdline")),
-                StandardCharsets.UTF_8).replace('\0', ' ');
+        String cmdline = new String(
+                        Files.readAllBytes(Path.of("/proc", Long.toString(workerPid), "cmdline")),
+                        StandardCharsets.UTF_8)
+                .replace('\0', ' ');
         for (String option : WORKER_JVM_OPTIONS) {
             if (!cmdline.contains(option)) {
                 throw new IllegalStateException("the pool's default jvm_options no longer hold " + option
@@ -75,7 +89,9 @@ final class BenchPool {
 
     /** The pids of the pool's workers. */
     static List<Long> workerPids(Path dir) throws IOException {
-        return control(dir).status().workers().stream().map(PoolStatus.Worker::pid).toList();
+        return control(dir).status().workers().stream()
+                .map(PoolStatus.Worker::pid)
+                .toList();
     }
 
     /** Stops the pool gracefully; kills it if it has not exited within a minute. */
@@ -109,5 +125,17 @@ final class BenchPool {
             // the process is gone
         }
         return -1;
+    }
+
+    /** CPU time so far of these processes, in nanoseconds (0 for one that is gone). */
+    static long cpuNanos(List<Long> pids) {
+        long total = 0;
+        for (long pid : pids) {
+            total += ProcessHandle.of(pid)
+                    .flatMap(h -> h.info().totalCpuDuration())
+                    .map(java.time.Duration::toNanos)
+                    .orElse(0L);
+        }
+        return total;
     }
 }

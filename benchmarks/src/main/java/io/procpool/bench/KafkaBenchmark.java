@@ -42,7 +42,7 @@ public final class KafkaBenchmark {
         // Kafka's default (the test broker uses 0): a group's first members are assigned together, so neither
         // row is timed through a rebalance that a second member's join sets off a moment later.
         try (KafkaFixture.Backend broker = KafkaFixture.standalone(Map.of("group.initial.rebalance.delay.ms", "3000"));
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
             List<Double> base = new ArrayList<>();
             List<Double> tuned = new ArrayList<>();
             List<Double> pool = new ArrayList<>();
@@ -56,21 +56,32 @@ public final class KafkaBenchmark {
                 t = "pool" + round;
                 load(admin, broker.bootstrap(), t, n);
                 pool.add(pool(admin, work.resolve("pool" + round), broker.bootstrap(), t, n));
-                System.err.printf("round %d: baseline %,.0f, baseline with the workers' JVM options %,.0f, pool %,.0f records/s%n",
+                System.err.printf(
+                        "round %d: baseline %,.0f, baseline with the workers' JVM options %,.0f, pool %,.0f records/s%n",
                         round + 1, base.getLast(), tuned.getLast(), pool.getLast());
             }
             double b = median(base);
             double bt = median(tuned);
             double p = median(pool);
-            System.out.printf("%nKafka consume, %,d records of 64 B on %d partitions, 2 consumers, no-op processing, median of %d "
-                    + "rounds, %s, %d CPUs, %s%n%n", n, PARTITIONS, rounds, Runtime.version(),
-                    Runtime.getRuntime().availableProcessors(), broker.description().replaceAll("; log .*", ""));
+            System.out.printf(
+                    "%nKafka consume, %,d records of 64 B on %d partitions, 2 consumers, no-op processing, median of %d "
+                            + "rounds, %s, %d CPUs, %s%n%n",
+                    n,
+                    PARTITIONS,
+                    rounds,
+                    Runtime.version(),
+                    Runtime.getRuntime().availableProcessors(),
+                    broker.description().replaceAll("; log .*", ""));
             System.out.println("| consumer | records/s | vs baseline |");
             System.out.println("|---|---|---|");
-            System.out.printf("| plain KafkaConsumer loop, 2 processes (poll 500, commitAsync per poll), JVM defaults | %,.0f | 1.00x |%n", b);
-            System.out.printf("| the same loop with the pool workers' JVM options (%s) | %,.0f | %.2fx |%n",
+            System.out.printf(
+                    "| plain KafkaConsumer loop, 2 processes (poll 500, commitAsync per poll), JVM defaults | %,.0f | 1.00x |%n",
+                    b);
+            System.out.printf(
+                    "| the same loop with the pool workers' JVM options (%s) | %,.0f | %.2fx |%n",
                     String.join(" ", BenchPool.WORKER_JVM_OPTIONS), bt, bt / b);
-            System.out.printf("| pool, 2 workers (source.type kafka, commit after processing) | %,.0f | %.2fx |%n", p, p / b);
+            System.out.printf(
+                    "| pool, 2 workers (source.type kafka, commit after processing) | %,.0f | %.2fx |%n", p, p / b);
         }
     }
 
@@ -80,11 +91,20 @@ public final class KafkaBenchmark {
     }
 
     private static void load(Admin admin, String bootstrap, String topic, int n) throws Exception {
-        admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1)))
+                .all()
+                .get(30, TimeUnit.SECONDS);
         byte[] value = "x".repeat(64).getBytes();
-        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.LINGER_MS_CONFIG, "5", ProducerConfig.BATCH_SIZE_CONFIG, "262144"),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        "5",
+                        ProducerConfig.BATCH_SIZE_CONFIG,
+                        "262144"),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
             for (int i = 0; i < n; i++) {
                 p.send(new ProducerRecord<>(topic, i % PARTITIONS, null, value));
             }
@@ -103,8 +123,13 @@ public final class KafkaBenchmark {
             for (int i = 0; i < 2; i++) {
                 List<String> command = new ArrayList<>(List.of(BenchPool.JAVA));
                 command.addAll(jvmOptions);
-                command.addAll(List.of("-cp", System.getProperty("java.class.path"), PlainConsumerLoop.class.getName(),
-                        bootstrap, topic, group));
+                command.addAll(List.of(
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        PlainConsumerLoop.class.getName(),
+                        bootstrap,
+                        topic,
+                        group));
                 consumers.add(new ProcessBuilder(command).inheritIO().start());
             }
             return rate(admin, group, n);
@@ -151,8 +176,12 @@ public final class KafkaBenchmark {
     }
 
     private static long committed(Admin admin, String group) throws Exception {
-        Map<?, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+        Map<?, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
                 .get(10, TimeUnit.SECONDS);
-        return offsets.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
+        return offsets.values().stream()
+                .filter(o -> o != null)
+                .mapToLong(OffsetAndMetadata::offset)
+                .sum();
     }
 }

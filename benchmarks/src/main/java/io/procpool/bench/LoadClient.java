@@ -67,17 +67,22 @@ final class LoadClient {
 
     private void connect(EventLoopGroup group, boolean pipelined, int window) {
         long connectAt = System.nanoTime();
-        new Bootstrap().group(group).channel(NioSocketChannel.class)
+        new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_LINGER, pipelined ? -1 : 0)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(1 << 20, 0, 4, 0, 4),
-                                pipelined ? new Pipelined(window) : new OneShot(group, connectAt));
+                        ch.pipeline()
+                                .addLast(
+                                        new LengthFieldBasedFrameDecoder(1 << 20, 0, 4, 0, 4),
+                                        pipelined ? new Pipelined(window) : new OneShot(group, connectAt));
                     }
                 })
-                .connect("127.0.0.1", port).addListener(f -> {
+                .connect("127.0.0.1", port)
+                .addListener(f -> {
                     if (!f.isSuccess()) {
                         System.err.println("connect failed: " + f.cause());
                         finished.countDown();

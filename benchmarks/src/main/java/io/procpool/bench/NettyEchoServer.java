@@ -25,28 +25,36 @@ public final class NettyEchoServer {
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        EventLoopGroup io = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), NioIoHandler.newFactory());
-        Channel ch = new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
+        EventLoopGroup io =
+                new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), NioIoHandler.newFactory());
+        Channel ch = new ServerBootstrap()
+                .group(boss, io)
+                .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel c) {
-                        c.pipeline().addLast(new LengthFieldBasedFrameDecoder(2 << 20, 0, 4, 0, 4), new LengthFieldPrepender(4),
-                                new SimpleChannelInboundHandler<ByteBuf>() {
-                                    @Override
-                                    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
-                                        ctx.write(msg.retain());
-                                    }
+                        c.pipeline()
+                                .addLast(
+                                        new LengthFieldBasedFrameDecoder(2 << 20, 0, 4, 0, 4),
+                                        new LengthFieldPrepender(4),
+                                        new SimpleChannelInboundHandler<ByteBuf>() {
+                                            @Override
+                                            protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+                                                ctx.write(msg.retain());
+                                            }
 
-                                    @Override
-                                    public void channelReadComplete(ChannelHandlerContext ctx) {
-                                        ctx.flush(); // Netty's echo example: one flush per read, not per frame
-                                    }
-                                });
+                                            @Override
+                                            public void channelReadComplete(ChannelHandlerContext ctx) {
+                                                ctx.flush(); // Netty's echo example: one flush per read, not per frame
+                                            }
+                                        });
                     }
                 })
-                .bind("127.0.0.1", port).sync().channel();
+                .bind("127.0.0.1", port)
+                .sync()
+                .channel();
         System.out.println("ready");
         ch.closeFuture().sync();
     }

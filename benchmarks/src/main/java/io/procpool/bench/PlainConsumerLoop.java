@@ -18,11 +18,20 @@ public final class PlainConsumerLoop {
 
     public static void main(String[] args) {
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, args[0], ConsumerConfig.GROUP_ID_CONFIG, args[2],
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName()),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        args[0],
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        args[2],
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        "false",
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                        CooperativeStickyAssignor.class.getName()),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
         c.subscribe(List.of(args[1]));
         long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos(); // bounded, should its parent vanish
         while (System.nanoTime() < deadline) {

@@ -6,8 +6,12 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The Redis benchmark's fresh-process baseline, one consumer per process, as a pool worker is one:
@@ -34,15 +38,53 @@ public final class PlainRedisLoop {
                         Thread.sleep(1);
                     }
                 } else {
-                    List<StreamMessage<String, String>> got = r.xreadgroup(me, XReadArgs.Builder.count(256).block(1_000),
-                            XReadArgs.StreamOffset.lastConsumed(key));
+                    List<StreamMessage<String, String>> got = r.xreadgroup(
+                            me, XReadArgs.Builder.count(256).block(1_000), XReadArgs.StreamOffset.lastConsumed(key));
                     if (!got.isEmpty()) {
-                        r.xack(key, me.getGroup(), got.stream().map(StreamMessage::getId).toArray(String[]::new));
+                        r.xack(
+                                key,
+                                me.getGroup(),
+                                got.stream().map(StreamMessage::getId).toArray(String[]::new));
                     }
                 }
             }
         } finally {
             client.shutdown();
+        }
+    }
+
+    /** Starts 2 {@link PlainRedisLoop} processes and waits until both are connected. */
+    static List<Process> start(String url, List<String> jvmOptions, String mode, String key, String... group)
+            throws Exception {
+        List<Process> loops = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            List<String> command = new ArrayList<>(List.of(BenchPool.JAVA));
+            command.addAll(jvmOptions);
+            command.addAll(List.of(
+                    "-cp", System.getProperty("java.class.path"), PlainRedisLoop.class.getName(), url, mode, key));
+            if (group.length > 0) {
+                command.addAll(List.of(group[0], "c" + i));
+            }
+            loops.add(new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start());
+        }
+        for (Process p : loops) {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
+            if (!"ready".equals(out.readLine())) {
+                stop(loops);
+                throw new IllegalStateException("a plain loop did not start");
+            }
+        }
+        return loops;
+    }
+
+    static void stop(List<Process> loops) throws InterruptedException {
+        for (Process p : loops) {
+            p.destroy();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
         }
     }
 }

@@ -32,13 +32,18 @@ public final class QueueBenchmark {
     private static final int WARM_UP_ROUNDS = 2;
     private static final int ROUNDS = 3;
     /** Extra pool.yaml lines for experiments (BENCH_POOL_YAML); the README's figures use none. */
-    private static final String EXTRA_CONFIG = System.getenv().getOrDefault("BENCH_POOL_YAML", "").replace(";", "\n") + "\n";
+    private static final String EXTRA_CONFIG =
+            System.getenv().getOrDefault("BENCH_POOL_YAML", "").replace(";", "\n") + "\n";
 
     public static void main(String[] args) throws Exception {
         int messages = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-        List<String> durabilities = List.of(args.length > 1 ? args[1].split(",") : new String[] {"none", "process", "power"});
+        List<String> durabilities =
+                List.of(args.length > 1 ? args[1].split(",") : new String[] {"none", "process", "power"});
         boolean full = args.length <= 1;
-        int[] sizes = args.length > 2 ? java.util.Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray()
+        int[] sizes = args.length > 2
+                ? java.util.Arrays.stream(args[2].split(","))
+                        .mapToInt(Integer::parseInt)
+                        .toArray()
                 : new int[] {64, 1024};
         Path work = Files.createTempDirectory("procpool-bench-queue");
         List<String> rows = new ArrayList<>();
@@ -52,19 +57,22 @@ public final class QueueBenchmark {
                 if (durability.equals("none")) {
                     baseline = rate;
                 }
-                rows.add(String.format("| %s | %d B | %,d | %,.0f | %.2fx |", durability, size, n, rate, rate / baseline));
+                rows.add(String.format(
+                        "| %s | %d B | %,d | %,.0f | %.2fx |", durability, size, n, rate, rate / baseline));
             }
         }
         int rate = 5_000;
         List<String> latency = new ArrayList<>();
         for (String durability : full ? durabilities : List.<String>of()) {
             long[] p = latency(work.resolve("lat-" + durability), durability, rate, Duration.ofSeconds(4));
-            latency.add(String.format("| %s | %,d msg/s | %.2f | %.2f | %.2f |", durability, rate, p[0] / 1e6, p[1] / 1e6,
-                    p[2] / 1e6));
+            latency.add(String.format(
+                    "| %s | %,d msg/s | %.2f | %.2f | %.2f |", durability, rate, p[0] / 1e6, p[1] / 1e6, p[2] / 1e6));
         }
-        System.out.printf("%nBuilt-in queue, 2 workers, no-op consumer, %s, %d CPUs%n%n", Runtime.version(),
-                Runtime.getRuntime().availableProcessors());
-        System.out.println("| durability | message | messages per round | msg/s (first push to last ack, median of 3 rounds) | vs none (baseline) |");
+        System.out.printf(
+                "%nBuilt-in queue, 2 workers, no-op consumer, %s, %d CPUs%n%n",
+                Runtime.version(), Runtime.getRuntime().availableProcessors());
+        System.out.println(
+                "| durability | message | messages per round | msg/s (first push to last ack, median of 3 rounds) | vs none (baseline) |");
         System.out.println("|---|---|---|---|---|");
         rows.forEach(System.out::println);
         System.out.println();
@@ -74,8 +82,10 @@ public final class QueueBenchmark {
     }
 
     private static double throughput(Path dir, String durability, int size, int n) throws Exception {
-        Process pool = BenchPool.start(dir, "consumer: " + NoopConsumer.class.getName() + "\nworkers: 2\n" + EXTRA_CONFIG
-                + "source: {type: queue, durability: " + durability + ", prefetch: 2048}\n");
+        Process pool = BenchPool.start(
+                dir,
+                "consumer: " + NoopConsumer.class.getName() + "\nworkers: 2\n" + EXTRA_CONFIG
+                        + "source: {type: queue, durability: " + durability + ", prefetch: 2048}\n");
         try (QueueClient client = QueueClient.connect(dir.resolve("run"))) {
             byte[] body = new byte[size];
             // Warm-up rounds, not measured: the JIT compiles the hot paths of all four JVMs first
@@ -97,7 +107,8 @@ public final class QueueBenchmark {
                 awaitAcked(dir, acked);
                 rates[r] = n / ((System.nanoTime() - start) / 1e9);
             }
-            System.err.printf("%s %d B: rounds %,.0f / %,.0f / %,.0f msg/s%n", durability, size, rates[0], rates[1], rates[2]);
+            System.err.printf(
+                    "%s %d B: rounds %,.0f / %,.0f / %,.0f msg/s%n", durability, size, rates[0], rates[1], rates[2]);
             java.util.Arrays.sort(rates);
             return rates[ROUNDS / 2];
         } finally {
@@ -121,7 +132,8 @@ public final class QueueBenchmark {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         while (acked(dir) < n) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("only " + acked(dir) + " of " + n + " messages were acked in 5 minutes");
+                throw new IllegalStateException(
+                        "only " + acked(dir) + " of " + n + " messages were acked in 5 minutes");
             }
             Thread.sleep(10); // each poll is a JSON round trip through the manager: keep them rare
         }
@@ -129,8 +141,10 @@ public final class QueueBenchmark {
 
     /** Returns p50, p99 and max in nanoseconds. */
     private static long[] latency(Path dir, String durability, int rate, Duration length) throws Exception {
-        Process pool = BenchPool.start(dir, "consumer: " + LatencyConsumer.class.getName() + "\nworkers: 2\n"
-                + "app.out_dir: " + dir.resolve("out") + "\nsource: {type: queue, durability: " + durability + "}\n");
+        Process pool = BenchPool.start(
+                dir,
+                "consumer: " + LatencyConsumer.class.getName() + "\nworkers: 2\n" + "app.out_dir: " + dir.resolve("out")
+                        + "\nsource: {type: queue, durability: " + durability + "}\n");
         int warmUp = rate; // one second that is not recorded: JIT and first allocations settle
         int n = warmUp + (int) (rate * length.toSeconds());
         try (QueueClient client = QueueClient.connect(dir.resolve("run"))) {
@@ -143,7 +157,10 @@ public final class QueueBenchmark {
                 while ((wait = next - System.nanoTime()) > 0) {
                     LockSupport.parkNanos(Math.min(wait, 50_000));
                 }
-                byte[] body = ByteBuffer.allocate(64).putLong(System.nanoTime()).put((byte) (i < warmUp ? 1 : 0)).array();
+                byte[] body = ByteBuffer.allocate(64)
+                        .putLong(System.nanoTime())
+                        .put((byte) (i < warmUp ? 1 : 0))
+                        .array();
                 all.add(client.pushAsync("default", List.of(body), Duration.ZERO));
             }
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
@@ -162,12 +179,12 @@ public final class QueueBenchmark {
             }
         }
         Collections.sort(samples);
-        return new long[] {samples.get(samples.size() / 2), samples.get((int) (samples.size() * 0.99)),
-                samples.get(samples.size() - 1)};
+        return new long[] {
+            samples.get(samples.size() / 2), samples.get((int) (samples.size() * 0.99)), samples.get(samples.size() - 1)
+        };
     }
 
     private static long acked(Path dir) throws IOException {
         return BenchPool.control(dir).status().queue().acked();
     }
-
 }

@@ -7,8 +7,6 @@ import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +46,8 @@ public final class RedisBenchmark {
     private final Path work;
     private final int n;
 
-    private RedisBenchmark(RedisClient client, RedisCommands<String, String> r, long redisPid, String url, Path work, int n) {
+    private RedisBenchmark(
+            RedisClient client, RedisCommands<String, String> r, long redisPid, String url, Path work, int n) {
         this.client = client;
         this.redisPid = redisPid;
         this.r = r;
@@ -65,8 +64,19 @@ public final class RedisBenchmark {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        Process redis = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
-                "--appendonly", "no").redirectErrorStream(true).redirectOutput(work.resolve("redis.log").toFile()).start();
+        Process redis = new ProcessBuilder(
+                        "redis-server",
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no")
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("redis.log").toFile())
+                .start();
         String url = "redis://127.0.0.1:" + port;
         RedisClient client = RedisClient.create(url);
         try (StatefulRedisConnection<String, String> c = awaitConnection(client)) {
@@ -77,22 +87,40 @@ public final class RedisBenchmark {
             String jvmOptions = String.join(" ", BenchPool.WORKER_JVM_OPTIONS);
             Map<String, List<Drain>> rows = new LinkedHashMap<>();
             for (int round = 1; round <= rounds; round++) {
-                add(rows, "list | plain loop, 2 threads of the benchmark's warm JVM (RPOP 100 at a time; no acks)", b.listInJvm());
+                add(
+                        rows,
+                        "list | plain loop, 2 threads of the benchmark's warm JVM (RPOP 100 at a time; no acks)",
+                        b.listInJvm());
                 add(rows, "list | the same loop in 2 fresh processes, JVM defaults", b.listProcesses(List.of()));
-                add(rows, "list | the same loop in 2 fresh processes, the workers' JVM options (" + jvmOptions + ")",
+                add(
+                        rows,
+                        "list | the same loop in 2 fresh processes, the workers' JVM options (" + jvmOptions + ")",
                         b.listProcesses(BenchPool.WORKER_JVM_OPTIONS));
-                add(rows, "list | pool, 2 workers (LMOVE batches into processing lists, batched LREM acks)",
+                add(
+                        rows,
+                        "list | pool, 2 workers (LMOVE batches into processing lists, batched LREM acks)",
                         b.listPool(work.resolve("list" + round)));
-                add(rows, "stream | plain loop, 2 threads of the benchmark's warm JVM (XREADGROUP 256 + XACK)", b.streamInJvm());
+                add(
+                        rows,
+                        "stream | plain loop, 2 threads of the benchmark's warm JVM (XREADGROUP 256 + XACK)",
+                        b.streamInJvm());
                 add(rows, "stream | the same loop in 2 fresh processes, JVM defaults", b.streamProcesses(List.of()));
-                add(rows, "stream | the same loop in 2 fresh processes, the workers' JVM options", b.streamProcesses(
-                        BenchPool.WORKER_JVM_OPTIONS));
-                add(rows, "stream | pool, 2 workers (XREADGROUP batches, batched XACK)", b.streamPool(work.resolve("stream" + round)));
+                add(
+                        rows,
+                        "stream | the same loop in 2 fresh processes, the workers' JVM options",
+                        b.streamProcesses(BenchPool.WORKER_JVM_OPTIONS));
+                add(
+                        rows,
+                        "stream | pool, 2 workers (XREADGROUP batches, batched XACK)",
+                        b.streamPool(work.resolve("stream" + round)));
                 StringBuilder line = new StringBuilder("round " + round + ":");
-                rows.values().forEach(v -> line.append(String.format(" %,.0f", v.getLast().rate())));
+                rows.values()
+                        .forEach(v ->
+                                line.append(String.format(" %,.0f", v.getLast().rate())));
                 System.err.println(line);
             }
-            System.out.printf("%nRedis drain, %,d messages of 64 B, 2 consumers, no-op processing, median of %d rounds, %s, %d CPUs%n%n",
+            System.out.printf(
+                    "%nRedis drain, %,d messages of 64 B, 2 consumers, no-op processing, median of %d rounds, %s, %d CPUs%n%n",
                     n, rounds, Runtime.version(), Runtime.getRuntime().availableProcessors());
             System.out.println("| mode | consumer | msg/s | vs warm loop | vs fresh processes, workers' options "
                     + "| consumers' CPU µs/msg | redis-server CPU µs/msg |");
@@ -102,9 +130,14 @@ public final class RedisBenchmark {
                 int first = i / 4 * 4;
                 List<Drain> d = all.get(i).getValue();
                 double v = median(d, Drain::rate);
-                System.out.printf("| %s | %,.0f | %.2fx | %.2fx | %.1f | %.1f |%n", all.get(i).getKey(), v,
-                        v / median(all.get(first).getValue(), Drain::rate), v / median(all.get(first + 2).getValue(), Drain::rate),
-                        median(d, Drain::consumerCpuUs), median(d, Drain::redisCpuUs));
+                System.out.printf(
+                        "| %s | %,.0f | %.2fx | %.2fx | %.1f | %.1f |%n",
+                        all.get(i).getKey(),
+                        v,
+                        v / median(all.get(first).getValue(), Drain::rate),
+                        v / median(all.get(first + 2).getValue(), Drain::rate),
+                        median(d, Drain::consumerCpuUs),
+                        median(d, Drain::redisCpuUs));
             }
         } finally {
             client.shutdown();
@@ -122,7 +155,8 @@ public final class RedisBenchmark {
         return sorted[sorted.length / 2];
     }
 
-    private static StatefulRedisConnection<String, String> awaitConnection(RedisClient client) throws InterruptedException {
+    private static StatefulRedisConnection<String, String> awaitConnection(RedisClient client)
+            throws InterruptedException {
         for (int i = 0; i < 100; i++) {
             try {
                 return client.connect();
@@ -133,25 +167,18 @@ public final class RedisBenchmark {
         throw new IllegalStateException("redis-server did not start");
     }
 
-    /** CPU time so far of these processes, in nanoseconds (0 for one that is gone). */
-    private static long cpuNanos(List<Long> pids) {
-        long total = 0;
-        for (long pid : pids) {
-            total += ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(java.time.Duration::toNanos).orElse(0L);
-        }
-        return total;
-    }
-
     /** Times a drain from now until {@code drained} says so, with the CPU time of {@code consumers} and redis-server. */
     private Drain measure(List<Long> consumers, int messages, Runnable start, Awaited drained) throws Exception {
-        long cpu0 = cpuNanos(consumers);
-        long redis0 = cpuNanos(List.of(redisPid));
+        long cpu0 = BenchPool.cpuNanos(consumers);
+        long redis0 = BenchPool.cpuNanos(List.of(redisPid));
         long t0 = System.nanoTime();
         start.run();
         drained.await();
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new Drain(messages / seconds, (cpuNanos(consumers) - cpu0) / 1e3 / messages,
-                (cpuNanos(List.of(redisPid)) - redis0) / 1e3 / messages);
+        return new Drain(
+                messages / seconds,
+                (BenchPool.cpuNanos(consumers) - cpu0) / 1e3 / messages,
+                (BenchPool.cpuNanos(List.of(redisPid)) - redis0) / 1e3 / messages);
     }
 
     private interface Awaited {
@@ -171,17 +198,21 @@ public final class RedisBenchmark {
     private Drain listInJvm() throws Exception {
         loadList("base-list");
         List<Thread> threads = new ArrayList<>();
-        return measure(List.of(ProcessHandle.current().pid()), n, () -> {
-            for (int t = 0; t < 2; t++) {
-                threads.add(Thread.ofPlatform().start(() -> {
-                    try (var c = client.connect()) {
-                        while (!c.sync().rpop("base-list", 100).isEmpty()) {
-                            // no-op consumer
-                        }
+        return measure(
+                List.of(ProcessHandle.current().pid()),
+                n,
+                () -> {
+                    for (int t = 0; t < 2; t++) {
+                        threads.add(Thread.ofPlatform().start(() -> {
+                            try (var c = client.connect()) {
+                                while (!c.sync().rpop("base-list", 100).isEmpty()) {
+                                    // no-op consumer
+                                }
+                            }
+                        }));
                     }
-                }));
-            }
-        }, () -> join(threads));
+                },
+                () -> join(threads));
     }
 
     private static void join(List<Thread> threads) throws InterruptedException {
@@ -192,11 +223,11 @@ public final class RedisBenchmark {
 
     private Drain listProcesses(List<String> jvmOptions) throws Exception {
         loadList("staging");
-        List<Process> loops = startLoops(jvmOptions, "list", LIST);
+        List<Process> loops = PlainRedisLoop.start(url, jvmOptions, "list", LIST);
         try {
             return drainList(loops.stream().map(Process::pid).toList());
         } finally {
-            stopLoops(loops);
+            PlainRedisLoop.stop(loops);
         }
     }
 
@@ -250,21 +281,35 @@ public final class RedisBenchmark {
         loadStream("base-stream");
         r.xgroupCreate(XReadArgs.StreamOffset.from("base-stream", "0"), "g");
         List<Thread> threads = new ArrayList<>();
-        return measure(List.of(ProcessHandle.current().pid()), n, () -> {
-            for (int t = 0; t < 2; t++) {
-                int id = t;
-                threads.add(Thread.ofPlatform().start(() -> {
-                    try (var c = client.connect()) {
-                        Consumer<String> me = Consumer.from("g", "c" + id);
-                        List<StreamMessage<String, String>> got;
-                        while (!(got = c.sync().xreadgroup(me, XReadArgs.Builder.count(256),
-                                XReadArgs.StreamOffset.lastConsumed("base-stream"))).isEmpty()) {
-                            c.sync().xack("base-stream", "g", got.stream().map(StreamMessage::getId).toArray(String[]::new));
-                        }
+        return measure(
+                List.of(ProcessHandle.current().pid()),
+                n,
+                () -> {
+                    for (int t = 0; t < 2; t++) {
+                        int id = t;
+                        threads.add(Thread.ofPlatform().start(() -> {
+                            try (var c = client.connect()) {
+                                Consumer<String> me = Consumer.from("g", "c" + id);
+                                List<StreamMessage<String, String>> got;
+                                while (!(got = c.sync()
+                                                .xreadgroup(
+                                                        me,
+                                                        XReadArgs.Builder.count(256),
+                                                        XReadArgs.StreamOffset.lastConsumed("base-stream")))
+                                        .isEmpty()) {
+                                    c.sync()
+                                            .xack(
+                                                    "base-stream",
+                                                    "g",
+                                                    got.stream()
+                                                            .map(StreamMessage::getId)
+                                                            .toArray(String[]::new));
+                                }
+                            }
+                        }));
                     }
-                }));
-            }
-        }, () -> join(threads));
+                },
+                () -> join(threads));
     }
 
     /** Loads the stream for a group that starts past every loaded entry. */
@@ -275,11 +320,11 @@ public final class RedisBenchmark {
 
     private Drain streamProcesses(List<String> jvmOptions) throws Exception {
         stageStream("g");
-        List<Process> loops = startLoops(jvmOptions, "stream", STREAM, "g");
+        List<Process> loops = PlainRedisLoop.start(url, jvmOptions, "stream", STREAM, "g");
         try {
             return drainStream("g", loops.stream().map(Process::pid).toList());
         } finally {
-            stopLoops(loops);
+            PlainRedisLoop.stop(loops);
         }
     }
 
@@ -295,17 +340,21 @@ public final class RedisBenchmark {
 
     /** Shows the loaded entries to the group and waits until all are acked. */
     private Drain drainStream(String group, List<Long> consumers) throws Exception {
-        return measure(consumers, n + 1, () -> {
-            r.xgroupSetid(XReadArgs.StreamOffset.from(STREAM, "0"), group);
-            // XGROUP SETID wakes no blocked reader: the consumers would sit out their XREADGROUP BLOCK
-            // first. One more entry wakes them, as new entries do in real use; it is counted.
-            r.xadd(STREAM, Map.of("body", BODY));
-        }, () -> {
-            Thread.sleep(5);
-            while (lag() > 0 || r.xpending(STREAM, group).getCount() > 0) {
-                Thread.sleep(2);
-            }
-        });
+        return measure(
+                consumers,
+                n + 1,
+                () -> {
+                    r.xgroupSetid(XReadArgs.StreamOffset.from(STREAM, "0"), group);
+                    // XGROUP SETID wakes no blocked reader: the consumers would sit out their XREADGROUP BLOCK
+                    // first. One more entry wakes them, as new entries do in real use; it is counted.
+                    r.xadd(STREAM, Map.of("body", BODY));
+                },
+                () -> {
+                    Thread.sleep(5);
+                    while (lag() > 0 || r.xpending(STREAM, group).getCount() > 0) {
+                        Thread.sleep(2);
+                    }
+                });
     }
 
     /** Entries of the stream not yet delivered to its group (XINFO GROUPS "lag"). */
@@ -327,38 +376,8 @@ public final class RedisBenchmark {
     /** Every pool shares one {@code data_dir}, and so the AOT cache the training run made. */
     private String poolYaml(String mode, String key) {
         return "consumer: " + NoopConsumer.class.getName() + "\nworkers: 2\ndata_dir: '" + work.resolve("data") + "'\n"
-                + "source: {type: redis, mode: " + mode + ", uri: '" + url + "', key: " + key + ", prefetch: 512, batch: 256}\n"
+                + "source: {type: redis, mode: " + mode + ", uri: '" + url + "', key: " + key
+                + ", prefetch: 512, batch: 256}\n"
                 + System.getenv().getOrDefault("BENCH_POOL_YAML", "").replace(";", "\n") + "\n";
-    }
-
-    /** Starts 2 {@link PlainRedisLoop} processes and waits until both are connected. */
-    private List<Process> startLoops(List<String> jvmOptions, String mode, String key, String... group) throws Exception {
-        List<Process> loops = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            List<String> command = new ArrayList<>(List.of(BenchPool.JAVA));
-            command.addAll(jvmOptions);
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), PlainRedisLoop.class.getName(), url, mode, key));
-            if (group.length > 0) {
-                command.addAll(List.of(group[0], "c" + i));
-            }
-            loops.add(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
-        }
-        for (Process p : loops) {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
-            if (!"ready".equals(out.readLine())) {
-                stopLoops(loops);
-                throw new IllegalStateException("a plain loop did not start");
-            }
-        }
-        return loops;
-    }
-
-    private static void stopLoops(List<Process> loops) throws InterruptedException {
-        for (Process p : loops) {
-            p.destroy();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
     }
 }

@@ -1,7 +1,7 @@
 package io.procpool.bench;
 
-import io.procpool.examples.GreetingConsumer;
 import io.procpool.PoolStatus;
+import io.procpool.examples.GreetingConsumer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +34,8 @@ public final class SpawnBenchmark {
         }
     }
 
-    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static final String JAVA =
+            Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
     public static void main(String[] args) throws Exception {
         int samples = args.length > 0 ? Integer.parseInt(args[0]) : 15;
@@ -82,12 +83,21 @@ public final class SpawnBenchmark {
             for (int i = 0; i < samples; i++) {
                 long old = s.readyPids().get(0);
                 BenchPool.control(dir).reload();
-                s = await(dir, "a reloaded worker", st -> st.readyPids().size() == 1 && st.readyPids().get(0) != old
-                        && st.workers().size() == 1, 60);
+                s = await(
+                        dir,
+                        "a reloaded worker",
+                        st -> st.readyPids().size() == 1
+                                && st.readyPids().get(0) != old
+                                && st.workers().size() == 1,
+                        60);
                 ready.add(s.workers().get(0).readyAfter().orElseThrow().toMillis());
             }
             BenchPool.control(dir).scale(4);
-            s = await(dir, "4 workers", st -> st.readyPids().size() == 4 && st.workers().size() == 4, 60);
+            s = await(
+                    dir,
+                    "4 workers",
+                    st -> st.readyPids().size() == 4 && st.workers().size() == 4,
+                    60);
             Thread.sleep(2_000);
             double rss = 0;
             double pss = 0;
@@ -104,10 +114,20 @@ public final class SpawnBenchmark {
     }
 
     private static Process startPool(Path dir) throws IOException {
-        return new ProcessBuilder(JAVA, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "io.procpool.cli.PoolCli", "start", "-c", dir.resolve("pool.yaml").toString())
-                .directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("pool.log").toFile())).start();
+        return new ProcessBuilder(
+                        JAVA,
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "io.procpool.cli.PoolCli",
+                        "start",
+                        "-c",
+                        dir.resolve("pool.yaml").toString())
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(
+                        ProcessBuilder.Redirect.appendTo(dir.resolve("pool.log").toFile()))
+                .start();
     }
 
     private static PoolStatus await(Path dir, String what, Predicate<PoolStatus> ok, int seconds)
@@ -143,14 +163,22 @@ public final class SpawnBenchmark {
 
     private static void print(List<Result> results, int samples) {
         Result baseline = results.get(0);
-        System.out.printf("%nWorker spawn-to-READY (%d reloads each) and idle memory per worker (4 workers), %s, %d CPUs%n%n",
+        System.out.printf(
+                "%nWorker spawn-to-READY (%d reloads each) and idle memory per worker (4 workers), %s, %d CPUs%n%n",
                 samples, Runtime.version(), Runtime.getRuntime().availableProcessors());
         System.out.println("| workers | median ms | p95 ms | min–max ms | median vs baseline | RSS MiB | Pss MiB |");
         System.out.println("|---|---|---|---|---|---|---|");
         for (Result r : results) {
-            System.out.printf("| %s | %d | %d | %d–%d | %.2fx | %.0f | %.0f |%n", r.variant().name(), r.percentile(50),
-                    r.percentile(95), Collections.min(r.readyMs()), Collections.max(r.readyMs()),
-                    (double) r.percentile(50) / baseline.percentile(50), r.rssMiB(), r.pssMiB());
+            System.out.printf(
+                    "| %s | %d | %d | %d–%d | %.2fx | %.0f | %.0f |%n",
+                    r.variant().name(),
+                    r.percentile(50),
+                    r.percentile(95),
+                    Collections.min(r.readyMs()),
+                    Collections.max(r.readyMs()),
+                    (double) r.percentile(50) / baseline.percentile(50),
+                    r.rssMiB(),
+                    r.pssMiB());
         }
     }
 }

@@ -40,17 +40,24 @@ public final class TcpBenchmark {
                         if (target.equals("netty")) {
                             baseline[kind][c] = r[0];
                         }
-                        rows.add(String.format("| %s | %s | %d | %,.0f | %.2f | %.2f | %.2fx |", target.equals("netty")
-                                ? "Netty echo (baseline)" : "pool, " + target + " mode", pipelined ? "pipelined" : "one-shot",
-                                connections[c], r[0], r[1] / 1e6, r[2] / 1e6, r[0] / baseline[kind][c]));
+                        rows.add(String.format(
+                                "| %s | %s | %d | %,.0f | %.2f | %.2f | %.2fx |",
+                                target.equals("netty") ? "Netty echo (baseline)" : "pool, " + target + " mode",
+                                pipelined ? "pipelined" : "one-shot",
+                                connections[c],
+                                r[0],
+                                r[1] / 1e6,
+                                r[2] / 1e6,
+                                r[0] / baseline[kind][c]));
                     }
                 }
             } finally {
                 stopServer(target, server, work.resolve(target));
             }
         }
-        System.out.printf("%nTCP echo, 64 B, 2 workers, %s, %d CPUs, %d s per row%n%n", Runtime.version(),
-                Runtime.getRuntime().availableProcessors(), seconds);
+        System.out.printf(
+                "%nTCP echo, 64 B, 2 workers, %s, %d CPUs, %d s per row%n%n",
+                Runtime.version(), Runtime.getRuntime().availableProcessors(), seconds);
         System.out.println("| server | requests | connections | req/s | p50 ms | p99 ms | vs baseline |");
         System.out.println("|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
@@ -59,9 +66,16 @@ public final class TcpBenchmark {
     private static Process startServer(String target, int port, Path dir) throws Exception {
         if (target.equals("netty")) {
             Files.createDirectories(dir);
-            Process p = new ProcessBuilder(BenchPool.JAVA, "-cp", System.getProperty("java.class.path"),
-                    NettyEchoServer.class.getName(), Integer.toString(port)).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("netty.log").toFile())).start();
+            Process p = new ProcessBuilder(
+                            BenchPool.JAVA,
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            NettyEchoServer.class.getName(),
+                            Integer.toString(port))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            dir.resolve("netty.log").toFile()))
+                    .start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline) {
                 try (Socket s = new Socket("127.0.0.1", port)) {
@@ -73,10 +87,12 @@ public final class TcpBenchmark {
             p.destroyForcibly();
             throw new IllegalStateException("the Netty echo server did not start");
         }
-        return BenchPool.start(dir, "consumer: " + EchoConsumer.class.getName() + "\nworkers: 2\n"
-                + "source: {type: tcp, mode: " + target + ", listen: '127.0.0.1:" + port + "'"
-                + (target.equals("process") ? ", prefetch: 1024" : "") + "}\n"
-                + System.getenv().getOrDefault("BENCH_POOL_YAML", "").replace(";", "\n") + "\n");
+        return BenchPool.start(
+                dir,
+                "consumer: " + EchoConsumer.class.getName() + "\nworkers: 2\n"
+                        + "source: {type: tcp, mode: " + target + ", listen: '127.0.0.1:" + port + "'"
+                        + (target.equals("process") ? ", prefetch: 1024" : "") + "}\n"
+                        + System.getenv().getOrDefault("BENCH_POOL_YAML", "").replace(";", "\n") + "\n");
     }
 
     private static void stopServer(String target, Process p, Path dir) throws Exception {

@@ -17,7 +17,8 @@ public final class GreetingConsumer implements Consumer {
 
     @Override
     public void onMessage(Message message, WorkerContext ctx) {
-        ctx.logger().info("hello, {} (message {}, attempt {})", message.bodyAsString(), message.id(), message.attempt());
+        ctx.logger()
+                .info("hello, {} (message {}, attempt {})", message.bodyAsString(), message.id(), message.attempt());
     }
 
     @Override

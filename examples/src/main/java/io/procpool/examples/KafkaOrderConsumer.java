@@ -27,7 +27,9 @@ public class KafkaOrderConsumer implements Consumer {
     @Override
     public void run(WorkerContext ctx) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ctx.config().getOrDefault("app.kafka_bootstrap", "127.0.0.1:9092"));
+        p.put(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                ctx.config().getOrDefault("app.kafka_bootstrap", "127.0.0.1:9092"));
         p.put(ConsumerConfig.GROUP_ID_CONFIG, ctx.config().getOrDefault("app.kafka_group", "orders-pool"));
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -17,7 +17,12 @@ public final class OrderConsumer implements Consumer {
         if (order.equals("refuse")) {
             throw new IllegalArgumentException("order refused");
         }
-        ctx.logger().info("order {} (key {}) from {} as {}", order, message.headers().get("kafka.key"), message.source(),
-                message.id());
+        ctx.logger()
+                .info(
+                        "order {} (key {}) from {} as {}",
+                        order,
+                        message.headers().get("kafka.key"),
+                        message.source(),
+                        message.id());
     }
 }

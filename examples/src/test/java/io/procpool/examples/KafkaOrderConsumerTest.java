@@ -25,12 +25,16 @@ class KafkaOrderConsumerTest {
     @Test
     void ordersAreProcessedAndTheWorkerStopsCleanly() throws Exception {
         kafka.createTopic("example-orders", 1);
-        try (var producer = new KafkaProducer<String, String>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                new StringSerializer(), new StringSerializer())) {
+        try (var producer = new KafkaProducer<String, String>(
+                Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new StringSerializer(),
+                new StringSerializer())) {
             producer.send(new ProducerRecord<>("example-orders", "o-1", "order-1"));
             producer.send(new ProducerRecord<>("example-orders", "o-2", "order-2"));
         }
-        pool.set("app.kafka_bootstrap", kafka.bootstrapServers()).set("app.kafka_topic", "example-orders").start();
+        pool.set("app.kafka_bootstrap", kafka.bootstrapServers())
+                .set("app.kafka_topic", "example-orders")
+                .start();
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (!(pool.log().contains("processed order-1") && pool.log().contains("processed order-2"))
                 && System.nanoTime() < deadline) {

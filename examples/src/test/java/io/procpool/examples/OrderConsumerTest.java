@@ -20,25 +20,35 @@ class OrderConsumerTest {
     static KafkaFixture kafka = new KafkaFixture();
 
     @RegisterExtension
-    PoolRunner pool = PoolRunner.of(OrderConsumer.class).set("source.type", "kafka").set("source.topics", "example-kafka-source")
-            .set("source.group", "example-orders").set("retry.max_tries", "2").set("retry.backoff", "10ms");
+    PoolRunner pool = PoolRunner.of(OrderConsumer.class)
+            .set("source.type", "kafka")
+            .set("source.topics", "example-kafka-source")
+            .set("source.group", "example-orders")
+            .set("retry.max_tries", "2")
+            .set("retry.backoff", "10ms");
 
     @Test
     void ordersAreHandledAndARefusedOneGoesToTheDeadLetterTopic() throws Exception {
         kafka.createTopic("example-kafka-source", 2);
-        try (var producer = new KafkaProducer<String, String>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                new StringSerializer(), new StringSerializer())) {
+        try (var producer = new KafkaProducer<String, String>(
+                Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new StringSerializer(),
+                new StringSerializer())) {
             producer.send(new ProducerRecord<>("example-kafka-source", "o-1", "order-1"));
             producer.send(new ProducerRecord<>("example-kafka-source", "o-2", "refuse"));
             producer.send(new ProducerRecord<>("example-kafka-source", "o-3", "order-3"));
         }
         pool.set("source.bootstrap", kafka.bootstrapServers()).start();
         long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!(pool.log().contains("order order-1 (key o-1)") && pool.log().contains("order order-3 (key o-3)")
-                && pool.log().contains("went to dead-letter topic example-kafka-source.dlt")) && System.nanoTime() < deadline) {
+        while (!(pool.log().contains("order order-1 (key o-1)")
+                        && pool.log().contains("order order-3 (key o-3)")
+                        && pool.log().contains("went to dead-letter topic example-kafka-source.dlt"))
+                && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertThat(pool.log()).contains("order order-1 (key o-1)").contains("order order-3 (key o-3)")
+        assertThat(pool.log())
+                .contains("order order-1 (key o-1)")
+                .contains("order order-3 (key o-3)")
                 .contains("went to dead-letter topic example-kafka-source.dlt after 2 tries");
         assertThat(pool.stop()).as("exit code of a graceful stop").isZero();
     }

@@ -29,7 +29,9 @@ class RedisJobConsumerTest {
         RedisClient client = RedisClient.create(redis.url());
         try (var connection = client.connect()) {
             RedisCommands<String, String> r = connection.sync();
-            pool.set("app.redis_url", redis.url()).set("app.redis_key", "example-jobs").start();
+            pool.set("app.redis_url", redis.url())
+                    .set("app.redis_key", "example-jobs")
+                    .start();
             r.lpush("example-jobs", "a", "b", "c");
             awaitDone(r, 3);
             pool.killWorker(0); // the pool replaces it; its slot keeps working

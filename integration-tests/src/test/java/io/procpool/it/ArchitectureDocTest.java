@@ -38,12 +38,16 @@ class ArchitectureDocTest {
             if (file == null) {
                 missing.add(m.group());
             } else if (m.group(2) != null
-                    && !Pattern.compile("\\b" + m.group(2) + "\\(").matcher(Files.readString(file)).find()) {
+                    && !Pattern.compile("\\b" + m.group(2) + "\\(")
+                            .matcher(Files.readString(file))
+                            .find()) {
                 missing.add(m.group() + " (no such method in " + DocumentedConfigsTest.ROOT.relativize(file) + ")");
             }
         }
         assertThat(named).as("classes named in " + doc).isGreaterThan(5);
-        assertThat(missing).as("names in " + doc + " with no class or method of that name").isEmpty();
+        assertThat(missing)
+                .as("names in " + doc + " with no class or method of that name")
+                .isEmpty();
         assertThat(text).as("the project's docs stand on their own").doesNotContain("../shared");
     }
 
@@ -51,7 +55,8 @@ class ArchitectureDocTest {
     private static Map<String, Path> sources() throws IOException {
         Map<String, Path> byName = new HashMap<>();
         try (Stream<Path> files = Files.walk(DocumentedConfigsTest.ROOT)) {
-            files.filter(p -> p.toString().endsWith(".java") && p.toString().contains("/src/")
+            files.filter(p -> p.toString().endsWith(".java")
+                            && p.toString().contains("/src/")
                             && !p.toString().contains("/target/"))
                     .forEach(p -> byName.putIfAbsent(p.getFileName().toString().replace(".java", ""), p));
         }

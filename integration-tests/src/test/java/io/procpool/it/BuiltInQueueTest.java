@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.procpool.QueueClient;
 import io.procpool.testkit.PoolProcess;
 import io.procpool.testkit.PoolProcess.CliResult;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -51,11 +51,15 @@ class BuiltInQueueTest {
     void aManagerKilledMidRunLosesNoMessageAfterItIsStartedAgain(String durability) throws Exception {
         int n = 3000;
         Files.createDirectories(dir);
-        Files.write(dir.resolve("messages.txt"), IntStream.range(0, n).mapToObj(i -> "m" + i).toList());
-        String yaml = Pools.recording(dir, 2, "app.sleep_ms: 2", "source: {type: queue, durability: " + durability + "}");
+        Files.write(
+                dir.resolve("messages.txt"),
+                IntStream.range(0, n).mapToObj(i -> "m" + i).toList());
+        String yaml =
+                Pools.recording(dir, 2, "app.sleep_ms: 2", "source: {type: queue, durability: " + durability + "}");
         try (PoolProcess first = PoolProcess.start(dir, yaml)) {
             first.awaitReady(2, WAIT);
-            CliResult push = first.cli("push", "--file", dir.resolve("messages.txt").toString());
+            CliResult push =
+                    first.cli("push", "--file", dir.resolve("messages.txt").toString());
             assertThat(push.exitCode()).as(push.output()).isZero();
             first.awaitStatus("some messages acked", s -> s.queue().acked() > 300, WAIT);
             first.process().destroyForcibly();
@@ -63,10 +67,18 @@ class BuiltInQueueTest {
         }
         try (PoolProcess second = PoolProcess.start(dir, yaml)) {
             second.awaitReady(2, WAIT);
-            second.awaitStatus("the queue drained", s -> s.queue().depth() == 0 && s.queue().inFlight() == 0
-                    && s.queue().delayed() == 0, WAIT);
-            List<String> bodies = PoolProcess.processedLines(records()).stream().map(BuiltInQueueTest::bodyOf).toList();
-            assertThat(bodies.stream().distinct().count()).as("distinct messages processed").isEqualTo(n);
+            second.awaitStatus(
+                    "the queue drained",
+                    s -> s.queue().depth() == 0
+                            && s.queue().inFlight() == 0
+                            && s.queue().delayed() == 0,
+                    WAIT);
+            List<String> bodies = PoolProcess.processedLines(records()).stream()
+                    .map(BuiltInQueueTest::bodyOf)
+                    .toList();
+            assertThat(bodies.stream().distinct().count())
+                    .as("distinct messages processed")
+                    .isEqualTo(n);
             System.out.printf("manager kill: %d messages, %d processed twice%n", n, bodies.size() - n);
             assertThat(second.log()).contains("message(s) waiting");
         }
@@ -74,7 +86,8 @@ class BuiltInQueueTest {
 
     @Test
     void withDurabilityNoneMessagesSurviveAWorkerButNotTheManagerAndNothingIsWritten() throws Exception {
-        String yaml = Pools.recording(dir, 1, "app.sleep_ms: 300", "source: {type: queue, durability: none, prefetch: 2}");
+        String yaml =
+                Pools.recording(dir, 1, "app.sleep_ms: 300", "source: {type: queue, durability: none, prefetch: 2}");
         try (PoolProcess first = PoolProcess.start(dir, yaml)) {
             long worker = first.awaitReady(1, WAIT).readyPids().get(0);
             first.push(IntStream.range(0, 10).mapToObj(i -> "n" + i).toList());
@@ -85,36 +98,51 @@ class BuiltInQueueTest {
             first.awaitExit(Duration.ofSeconds(10));
         }
         List<String> before = PoolProcess.processedLines(records());
-        assertThat(dir.resolve("data/queue.db")).as("durability none writes no database").doesNotExist();
+        assertThat(dir.resolve("data/queue.db"))
+                .as("durability none writes no database")
+                .doesNotExist();
         try (PoolProcess second = PoolProcess.start(dir, yaml)) {
             var s = second.awaitReady(1, WAIT);
-            assertThat(s.queue().depth() + s.queue().inFlight()).as("what the killed manager held is gone").isZero();
+            assertThat(s.queue().depth() + s.queue().inFlight())
+                    .as("what the killed manager held is gone")
+                    .isZero();
             assertThat(PoolProcess.processedLines(records())).isEqualTo(before);
         }
     }
 
     @Test
     void aPoisonMessageIsRetriedThenDeadLetteredWhileTheOthersFlowAndRequeueDeadBringsItBack() throws Exception {
-        String yaml = Pools.recording(dir, 2, "retry: {max_tries: 2, backoff: 50ms, jitter: 0}", "max_deliveries: 2",
+        String yaml = Pools.recording(
+                dir,
+                2,
+                "retry: {max_tries: 2, backoff: 50ms, jitter: 0}",
+                "max_deliveries: 2",
                 "source: {type: queue, redelivery_delay: 200ms}");
         try (PoolProcess pool = PoolProcess.start(dir, yaml)) {
             pool.awaitReady(2, WAIT);
             pool.push(List.of("poison-1"));
             pool.push(IntStream.range(0, 20).mapToObj(i -> "ok-" + i).toList());
-            pool.awaitStatus("20 acked and 1 dead", s -> s.queue().acked() == 20 && s.queue().dead() == 1, WAIT);
+            pool.awaitStatus(
+                    "20 acked and 1 dead",
+                    s -> s.queue().acked() == 20 && s.queue().dead() == 1,
+                    WAIT);
             List<String> tries = PoolProcess.recordLines(records(), "tries-");
             assertThat(tries).as("2 deliveries of 2 tries each").hasSize(4);
-            assertThat(tries.stream().map(t -> t.split(" ")[0]).distinct()).as("message.id() of every delivery").hasSize(1);
+            assertThat(tries.stream().map(t -> t.split(" ")[0]).distinct())
+                    .as("message.id() of every delivery")
+                    .hasSize(1);
 
             CliResult peek = pool.cli("queue", "peek", "--dead");
             assertThat(peek.exitCode()).as(peek.output()).isZero();
-            assertThat(peek.output()).contains("poison-1").contains("IllegalStateException: cannot process poison-1")
+            assertThat(peek.output())
+                    .contains("poison-1")
+                    .contains("IllegalStateException: cannot process poison-1")
                     .contains("\"failures\" : 2");
 
             CliResult requeue = pool.cli("queue", "requeue-dead");
             assertThat(requeue.output()).contains("1 dead letter(s) requeued");
-            pool.awaitStatus("the poison message back and dead again", s -> s.queue().dead() == 1
-                    && tries() == 8, WAIT);
+            pool.awaitStatus(
+                    "the poison message back and dead again", s -> s.queue().dead() == 1 && tries() == 8, WAIT);
             assertThat(pool.log()).contains("was dead-lettered after 2 failed deliveries");
         }
     }
@@ -125,11 +153,14 @@ class BuiltInQueueTest {
         try (PoolProcess pool = PoolProcess.start(dir, yaml)) {
             pool.awaitReady(2, WAIT);
             pool.push(List.of("crash-1"));
-            pool.awaitStatus("the crashing message dead-lettered", s -> s.queue().dead() == 1, WAIT);
+            pool.awaitStatus(
+                    "the crashing message dead-lettered", s -> s.queue().dead() == 1, WAIT);
             pool.push(List.of("after-1", "after-2"));
             pool.awaitStatus("the others processed", s -> s.queue().acked() == 2, WAIT);
             assertThat(pool.log()).contains("exit code 42").contains("was dead-lettered after 2 failed deliveries");
-            assertThat(pool.cli("queue", "peek", "--dead").output()).contains("crash-1").contains("exit code 42");
+            assertThat(pool.cli("queue", "peek", "--dead").output())
+                    .contains("crash-1")
+                    .contains("exit code 42");
         }
     }
 
@@ -143,9 +174,15 @@ class BuiltInQueueTest {
             batch.add("crash-1");
             IntStream.range(0, 30).forEach(i -> batch.add("after-" + i));
             pool.push(batch);
-            pool.awaitStatus("60 acked and 1 dead", s -> s.queue().acked() == 60 && s.queue().dead() == 1, WAIT);
-            assertThat(PoolProcess.processedLines(records()).stream().map(BuiltInQueueTest::bodyOf).distinct())
-                    .hasSize(60).doesNotContain("crash-1");
+            pool.awaitStatus(
+                    "60 acked and 1 dead",
+                    s -> s.queue().acked() == 60 && s.queue().dead() == 1,
+                    WAIT);
+            assertThat(PoolProcess.processedLines(records()).stream()
+                            .map(BuiltInQueueTest::bodyOf)
+                            .distinct())
+                    .hasSize(60)
+                    .doesNotContain("crash-1");
             String dead = pool.cli("queue", "peek", "--dead").output();
             assertThat(dead).contains("crash-1").doesNotContain("before-").doesNotContain("after-");
         }
@@ -161,7 +198,10 @@ class BuiltInQueueTest {
             pool.push(List.of("now"));
             pool.awaitStatus("both processed", s -> s.queue().acked() == 2, WAIT);
             List<String> lines = PoolProcess.processedLines(records());
-            String late = lines.stream().filter(l -> bodyOf(l).equals("late")).findFirst().orElseThrow();
+            String late = lines.stream()
+                    .filter(l -> bodyOf(l).equals("late"))
+                    .findFirst()
+                    .orElseThrow();
             long processedAt = Long.parseLong(late.split(" ")[4]);
             assertThat(processedAt - before).as("ms from push to processing").isGreaterThanOrEqualTo(3000);
             assertThat(bodyOf(lines.get(0))).isEqualTo("now");
@@ -171,8 +211,8 @@ class BuiltInQueueTest {
     @Test
     void aFullQueueHoldsTheProducerBackThenRefusesAndDropsNothing() throws Exception {
         // 30 s a message: no room is made while the producer is held back, however slow the machine
-        String yaml = Pools.recording(dir, 1, "app.sleep_ms: 30000",
-                "source: {type: queue, max_length: 5, push_timeout: 1s, prefetch: 1}");
+        String yaml = Pools.recording(
+                dir, 1, "app.sleep_ms: 30000", "source: {type: queue, max_length: 5, push_timeout: 1s, prefetch: 1}");
         try (PoolProcess pool = PoolProcess.start(dir, yaml)) {
             pool.awaitReady(1, WAIT);
             pool.push(IntStream.range(0, 5).mapToObj(i -> "fill-" + i).toList());
@@ -180,8 +220,13 @@ class BuiltInQueueTest {
             CliResult refused = pool.cli("push", "one-too-many");
             long heldMs = (System.nanoTime() - start) / 1_000_000;
             assertThat(refused.exitCode()).isNotZero();
-            assertThat(refused.output()).contains("is full").contains("max_length 5").contains("nothing was added");
-            assertThat(heldMs).as("the producer was held back before being told").isGreaterThanOrEqualTo(1000);
+            assertThat(refused.output())
+                    .contains("is full")
+                    .contains("max_length 5")
+                    .contains("nothing was added");
+            assertThat(heldMs)
+                    .as("the producer was held back before being told")
+                    .isGreaterThanOrEqualTo(1000);
             var s = pool.status();
             assertThat(s.queue().depth() + s.queue().inFlight()).isEqualTo(5);
             assertThat(s.queue().pushed()).isEqualTo(5);
@@ -190,14 +235,19 @@ class BuiltInQueueTest {
 
     @Test
     void aJavaQueueClientPipelinesBatchesThatAreConfirmedAfterCommit() throws Exception {
-        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 2, "source: {type: queue, max_message_bytes: 1KiB}"))) {
+        try (PoolProcess pool =
+                PoolProcess.start(dir, Pools.recording(dir, 2, "source: {type: queue, max_message_bytes: 1KiB}"))) {
             pool.awaitReady(2, WAIT);
             try (QueueClient client = QueueClient.connect(pool.runDir())) {
                 List<CompletableFuture<List<String>>> batches = new ArrayList<>();
                 for (int b = 0; b < 10; b++) {
                     int from = b * 100;
-                    batches.add(client.pushAsync("default", IntStream.range(from, from + 100)
-                            .mapToObj(i -> ("c" + i).getBytes(StandardCharsets.UTF_8)).toList(), Duration.ZERO));
+                    batches.add(client.pushAsync(
+                            "default",
+                            IntStream.range(from, from + 100)
+                                    .mapToObj(i -> ("c" + i).getBytes(StandardCharsets.UTF_8))
+                                    .toList(),
+                            Duration.ZERO));
                 }
                 Set<String> ids = new HashSet<>();
                 for (var f : batches) {
@@ -205,9 +255,11 @@ class BuiltInQueueTest {
                 }
                 assertThat(ids).hasSize(1000);
                 assertThatThrownBy(() -> client.push("default", List.of(new byte[2048])))
-                        .isInstanceOf(QueueClient.RefusedException.class).hasMessageContaining("max_message_bytes");
+                        .isInstanceOf(QueueClient.RefusedException.class)
+                        .hasMessageContaining("max_message_bytes");
                 assertThatThrownBy(() -> client.push("elsewhere", List.of(new byte[1])))
-                        .isInstanceOf(QueueClient.RefusedException.class).hasMessageContaining("serves queue \"default\"");
+                        .isInstanceOf(QueueClient.RefusedException.class)
+                        .hasMessageContaining("serves queue \"default\"");
             }
             pool.awaitStatus("1000 acked", s -> s.queue().acked() == 1000, WAIT);
         }
@@ -215,7 +267,8 @@ class BuiltInQueueTest {
 
     @Test
     void aMessageOverMaxMessageBytesIsRefusedAtTheProducer() throws Exception {
-        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1, "source: {type: queue, max_message_bytes: 16B}"))) {
+        try (PoolProcess pool =
+                PoolProcess.start(dir, Pools.recording(dir, 1, "source: {type: queue, max_message_bytes: 16B}"))) {
             pool.awaitReady(1, WAIT);
             CliResult r = pool.cli("push", "this message is longer than sixteen bytes");
             assertThat(r.exitCode()).isNotZero();

@@ -35,11 +35,14 @@ class ConfigurationErrorsTest {
             kafka without topics  | source: {type: kafka}                         | source.topics | must name one or more topics
             bad redis mode        | source: {type: redis, mode: pubsub}           | source.mode | "pubsub"
             """)
-    void badConfigurationStopsTheStartWithKeyAndValue(String kind, String line, String key, String value) throws Exception {
-        String yaml = (line.startsWith("consumer:") ? "" : "consumer: io.procpool.testkit.consumers.RecordingConsumer\n")
-                + (line.startsWith("workers:") ? "" : "workers: 1\n") + line + "\n";
+    void badConfigurationStopsTheStartWithKeyAndValue(String kind, String line, String key, String value)
+            throws Exception {
+        String yaml =
+                (line.startsWith("consumer:") ? "" : "consumer: io.procpool.testkit.consumers.RecordingConsumer\n")
+                        + (line.startsWith("workers:") ? "" : "workers: 1\n") + line + "\n";
         Files.writeString(dir.resolve("pool.yaml"), yaml);
-        CliResult r = PoolProcess.run(PoolProcess.javaCommand("start", "-c", dir.resolve("pool.yaml").toString()), dir);
+        CliResult r = PoolProcess.run(
+                PoolProcess.javaCommand("start", "-c", dir.resolve("pool.yaml").toString()), dir);
         assertThat(r.exitCode()).as(r.output()).isEqualTo(2);
         assertThat(r.output()).contains("invalid configuration").contains(key).contains(value);
         assertThat(dir.resolve("run/control.sock")).doesNotExist();
@@ -48,8 +51,10 @@ class ConfigurationErrorsTest {
     @Test
     void aBadEnvironmentVariableIsNamed() throws Exception {
         Files.writeString(dir.resolve("pool.yaml"), "consumer: io.procpool.testkit.consumers.RecordingConsumer\n");
-        ProcessBuilder pb = new ProcessBuilder(PoolProcess.javaCommand("start", "-c", dir.resolve("pool.yaml").toString()))
-                .directory(dir.toFile()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(PoolProcess.javaCommand(
+                        "start", "-c", dir.resolve("pool.yaml").toString()))
+                .directory(dir.toFile())
+                .redirectErrorStream(true);
         pb.environment().put("POOL_WORKERS", "many");
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes());
@@ -69,7 +74,10 @@ class ConfigurationErrorsTest {
     void aSecondStartOnTheSameRunDirectoryRefuses() throws Exception {
         try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1))) {
             pool.awaitReady(1, java.time.Duration.ofSeconds(30));
-            CliResult second = PoolProcess.run(PoolProcess.javaCommand("start", "-c", dir.resolve("pool.yaml").toString()), dir);
+            CliResult second = PoolProcess.run(
+                    PoolProcess.javaCommand(
+                            "start", "-c", dir.resolve("pool.yaml").toString()),
+                    dir);
             assertThat(second.exitCode()).as(second.output()).isEqualTo(7);
             assertThat(second.output()).contains("already running").contains(Long.toString(pool.pid()));
             assertThat(pool.status().readyPids()).hasSize(1);
@@ -78,7 +86,10 @@ class ConfigurationErrorsTest {
 
     @Test
     void clientCommandsSayWhenNoPoolRuns() throws Exception {
-        CliResult r = PoolProcess.run(PoolProcess.javaCommand("status", "--run-dir", dir.resolve("run").toString()), dir);
+        CliResult r = PoolProcess.run(
+                PoolProcess.javaCommand(
+                        "status", "--run-dir", dir.resolve("run").toString()),
+                dir);
         assertThat(r.exitCode()).isEqualTo(9);
         assertThat(r.output()).contains("no pool is running");
         assertThat(List.of(r.output().split("\n"))).hasSizeLessThan(3);

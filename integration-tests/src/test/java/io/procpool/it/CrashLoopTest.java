@@ -18,20 +18,22 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class CrashLoopTest {
 
-    private static final Pattern RESTART_DELAY = Pattern.compile("quick failure\\(s\\) in a row, restarting in (\\d+)(ms|s)");
+    private static final Pattern RESTART_DELAY =
+            Pattern.compile("quick failure\\(s\\) in a row, restarting in (\\d+)(ms|s)");
 
     @TempDir
     Path dir;
 
     @Test
     void restartDelaysGrowAndStatusAndStopStillAnswer() throws Exception {
-        String yaml = Pools.yaml(FailingStartConsumer.class.getName(), 1, dir, "restart_backoff: 200ms",
-                "restart_max_backoff: 5s");
+        String yaml = Pools.yaml(
+                FailingStartConsumer.class.getName(), 1, dir, "restart_backoff: 200ms", "restart_max_backoff: 5s");
         try (PoolProcess pool = PoolProcess.start(dir, yaml)) {
             pool.awaitStatus("three quick failures", s -> delays(pool.log()).size() >= 3, Duration.ofSeconds(40));
             List<Long> delays = delays(pool.log());
             assertThat(delays.subList(0, 3)).containsExactly(200L, 400L, 800L);
-            assertThat(pool.log()).contains("consumer onStart threw")
+            assertThat(pool.log())
+                    .contains("consumer onStart threw")
                     .containsPattern("\\[worker-0\\] .*cannot connect to the payment service");
 
             PoolProcess.CliResult status = pool.cli("status");

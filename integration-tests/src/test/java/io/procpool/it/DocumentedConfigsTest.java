@@ -33,8 +33,13 @@ class DocumentedConfigsTest {
 
     static Stream<Path> examplePoolFiles() throws IOException {
         try (Stream<Path> dirs = Files.list(ROOT.resolve("examples"))) {
-            List<Path> files = dirs.map(d -> d.resolve("pool.yaml")).filter(Files::isRegularFile).sorted().toList();
-            assertThat(files).as("example pools under " + ROOT.resolve("examples")).isNotEmpty();
+            List<Path> files = dirs.map(d -> d.resolve("pool.yaml"))
+                    .filter(Files::isRegularFile)
+                    .sorted()
+                    .toList();
+            assertThat(files)
+                    .as("example pools under " + ROOT.resolve("examples"))
+                    .isNotEmpty();
             return files.stream();
         }
     }
@@ -52,7 +57,9 @@ class DocumentedConfigsTest {
             Matcher m = YAML_BLOCK.matcher(Files.readString(page));
             while (m.find()) {
                 String text = m.group(1);
-                blocks.add(new Object[] {ROOT.relativize(page) + ": " + text.lines().findFirst().orElse(""), text});
+                blocks.add(new Object[] {
+                    ROOT.relativize(page) + ": " + text.lines().findFirst().orElse(""), text
+                });
             }
         }
         assertThat(blocks).as("YAML blocks in the README").hasSizeGreaterThanOrEqualTo(4);
@@ -79,6 +86,8 @@ class DocumentedConfigsTest {
     void aYamlListUnderSourceReachesTheSourceAsAList() {
         PoolConfig config = ConfigLoader.load(ROOT.resolve("examples/kafka-source/pool.yaml"), Map.of(), Map.of());
         assertThat(config.sourceSettings().list("topics")).containsExactly("orders");
-        assertThat(config.source().toString()).as("the Kafka source's typed settings").contains("topics=[orders]");
+        assertThat(config.source().toString())
+                .as("the Kafka source's typed settings")
+                .contains("topics=[orders]");
     }
 }

@@ -32,8 +32,15 @@ class DocumentedDefaultsTest {
     private static final Pattern ROW = Pattern.compile("^\\| `([a-z_.]+)` \\| `([^`]*)`[^|]*\\|", Pattern.MULTILINE);
 
     /** Where each table stands, by its section's title, and which settings it documents. */
-    private static final Map<String, String> TABLES = Map.of("## Configuration reference", "pool", "## TCP listen mode", "tcp",
-            "## Redis sources", "redis", "## Kafka source", "kafka");
+    private static final Map<String, String> TABLES = Map.of(
+            "## Configuration reference",
+            "pool",
+            "## TCP listen mode",
+            "tcp",
+            "## Redis sources",
+            "redis",
+            "## Kafka source",
+            "kafka");
 
     @TempDir
     Path dir;
@@ -76,7 +83,8 @@ class DocumentedDefaultsTest {
             }
             case "tcp" -> assertSourceDefault(row, "io.procpool.tcp.TcpSettings", Map.of("type", "tcp"));
             case "redis" -> assertSourceDefault(row, "io.procpool.redis.RedisSettings", Map.of("type", "redis"));
-            default -> assertSourceDefault(row, "io.procpool.kafka.KafkaSettings", Map.of("type", "kafka", "topics", "t"));
+            default ->
+                assertSourceDefault(row, "io.procpool.kafka.KafkaSettings", Map.of("type", "kafka", "topics", "t"));
         }
     }
 
@@ -97,7 +105,8 @@ class DocumentedDefaultsTest {
 
     @Test
     void everyTableIsFound() throws Exception {
-        assertThat(documentedDefaults().map(Row::table).distinct()).containsExactlyInAnyOrder("pool", "tcp", "redis", "kafka");
+        assertThat(documentedDefaults().map(Row::table).distinct())
+                .containsExactlyInAnyOrder("pool", "tcp", "redis", "kafka");
     }
 
     private PoolConfig load(String yaml) throws Exception {
@@ -128,8 +137,10 @@ class DocumentedDefaultsTest {
             Object a = accessor.invoke(unset);
             Object b = accessor.invoke(set);
             boolean same = a instanceof java.util.regex.Pattern pa && b instanceof java.util.regex.Pattern pb
-                    ? pa.pattern().equals(pb.pattern()) : Objects.deepEquals(a, b);
-            assertThat(same).as(row + ": " + c.getName() + " left unset is " + a + ", set to the documented default it is " + b)
+                    ? pa.pattern().equals(pb.pattern())
+                    : Objects.deepEquals(a, b);
+            assertThat(same)
+                    .as(row + ": " + c.getName() + " left unset is " + a + ", set to the documented default it is " + b)
                     .isTrue();
         }
     }

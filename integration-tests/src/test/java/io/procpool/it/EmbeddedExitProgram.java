@@ -1,7 +1,6 @@
 package io.procpool.it;
 
 import io.procpool.ConsumerPool;
-import io.procpool.testkit.PoolProcess;
 import io.procpool.testkit.consumers.RecordingConsumer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,8 +16,11 @@ public final class EmbeddedExitProgram {
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
-        ConsumerPool pool = ConsumerPool.builder(RecordingConsumer.class).workers(2).runDir(dir.resolve("run"))
-                .set("app.record_dir", dir.resolve("records").toString()).start();
+        ConsumerPool pool = ConsumerPool.builder(RecordingConsumer.class)
+                .workers(2)
+                .runDir(dir.resolve("run"))
+                .set("app.record_dir", dir.resolve("records").toString())
+                .start();
         pool.awaitReady(Duration.ofSeconds(30));
         StringBuilder line = new StringBuilder("WORKERS");
         pool.status().readyPids().forEach(pid -> line.append(' ').append(pid));

@@ -51,8 +51,12 @@ class EmbeddedPoolTest {
                 events.add("shutdown");
             }
         };
-        try (ConsumerPool pool = ConsumerPool.builder(RecordingConsumer.class).workers(2).runDir(dir.resolve("run"))
-                .set("app.record_dir", dir.resolve("records").toString()).listener(listener).start()) {
+        try (ConsumerPool pool = ConsumerPool.builder(RecordingConsumer.class)
+                .workers(2)
+                .runDir(dir.resolve("run"))
+                .set("app.record_dir", dir.resolve("records").toString())
+                .listener(listener)
+                .start()) {
             pool.awaitReady(Duration.ofSeconds(30));
             List<String> ids = pool.push("a", "b", "c");
             assertThat(ids).hasSize(3);
@@ -64,22 +68,30 @@ class EmbeddedPoolTest {
             pool.scale(3);
             pool.awaitReady(Duration.ofSeconds(30));
         }
-        assertThat(events).startsWith("worker-start 0", "worker-start 1", "start").endsWith("shutdown")
+        assertThat(events)
+                .startsWith("worker-start 0", "worker-start 1", "start")
+                .endsWith("shutdown")
                 .contains("worker-start 2", "worker-exit 0 0", "worker-exit 1 0", "worker-exit 2 0");
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"lambda", "static", "bound"})
     void aHandlerThatIsNotAClassRunsInWorkersThatReRunMain(String style) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                EmbeddedPoolProgram.class.getName(), dir.toString(), style));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                EmbeddedPoolProgram.class.getName(),
+                dir.toString(),
+                style));
         PoolProcess.CliResult r = PoolProcess.run(cmd, dir);
         assertThat(r.exitCode()).as(r.output()).isZero();
         assertThat(r.output()).contains("EMBEDDED DONE 10");
         List<String> handled = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("handled-")).toList()) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("handled-"))
+                    .toList()) {
                 handled.addAll(Files.readAllLines(f));
             }
         }
@@ -89,14 +101,24 @@ class EmbeddedPoolTest {
 
     @Test
     void aProgramThatExitsWithoutClosingItsPoolStopsItsWorkersGracefully() throws Exception {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                EmbeddedExitProgram.class.getName(), dir.toString());
+        List<String> cmd = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                EmbeddedExitProgram.class.getName(),
+                dir.toString());
         PoolProcess.CliResult r = PoolProcess.run(cmd, dir);
         assertThat(r.exitCode()).as(r.output()).isZero();
-        String workers = r.output().lines().filter(l -> l.startsWith("WORKERS ")).findFirst().orElseThrow();
+        String workers = r.output()
+                .lines()
+                .filter(l -> l.startsWith("WORKERS "))
+                .findFirst()
+                .orElseThrow();
         for (String pid : workers.substring("WORKERS ".length()).split(" ")) {
-            assertThat(dir.resolve("records/stopped-" + pid)).as("onStop of worker " + pid).exists();
+            assertThat(dir.resolve("records/stopped-" + pid))
+                    .as("onStop of worker " + pid)
+                    .exists();
             assertThat(PoolProcess.isRunning(Long.parseLong(pid))).isFalse();
         }
     }

@@ -39,7 +39,8 @@ class ExamplePoolsTest {
     Path dir;
 
     private PoolProcess start(String example, int workers, String... sets) throws Exception {
-        String yaml = Files.readString(DocumentedConfigsTest.ROOT.resolve("examples").resolve(example).resolve("pool.yaml"));
+        String yaml = Files.readString(
+                DocumentedConfigsTest.ROOT.resolve("examples").resolve(example).resolve("pool.yaml"));
         String[] args = java.util.Arrays.stream(sets).map(s -> "--set=" + s).toArray(String[]::new);
         PoolProcess pool = PoolProcess.start(dir, yaml, Map.of(), args);
         pool.awaitReady(workers, WAIT);
@@ -47,7 +48,10 @@ class ExamplePoolsTest {
     }
 
     private static void awaitLog(PoolProcess pool, String... lines) throws Exception {
-        pool.awaitStatus("the log to show " + List.of(lines), s -> List.of(lines).stream().allMatch(pool.log()::contains), WAIT);
+        pool.awaitStatus(
+                "the log to show " + List.of(lines),
+                s -> List.of(lines).stream().allMatch(pool.log()::contains),
+                WAIT);
     }
 
     @Test
@@ -63,7 +67,7 @@ class ExamplePoolsTest {
     void tcpEcho() throws Exception {
         int port = FrameClient.freePort();
         try (PoolProcess pool = start("tcp-echo", 2, "source.listen=127.0.0.1:" + port);
-             FrameClient client = new FrameClient(port, 10_000)) {
+                FrameClient client = new FrameClient(port, 10_000)) {
             client.send("ping");
             assertThat(client.read()).isEqualTo("ping");
         }
@@ -102,7 +106,10 @@ class ExamplePoolsTest {
     void kafkaSourceReadsTheTopicsListOfItsFile() throws Exception {
         kafka.createTopic("orders", 2);
         String order = "order-" + System.nanoTime();
-        try (PoolProcess pool = start("kafka-source", 2, "source.bootstrap=" + kafka.bootstrapServers(),
+        try (PoolProcess pool = start(
+                "kafka-source",
+                2,
+                "source.bootstrap=" + kafka.bootstrapServers(),
                 "source.group=examples-" + System.nanoTime())) {
             produce("orders", order);
             awaitLog(pool, "order " + order + " (key " + order + ")");
@@ -113,7 +120,10 @@ class ExamplePoolsTest {
     void kafkaOrders() throws Exception {
         kafka.createTopic("orders", 2);
         String order = "loop-order-" + System.nanoTime();
-        try (PoolProcess pool = start("kafka-orders", 2, "app.kafka_bootstrap=" + kafka.bootstrapServers(),
+        try (PoolProcess pool = start(
+                "kafka-orders",
+                2,
+                "app.kafka_bootstrap=" + kafka.bootstrapServers(),
                 "app.kafka_group=examples-" + System.nanoTime())) {
             produce("orders", order);
             awaitLog(pool, "processed " + order + " (partition ");
@@ -121,8 +131,10 @@ class ExamplePoolsTest {
     }
 
     private static void produce(String topic, String value) throws Exception {
-        try (var p = new KafkaProducer<String, String>(Map.of("bootstrap.servers", kafka.bootstrapServers(), "acks", "all"),
-                new StringSerializer(), new StringSerializer())) {
+        try (var p = new KafkaProducer<String, String>(
+                Map.of("bootstrap.servers", kafka.bootstrapServers(), "acks", "all"),
+                new StringSerializer(),
+                new StringSerializer())) {
             p.send(new ProducerRecord<>(topic, value, value)).get();
         }
     }

@@ -29,8 +29,11 @@ class FileModesTest {
 
     @Test
     void aDaemonPoolWritesOnlyPrivateFiles() throws Exception {
-        Files.createDirectories(dir.resolve("run"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        Files.createDirectories(dir.resolve("data"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Files.createDirectories(
+                dir.resolve("run"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Files.createDirectories(
+                dir.resolve("data"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         Path config = dir.resolve("pool.yaml");
         Files.writeString(config, Pools.recording(dir, 1, "source: {type: queue, durability: process}"));
         List<String> start = new ArrayList<>(List.of("sh", "-c", "umask 022 && exec \"$@\"", "sh"));
@@ -39,17 +42,32 @@ class FileModesTest {
         long managerPid = -1;
         try {
             assertThat(started.exitCode()).as(started.output()).isZero();
-            managerPid = Long.parseLong(Files.readString(dir.resolve("run/pool.pid")).trim());
-            CliResult push = PoolProcess.run(PoolProcess.javaCommand("push", "-c", config.toString(), "a", "b", "c"), dir);
+            managerPid =
+                    Long.parseLong(Files.readString(dir.resolve("run/pool.pid")).trim());
+            CliResult push =
+                    PoolProcess.run(PoolProcess.javaCommand("push", "-c", config.toString(), "a", "b", "c"), dir);
             assertThat(push.exitCode()).as(push.output()).isZero();
 
             Map<String, String> modes = modesUnder(dir.resolve("run"));
             modes.putAll(modesUnder(dir.resolve("data")));
-            assertThat(modes).containsKeys("run", "run/pool.log", "run/pool.pid", "run/pool.lock", "run/control.sock",
-                    "run/ipc.sock", "run/queue.sock", "data", "data/queue.db", "data/queue.db-wal");
-            modes.forEach((path, mode) -> assertThat(mode).as(path)
+            assertThat(modes)
+                    .containsKeys(
+                            "run",
+                            "run/pool.log",
+                            "run/pool.pid",
+                            "run/pool.lock",
+                            "run/control.sock",
+                            "run/ipc.sock",
+                            "run/queue.sock",
+                            "data",
+                            "data/queue.db",
+                            "data/queue.db-wal");
+            modes.forEach((path, mode) -> assertThat(mode)
+                    .as(path)
                     .isEqualTo(Files.isDirectory(dir.resolve(path)) ? "rwx------" : "rw-------"));
-            assertThat(PoolProcess.run(PoolProcess.javaCommand("stop", "-c", config.toString()), dir).exitCode()).isZero();
+            assertThat(PoolProcess.run(PoolProcess.javaCommand("stop", "-c", config.toString()), dir)
+                            .exitCode())
+                    .isZero();
         } finally {
             if (managerPid > 0) {
                 ProcessHandle.of(managerPid).ifPresent(h -> {
@@ -65,7 +83,8 @@ class FileModesTest {
         Map<String, String> modes = new TreeMap<>();
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path p : paths.toList()) {
-                modes.put(dir.relativize(p).toString(), PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+                modes.put(
+                        dir.relativize(p).toString(), PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
             }
         }
         return modes;

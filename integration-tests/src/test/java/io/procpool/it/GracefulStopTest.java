@@ -22,8 +22,8 @@ class GracefulStopTest {
 
     @Test
     void sigtermLetsInFlightMessagesFinishRunsOnStopAndExitsWithinMaxWaitTime() throws Exception {
-        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 2, "app.sleep_ms: 1500",
-                "max_wait_time: 8s"))) {
+        try (PoolProcess pool =
+                PoolProcess.start(dir, Pools.recording(dir, 2, "app.sleep_ms: 1500", "max_wait_time: 8s"))) {
             List<Long> pids = pool.awaitReady(2, Duration.ofSeconds(30)).readyPids();
             pool.push(List.of("a", "b"));
             pool.awaitInFlight(2, Duration.ofSeconds(10));
@@ -36,9 +36,12 @@ class GracefulStopTest {
             assertThat(code).isZero();
             assertThat(took).isLessThan(Duration.ofSeconds(8));
             assertThat(PoolProcess.processedLines(dir.resolve("records")))
-                    .extracting(l -> l.substring(l.lastIndexOf(' ') + 1)).containsExactlyInAnyOrder("a", "b");
+                    .extracting(l -> l.substring(l.lastIndexOf(' ') + 1))
+                    .containsExactlyInAnyOrder("a", "b");
             for (long pid : pids) {
-                assertThat(dir.resolve("records/stopped-" + pid)).as("onStop of worker " + pid).exists();
+                assertThat(dir.resolve("records/stopped-" + pid))
+                        .as("onStop of worker " + pid)
+                        .exists();
                 assertThat(PoolProcess.isRunning(pid)).isFalse();
             }
             assertThat(pool.log()).doesNotContain("killing it");
@@ -48,8 +51,8 @@ class GracefulStopTest {
 
     @Test
     void aWorkerThatDoesNotStopIsKilledAtTheDeadline() throws Exception {
-        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1, "app.sleep_ms: 60000",
-                "max_wait_time: 2s"))) {
+        try (PoolProcess pool =
+                PoolProcess.start(dir, Pools.recording(dir, 1, "app.sleep_ms: 60000", "max_wait_time: 2s"))) {
             long pid = pool.awaitReady(1, Duration.ofSeconds(30)).readyPids().get(0);
             pool.push(List.of("stuck"));
             pool.awaitInFlight(1, Duration.ofSeconds(10));
@@ -68,27 +71,31 @@ class GracefulStopTest {
 
     @Test
     void aWorkerThatWasToldToStopExitsWhenItsManagerIsKilled() throws Exception {
-        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1, "app.sleep_ms: 60000",
-                "max_wait_time: 60s"))) {
+        try (PoolProcess pool =
+                PoolProcess.start(dir, Pools.recording(dir, 1, "app.sleep_ms: 60000", "max_wait_time: 60s"))) {
             long pid = pool.awaitReady(1, Duration.ofSeconds(30)).readyPids().get(0);
             pool.push(List.of("stuck"));
             pool.awaitInFlight(1, Duration.ofSeconds(10));
             pool.signal("TERM");
-            pool.awaitStatus("the worker stopping", s -> s.workers().get(0).state() == WorkerState.STOPPING,
+            pool.awaitStatus(
+                    "the worker stopping",
+                    s -> s.workers().get(0).state() == WorkerState.STOPPING,
                     Duration.ofSeconds(5));
             pool.process().destroyForcibly(); // the manager dies while its worker is still busy stopping
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (PoolProcess.isRunning(pid) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertThat(PoolProcess.isRunning(pid)).as("the stopping worker outlived its manager").isFalse();
+            assertThat(PoolProcess.isRunning(pid))
+                    .as("the stopping worker outlived its manager")
+                    .isFalse();
         }
     }
 
     @Test
     void aSecondInterruptKillsAtOnce() throws Exception {
-        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1, "app.sleep_ms: 60000",
-                "max_wait_time: 60s"))) {
+        try (PoolProcess pool =
+                PoolProcess.start(dir, Pools.recording(dir, 1, "app.sleep_ms: 60000", "max_wait_time: 60s"))) {
             long pid = pool.awaitReady(1, Duration.ofSeconds(30)).readyPids().get(0);
             pool.push(List.of("stuck"));
             pool.awaitInFlight(1, Duration.ofSeconds(10));

@@ -14,16 +14,25 @@ import org.junit.jupiter.params.provider.CsvSource;
 class JarManifestTest {
 
     @ParameterizedTest
-    @CsvSource({"pool-core, io.procpool", "pool-tcp, io.procpool.tcp", "pool-redis, io.procpool.redis",
-            "pool-kafka, io.procpool.kafka", "pool-testkit, io.procpool.testkit", "examples, io.procpool.examples"})
+    @CsvSource({
+        "pool-core, io.procpool",
+        "pool-tcp, io.procpool.tcp",
+        "pool-redis, io.procpool.redis",
+        "pool-kafka, io.procpool.kafka",
+        "pool-testkit, io.procpool.testkit",
+        "examples, io.procpool.examples"
+    })
     void theJarHasAnAutomaticModuleName(String module, String name) throws IOException {
         Path jar;
-        try (Stream<Path> files = Files.list(DocumentedConfigsTest.ROOT.resolve(module).resolve("target"))) {
+        try (Stream<Path> files =
+                Files.list(DocumentedConfigsTest.ROOT.resolve(module).resolve("target"))) {
             jar = files.filter(p -> p.getFileName().toString().matches(module + "-[^-]+(-SNAPSHOT)?\\.jar"))
-                    .findFirst().orElseThrow(() -> new AssertionError("no jar of " + module + " was built"));
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no jar of " + module + " was built"));
         }
         try (JarFile file = new JarFile(jar.toFile())) {
-            assertThat(file.getManifest().getMainAttributes().getValue("Automatic-Module-Name")).isEqualTo(name);
+            assertThat(file.getManifest().getMainAttributes().getValue("Automatic-Module-Name"))
+                    .isEqualTo(name);
         }
     }
 }

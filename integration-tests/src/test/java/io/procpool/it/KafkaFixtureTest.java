@@ -41,8 +41,10 @@ class KafkaFixtureTest {
             }
             producer.flush();
         }
-        pool.set("app.kafka_bootstrap", kafka.bootstrapServers()).set("app.kafka_topic", topic)
-                .set("app.kafka_group", "pool-" + topic).start();
+        pool.set("app.kafka_bootstrap", kafka.bootstrapServers())
+                .set("app.kafka_topic", topic)
+                .set("app.kafka_group", "pool-" + topic)
+                .start();
         Pattern processed = Pattern.compile("processed (order-\\d+) \\(partition (\\d+)");
         Set<String> orders = new HashSet<>();
         Set<String> partitions = new HashSet<>();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.procpool.PoolStatus;
 import io.procpool.testkit.KafkaFixture;
 import io.procpool.testkit.PoolProcess;
-import io.procpool.testkit.consumers.RecordingConsumer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,8 +39,10 @@ class KafkaSourceTest {
      * a record that never reached the topic.
      */
     private void produce(String topic, List<String> bodies) throws Exception {
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
-                "linger.ms", "5", "acks", "all"), new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> p = new KafkaProducer<>(
+                Map.of("bootstrap.servers", kafka.bootstrapServers(), "linger.ms", "5", "acks", "all"),
+                new StringSerializer(),
+                new StringSerializer())) {
             List<String> left = bodies;
             for (int round = 0; round < 5 && !left.isEmpty(); round++) {
                 List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
@@ -67,7 +68,9 @@ class KafkaSourceTest {
     private String loadedTopic(String name, int partitions, String prefix, int n) throws Exception {
         String topic = name + System.nanoTime();
         kafka.createTopic(topic, partitions);
-        produce(topic, java.util.stream.IntStream.range(0, n).mapToObj(i -> prefix + i).toList());
+        produce(
+                topic,
+                java.util.stream.IntStream.range(0, n).mapToObj(i -> prefix + i).toList());
         return topic;
     }
 
@@ -77,8 +80,11 @@ class KafkaSourceTest {
 
     private PoolProcess pool(Path dir, String topic, int workers, String... more) throws Exception {
         boolean share = List.of(more).contains("source.mode: share");
-        List<String> settings = new java.util.ArrayList<>(List.of("source.type: kafka",
-                "source.bootstrap: '" + kafka.bootstrapServers() + "'", "source.topics: " + topic, "source.group: g-" + topic,
+        List<String> settings = new java.util.ArrayList<>(List.of(
+                "source.type: kafka",
+                "source.bootstrap: '" + kafka.bootstrapServers() + "'",
+                "source.topics: " + topic,
+                "source.group: g-" + topic,
                 "min_uptime: 0"));
         if (!share) {
             // a killed member's partitions move after its session times out: 6 s (the broker's minimum), not 45 s
@@ -117,8 +123,9 @@ class KafkaSourceTest {
                     distinct.add(l.substring(l.lastIndexOf(' ') + 1));
                 }
             }
-            System.out.printf("kafka: %d records on 6 partitions, 3 workers, one SIGKILLed: %d processed more than once%n", n,
-                    lines.size() - distinct.size());
+            System.out.printf(
+                    "kafka: %d records on 6 partitions, 3 workers, one SIGKILLed: %d processed more than once%n",
+                    n, lines.size() - distinct.size());
             assertThat(distinct).as(() -> "records processed" + diagnosis(pool)).hasSize(n);
             assertSameIdOnEveryDelivery(lines);
         }
@@ -141,8 +148,16 @@ class KafkaSourceTest {
             }
             assertThat(seen).containsExactlyInAnyOrder("a", "b", "c");
         }
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
-                "group.id", "dlt-reader", "auto.offset.reset", "earliest"), new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(
+                Map.of(
+                        "bootstrap.servers",
+                        kafka.bootstrapServers(),
+                        "group.id",
+                        "dlt-reader",
+                        "auto.offset.reset",
+                        "earliest"),
+                new StringDeserializer(),
+                new StringDeserializer())) {
             c.subscribe(List.of(topic + ".dlt"));
             ConsumerRecord<String, String> dead = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -157,7 +172,9 @@ class KafkaSourceTest {
             assertThat(header(dead, "procpool.original.partition")).isEqualTo("0");
             assertThat(header(dead, "procpool.original.offset")).isEqualTo("1");
             assertThat(header(dead, "procpool.error")).contains("cannot process poison-k");
-            assertThat(header(dead, "procpool.tries")).as("tries in the worker (retry.max_tries)").isEqualTo("2");
+            assertThat(header(dead, "procpool.tries"))
+                    .as("tries in the worker (retry.max_tries)")
+                    .isEqualTo("2");
         }
     }
 
@@ -167,35 +184,51 @@ class KafkaSourceTest {
         String topic = "dlt" + System.nanoTime();
         String group = "g-" + topic;
         kafka.createTopic(topic, 1);
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        try (org.apache.kafka.clients.admin.Admin admin =
+                org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             // A dead-letter topic that takes no record: every write is refused (RecordTooLargeException).
             admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic + ".dlt", 1, (short) 1)
-                    .configs(Map.of("max.message.bytes", "1")))).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                            .configs(Map.of("max.message.bytes", "1"))))
+                    .all()
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
             produce(topic, List.of("poison-1", "a", "b", "c"));
             try (PoolProcess pool = pool(topic, 1, "retry.max_tries: 1")) {
-                pool.awaitStatus("the other records processed, the dead letter waiting", s -> {
-                    Map<String, String> src = s.workers().get(0).source();
-                    return "1".equals(src.get("dead_letters_waiting"))
-                            && String.valueOf(src.get("dead_letter_error")).contains("RecordTooLarge")
-                            && uncheckedProcessed().containsAll(List.of("a", "b", "c"));
-                }, Duration.ofSeconds(60));
-                assertThat(committed(admin, group, topic)).as("nothing committed past the unwritten dead letter").isLessThanOrEqualTo(0);
+                pool.awaitStatus(
+                        "the other records processed, the dead letter waiting",
+                        s -> {
+                            Map<String, String> src = s.workers().get(0).source();
+                            return "1".equals(src.get("dead_letters_waiting"))
+                                    && String.valueOf(src.get("dead_letter_error"))
+                                            .contains("RecordTooLarge")
+                                    && uncheckedProcessed().containsAll(List.of("a", "b", "c"));
+                        },
+                        Duration.ofSeconds(60));
+                assertThat(committed(admin, group, topic))
+                        .as("nothing committed past the unwritten dead letter")
+                        .isLessThanOrEqualTo(0);
 
-                admin.incrementalAlterConfigs(Map.of(new org.apache.kafka.common.config.ConfigResource(
-                        org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic + ".dlt"), List.of(
-                        new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(
-                                "max.message.bytes", "1048576"), org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET))))
-                        .all().get(30, java.util.concurrent.TimeUnit.SECONDS);
-                pool.awaitStatus("the dead letter written on a retry", s -> {
-                    Map<String, String> src = s.workers().get(0).source();
-                    return "0".equals(src.get("dead_letters_waiting")) && "1".equals(src.get("dead_lettered"));
-                }, Duration.ofSeconds(60));
+                admin.incrementalAlterConfigs(Map.of(
+                                new org.apache.kafka.common.config.ConfigResource(
+                                        org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic + ".dlt"),
+                                List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+                                        new org.apache.kafka.clients.admin.ConfigEntry("max.message.bytes", "1048576"),
+                                        org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET))))
+                        .all()
+                        .get(30, java.util.concurrent.TimeUnit.SECONDS);
+                pool.awaitStatus(
+                        "the dead letter written on a retry",
+                        s -> {
+                            Map<String, String> src = s.workers().get(0).source();
+                            return "0".equals(src.get("dead_letters_waiting")) && "1".equals(src.get("dead_lettered"));
+                        },
+                        Duration.ofSeconds(60));
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                 while (committed(admin, group, topic) < 4 && System.nanoTime() < deadline) {
                     Thread.sleep(100);
                 }
-                assertThat(committed(admin, group, topic)).as("the partition commits past it once it is written").isEqualTo(4);
+                assertThat(committed(admin, group, topic))
+                        .as("the partition commits past it once it is written")
+                        .isEqualTo(4);
                 assertThat(pool.log()).contains("written on a retry");
             }
         }
@@ -206,28 +239,41 @@ class KafkaSourceTest {
         int n = 20_000;
         try (io.procpool.testkit.LocalKafka own = io.procpool.testkit.LocalKafka.start(Map.of())) {
             String topic = "restart" + System.nanoTime();
-            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                    Map.of("bootstrap.servers", own.bootstrapServers()))) {
-                admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 3, (short) 1))).all()
+            try (org.apache.kafka.clients.admin.Admin admin =
+                    org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", own.bootstrapServers()))) {
+                admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 3, (short) 1)))
+                        .all()
                         .get(30, java.util.concurrent.TimeUnit.SECONDS);
             }
-            try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of("bootstrap.servers", own.bootstrapServers(),
-                    "acks", "all", "linger.ms", "5"), new StringSerializer(), new StringSerializer())) {
+            try (KafkaProducer<String, String> p = new KafkaProducer<>(
+                    Map.of("bootstrap.servers", own.bootstrapServers(), "acks", "all", "linger.ms", "5"),
+                    new StringSerializer(),
+                    new StringSerializer())) {
                 for (int i = 0; i < n; i++) {
                     p.send(new ProducerRecord<>(topic, "b" + i, "b" + i));
                 }
                 p.flush();
             }
-            PoolProcess pool = start(dir, 2, "source.type: kafka", "source.bootstrap: '" + own.bootstrapServers() + "'",
-                    "source.topics: " + topic, "source.group: g-" + topic, "app.sleep_us: 300", "min_uptime: 0");
+            PoolProcess pool = start(
+                    dir,
+                    2,
+                    "source.type: kafka",
+                    "source.bootstrap: '" + own.bootstrapServers() + "'",
+                    "source.topics: " + topic,
+                    "source.group: g-" + topic,
+                    "app.sleep_us: 300",
+                    "min_uptime: 0");
             try (pool) {
                 awaitProcessed(n / 4, Duration.ofSeconds(60), dir.resolve("records"));
                 own.stop(); // consumers lose their broker mid-run: polls and commits fail until it is back
                 own.restart();
                 Set<String> seen = awaitProcessed(n, Duration.ofSeconds(150), dir.resolve("records"));
-                assertThat(seen).as(() -> "records processed after the broker's restart" + diagnosis(pool)).hasSize(n);
-                System.out.printf("kafka: %d records, broker stopped and restarted mid-run: %d processed more than once%n", n,
-                        PoolProcess.processedLines(dir.resolve("records")).size() - n);
+                assertThat(seen)
+                        .as(() -> "records processed after the broker's restart" + diagnosis(pool))
+                        .hasSize(n);
+                System.out.printf(
+                        "kafka: %d records, broker stopped and restarted mid-run: %d processed more than once%n",
+                        n, PoolProcess.processedLines(dir.resolve("records")).size() - n);
             }
         }
     }
@@ -239,11 +285,13 @@ class KafkaSourceTest {
         String topic = loadedTopic("slow", 1, "z", n);
         // 30 records of 300 ms each take 9 s, three times max.poll.interval.ms: a member that stopped
         // polling while its window is full would be put out of the group and its records handed out again.
-        try (PoolProcess pool = pool(topic, 1, "app.sleep_ms: 300", "source.prefetch: 10",
-                "source.consumer.max.poll.interval.ms: 3000")) {
+        try (PoolProcess pool = pool(
+                topic, 1, "app.sleep_ms: 300", "source.prefetch: 10", "source.consumer.max.poll.interval.ms: 3000")) {
             Set<String> seen = awaitProcessed(n, Duration.ofSeconds(60), dir.resolve("records"));
             assertThat(seen).hasSize(n);
-            assertThat(PoolProcess.processedLines(dir.resolve("records"))).as("no record handed out twice").hasSize(n);
+            assertThat(PoolProcess.processedLines(dir.resolve("records")))
+                    .as("no record handed out twice")
+                    .hasSize(n);
             assertThat(pool.status().workers().get(0).source()).containsEntry("consumer_restarts", "0");
         }
     }
@@ -259,7 +307,9 @@ class KafkaSourceTest {
         produce("other" + prefix, List.of("not-matched"));
         try (PoolProcess pool = pool(prefix, 1, "source.topics: '" + prefix + "-.*'")) {
             Set<String> seen = awaitProcessed(3, Duration.ofSeconds(60), dir.resolve("records"));
-            assertThat(seen).as(() -> "records processed" + diagnosis(pool)).containsExactlyInAnyOrder("a1", "a2", "b1");
+            assertThat(seen)
+                    .as(() -> "records processed" + diagnosis(pool))
+                    .containsExactlyInAnyOrder("a1", "a2", "b1");
             assertThat(pool.log()).contains("topics pattern " + prefix + "-.*");
         }
     }
@@ -281,8 +331,15 @@ class KafkaSourceTest {
     }
 
     private ConsumerRecord<String, String> firstDeadLetter(String dlt) {
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
-                "group.id", "dlt-reader-" + System.nanoTime(), "auto.offset.reset", "earliest"), new StringDeserializer(),
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(
+                Map.of(
+                        "bootstrap.servers",
+                        kafka.bootstrapServers(),
+                        "group.id",
+                        "dlt-reader-" + System.nanoTime(),
+                        "auto.offset.reset",
+                        "earliest"),
+                new StringDeserializer(),
                 new StringDeserializer())) {
             c.subscribe(List.of(dlt));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -302,7 +359,9 @@ class KafkaSourceTest {
             String[] f = l.split(" ");
             idsByBody.computeIfAbsent(f[f.length - 1], b -> new HashSet<>()).add(f[2]);
         }
-        assertThat(idsByBody.values()).as("message.id() of each record on every delivery").allSatisfy(ids -> assertThat(ids).hasSize(1));
+        assertThat(idsByBody.values())
+                .as("message.id() of each record on every delivery")
+                .allSatisfy(ids -> assertThat(ids).hasSize(1));
     }
 
     private Set<String> uncheckedProcessed() {
@@ -314,8 +373,10 @@ class KafkaSourceTest {
     }
 
     /** The group's committed offset of partition 0 of {@code topic}, or -1. */
-    private static long committed(org.apache.kafka.clients.admin.Admin admin, String group, String topic) throws Exception {
-        var offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+    private static long committed(org.apache.kafka.clients.admin.Admin admin, String group, String topic)
+            throws Exception {
+        var offsets = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
                 .get(30, java.util.concurrent.TimeUnit.SECONDS);
         var o = offsets.get(new org.apache.kafka.common.TopicPartition(topic, 0));
         return o == null ? -1 : o.offset();
@@ -364,29 +425,50 @@ class KafkaSourceTest {
         kafka.createTopic(topic, 4);
         Path a = dir.resolve("a");
         Path b = dir.resolve("b");
-        try (PoolProcess first = pool(a, topic, 1); PoolProcess second = pool(b, topic, 1)) {
+        try (PoolProcess first = pool(a, topic, 1);
+                PoolProcess second = pool(b, topic, 1)) {
             // a pool is ready before its member has joined: produce once both hold partitions
             awaitAssigned(first, 1);
             awaitAssigned(second, 1);
-            produce(topic, java.util.stream.IntStream.range(0, 2_000).mapToObj(i -> "x" + i).toList());
+            produce(
+                    topic,
+                    java.util.stream.IntStream.range(0, 2_000)
+                            .mapToObj(i -> "x" + i)
+                            .toList());
             awaitProcessed(2_000, Duration.ofSeconds(60), a.resolve("records"), b.resolve("records"));
-            assertThat(processed(a.resolve("records"))).as(() -> "the first pool's share" + diagnosis(first, second)).isNotEmpty();
-            assertThat(processed(b.resolve("records"))).as(() -> "the second pool's share" + diagnosis(first, second)).isNotEmpty();
+            assertThat(processed(a.resolve("records")))
+                    .as(() -> "the first pool's share" + diagnosis(first, second))
+                    .isNotEmpty();
+            assertThat(processed(b.resolve("records")))
+                    .as(() -> "the second pool's share" + diagnosis(first, second))
+                    .isNotEmpty();
             assertThat(first.cli("stop").exitCode()).isZero();
             first.awaitExit(Duration.ofSeconds(60));
-            produce(topic, java.util.stream.IntStream.range(0, 2_000).mapToObj(i -> "y" + i).toList());
-            Set<String> later = awaitProcessed(4_000, Duration.ofSeconds(60), a.resolve("records"), b.resolve("records"));
+            produce(
+                    topic,
+                    java.util.stream.IntStream.range(0, 2_000)
+                            .mapToObj(i -> "y" + i)
+                            .toList());
+            Set<String> later =
+                    awaitProcessed(4_000, Duration.ofSeconds(60), a.resolve("records"), b.resolve("records"));
             assertThat(later).as(() -> "records processed" + diagnosis(second)).hasSize(4_000);
-            assertThat(processed(b.resolve("records"))).as("after the stop, all new records go to the second pool")
-                    .containsAll(java.util.stream.IntStream.range(0, 2_000).mapToObj(i -> "y" + i).toList());
+            assertThat(processed(b.resolve("records")))
+                    .as("after the stop, all new records go to the second pool")
+                    .containsAll(java.util.stream.IntStream.range(0, 2_000)
+                            .mapToObj(i -> "y" + i)
+                            .toList());
             // status: the survivor holds all 4 partitions, each with no lag once everything is handled
-            PoolStatus st = second.awaitStatus("4 partitions with no lag", x -> x.workers().stream()
-                    .map(PoolStatus.Worker::source).anyMatch(src -> src.getOrDefault("assigned", "").split(",").length == 4
-                            && "0".equals(src.get("lag_total"))), Duration.ofSeconds(30));
-            assertThat(String.valueOf(st.workers().get(0).source().get("lag")))
-                    .matches("(" + topic + "-\\d=0 ?){4}");
+            PoolStatus st = second.awaitStatus(
+                    "4 partitions with no lag",
+                    x -> x.workers().stream()
+                            .map(PoolStatus.Worker::source)
+                            .anyMatch(src -> src.getOrDefault("assigned", "").split(",").length == 4
+                                    && "0".equals(src.get("lag_total"))),
+                    Duration.ofSeconds(30));
+            assertThat(String.valueOf(st.workers().get(0).source().get("lag"))).matches("(" + topic + "-\\d=0 ?){4}");
             assertThat(st.workers().get(0).source().get("prefetch"))
-                    .as("the Kafka source's own default window, not the built-in queue's").hasToString("500");
+                    .as("the Kafka source's own default window, not the built-in queue's")
+                    .hasToString("500");
         }
     }
 
@@ -402,7 +484,9 @@ class KafkaSourceTest {
                 byWorker.merge(l.substring(0, l.indexOf(' ')), 1L, Long::sum);
             }
             System.out.printf("kafka share group: %d records of 1 partition over 3 workers: %s%n", n, byWorker);
-            assertThat(byWorker).as("one partition, yet more than one worker took records").hasSizeGreaterThan(1);
+            assertThat(byWorker)
+                    .as("one partition, yet more than one worker took records")
+                    .hasSizeGreaterThan(1);
         }
     }
 
@@ -416,10 +500,13 @@ class KafkaSourceTest {
             long victim = pool.status().readyPids().get(0);
             ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly); // its acquired records are locked to it
             Set<String> seen = awaitProcessed(n, Duration.ofSeconds(150), dir.resolve("records"));
-            assertThat(seen).as(() -> "records processed after a share member was killed" + diagnosis(pool)).hasSize(n);
+            assertThat(seen)
+                    .as(() -> "records processed after a share member was killed" + diagnosis(pool))
+                    .hasSize(n);
             assertSameIdOnEveryDelivery(PoolProcess.processedLines(dir.resolve("records")));
-            assertThat(PoolProcess.processedLines(dir.resolve("records"))).as("records the killed member held came back "
-                    + "with the broker's delivery count raised").anyMatch(l -> Integer.parseInt(l.split(" ")[3]) >= 2);
+            assertThat(PoolProcess.processedLines(dir.resolve("records")))
+                    .as("records the killed member held came back " + "with the broker's delivery count raised")
+                    .anyMatch(l -> Integer.parseInt(l.split(" ")[3]) >= 2);
         }
     }
 
@@ -428,12 +515,17 @@ class KafkaSourceTest {
      * where the broker allows it (the testkit's local broker does), else the broker's default (30 s).
      */
     private static void shortRecordLocks(String group) {
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            admin.incrementalAlterConfigs(Map.of(new org.apache.kafka.common.config.ConfigResource(
-                    org.apache.kafka.common.config.ConfigResource.Type.GROUP, group), List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
-                    new org.apache.kafka.clients.admin.ConfigEntry("share.record.lock.duration.ms", "2000"),
-                    org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)))).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        try (org.apache.kafka.clients.admin.Admin admin =
+                org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.incrementalAlterConfigs(Map.of(
+                            new org.apache.kafka.common.config.ConfigResource(
+                                    org.apache.kafka.common.config.ConfigResource.Type.GROUP, group),
+                            List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+                                    new org.apache.kafka.clients.admin.ConfigEntry(
+                                            "share.record.lock.duration.ms", "2000"),
+                                    org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET))))
+                    .all()
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {
             System.out.println("share group record locks stay at the broker's default: " + e);
         }
@@ -441,8 +533,14 @@ class KafkaSourceTest {
 
     /** Waits until each of the pool's {@code workers} workers is a group member with partitions. */
     private static void awaitAssigned(PoolProcess pool, int workers) throws Exception {
-        pool.awaitStatus(workers + " workers with assigned partitions", st -> st.workers().stream()
-                .filter(w -> !w.source().getOrDefault("assigned", "").isEmpty()).count() == workers, Duration.ofSeconds(60));
+        pool.awaitStatus(
+                workers + " workers with assigned partitions",
+                st -> st.workers().stream()
+                                .filter(w ->
+                                        !w.source().getOrDefault("assigned", "").isEmpty())
+                                .count()
+                        == workers,
+                Duration.ofSeconds(60));
     }
 
     /** What to read when a wait ran out: each worker's source (assigned, lag, restarts) and the pool's log. */

@@ -23,11 +23,13 @@ class LoopModeTest {
     @Test
     void slotZeroSendsToSlotOneAndAReturningLoopIsReplaced() throws Exception {
         Files.createDirectories(dir.resolve("records"));
-        String yaml = Pools.yaml(PingLoopConsumer.class.getName(), 2, dir, "source: {type: none}", "app.loops: 40",
-                "min_uptime: 1s");
+        String yaml = Pools.yaml(
+                PingLoopConsumer.class.getName(), 2, dir, "source: {type: none}", "app.loops: 40", "min_uptime: 1s");
         try (PoolProcess pool = PoolProcess.start(dir, yaml)) {
-            pool.awaitStatus("slot 0 replaced after its loop returned",
-                    s -> pool.log().contains("worker 1 in slot 0") && pool.log().contains("exited normally; restarting"),
+            pool.awaitStatus(
+                    "slot 0 replaced after its loop returned",
+                    s -> pool.log().contains("worker 1 in slot 0")
+                            && pool.log().contains("exited normally; restarting"),
                     Duration.ofSeconds(30));
             List<String> received = received(dir.resolve("records"));
             assertThat(received).isNotEmpty().allSatisfy(l -> assertThat(l).startsWith("worker:0 ping "));
@@ -38,12 +40,21 @@ class LoopModeTest {
 
     @Test
     void aLoopThatThrowsEndsItsWorkerWithExitCode8AndTheSlotIsRestarted() throws Exception {
-        String yaml = Pools.yaml(PingLoopConsumer.class.getName(), 1, dir, "source: {type: none}", "app.loops: 2",
-                "app.fail: true", "restart_backoff: 100ms");
+        String yaml = Pools.yaml(
+                PingLoopConsumer.class.getName(),
+                1,
+                dir,
+                "source: {type: none}",
+                "app.loops: 2",
+                "app.fail: true",
+                "restart_backoff: 100ms");
         try (PoolProcess pool = PoolProcess.start(dir, yaml)) {
-            pool.awaitStatus("the worker exited with code 8 and its slot restarted", s -> pool.log()
-                    .contains("worker 1 in slot 0") && pool.log().contains("consumer run() threw")
-                    && s.workers().get(0).restarts() >= 1, Duration.ofSeconds(30));
+            pool.awaitStatus(
+                    "the worker exited with code 8 and its slot restarted",
+                    s -> pool.log().contains("worker 1 in slot 0")
+                            && pool.log().contains("consumer run() threw")
+                            && s.workers().get(0).restarts() >= 1,
+                    Duration.ofSeconds(30));
             assertThat(pool.log()).contains("the loop failed, as app.fail asks");
         }
     }
@@ -57,7 +68,8 @@ class LoopModeTest {
                         } catch (Exception e) {
                             throw new RuntimeException(e);
                         }
-                    }).toList();
+                    })
+                    .toList();
         }
     }
 }

@@ -24,10 +24,13 @@ class NoStrayProcessTest {
     void aFailedOrTimedOutTestLeavesNoPoolProcessBehind() throws Exception {
         Path pids = dir.resolve("pids");
         System.setProperty("procpool.stray.pids", pids.toString());
-        Events tests = EngineTestKit.engine("junit-jupiter").selectors(selectClass(StrayProcessScenarios.class)).execute()
+        Events tests = EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(StrayProcessScenarios.class))
+                .execute()
                 .testEvents();
         tests.assertStatistics(s -> s.started(2).failed(2));
-        List<Long> started = Files.readAllLines(pids).stream().map(Long::parseLong).toList();
+        List<Long> started =
+                Files.readAllLines(pids).stream().map(Long::parseLong).toList();
         // 3 pids (manager and 2 workers) per test whose pool was READY; on a slow machine the
         // time-out may strike while the pool is still starting, and then it is torn down unrecorded
         assertThat(started.size()).as("pids of the pools started").isIn(3, 6);
@@ -35,6 +38,8 @@ class NoStrayProcessTest {
         while (started.stream().anyMatch(PoolProcess::isRunning) && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        assertThat(started.stream().filter(PoolProcess::isRunning).toList()).as("processes left running").isEmpty();
+        assertThat(started.stream().filter(PoolProcess::isRunning).toList())
+                .as("processes left running")
+                .isEmpty();
     }
 }

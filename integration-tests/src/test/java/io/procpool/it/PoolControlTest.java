@@ -36,15 +36,23 @@ class PoolControlTest {
             assertThat(control.scale(2)).contains("2");
             List<Long> two = pool.awaitReady(2, WAIT).readyPids();
             control.reload();
-            pool.awaitStatus("both workers replaced", s -> s.readyCount() == 2 && s.workers().size() == 2
-                    && s.readyPids().stream().noneMatch(two::contains), WAIT);
+            pool.awaitStatus(
+                    "both workers replaced",
+                    s -> s.readyCount() == 2
+                            && s.workers().size() == 2
+                            && s.readyPids().stream().noneMatch(two::contains),
+                    WAIT);
 
-            assertThatThrownBy(() -> control.scale(0)).isInstanceOf(PoolControl.RefusedException.class)
+            assertThatThrownBy(() -> control.scale(0))
+                    .isInstanceOf(PoolControl.RefusedException.class)
                     .hasMessageContaining("workers must be from 1 to 1024, but was 0");
             Files.writeString(dir.resolve("pool.yaml"), "workers: many\n", java.nio.file.StandardOpenOption.APPEND);
-            assertThatThrownBy(control::reloadConfiguration).isInstanceOf(PoolControl.RefusedException.class)
+            assertThatThrownBy(control::reloadConfiguration)
+                    .isInstanceOf(PoolControl.RefusedException.class)
                     .hasMessageContaining("workers");
-            assertThat(control.status().pool().workersTarget()).as("the running configuration stays").isEqualTo(2);
+            assertThat(control.status().pool().workersTarget())
+                    .as("the running configuration stays")
+                    .isEqualTo(2);
 
             control.stop(Duration.ofSeconds(10));
             assertThat(pool.awaitExit(WAIT)).isZero();
@@ -54,7 +62,8 @@ class PoolControlTest {
     @Test
     void aRunDirectoryWithNoPoolIsNotRunning() {
         assertThatThrownBy(() -> PoolControl.of(dir.resolve("run")).status())
-                .isInstanceOf(PoolControl.NotRunningException.class).hasMessageContaining("no pool is running");
+                .isInstanceOf(PoolControl.NotRunningException.class)
+                .hasMessageContaining("no pool is running");
     }
 
     @Test

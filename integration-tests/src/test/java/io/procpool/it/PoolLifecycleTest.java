@@ -2,15 +2,14 @@ package io.procpool.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.procpool.PoolStatus.WorkerState;
-import io.procpool.PoolStatus;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.procpool.PoolStatus;
+import io.procpool.PoolStatus.WorkerState;
 import io.procpool.testkit.PoolProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,9 +37,15 @@ class PoolLifecycleTest {
             assertThat(new HashSet<>(status.readyPids())).hasSize(4).doesNotContain(pool.pid());
             assertThat(status.pool().workersReady()).isEqualTo(4);
             assertThat(status.pool().source()).isEqualTo("queue");
-            assertThat(new ObjectMapper().readTree(cli.output()).path("pool").path("workers_ready").asInt())
-                    .as("the JSON keys the reference documents").isEqualTo(4);
-            assertThat(pool.log()).as("workers' stdout and stderr, tagged by slot")
+            assertThat(new ObjectMapper()
+                            .readTree(cli.output())
+                            .path("pool")
+                            .path("workers_ready")
+                            .asInt())
+                    .as("the JSON keys the reference documents")
+                    .isEqualTo(4);
+            assertThat(pool.log())
+                    .as("workers' stdout and stderr, tagged by slot")
                     .contains("[worker-3] recording consumer of slot 3 started")
                     .contains("[worker-3] recording consumer of slot 3 writes to stderr too");
         }
@@ -53,9 +58,10 @@ class PoolLifecycleTest {
             long victimPid = before.workers().get(1).pid();
             ProcessHandle.of(victimPid).orElseThrow().destroyForcibly();
 
-            PoolStatus after = pool.awaitStatus("slot 1 to be READY with a new pid", s -> s.workers().stream()
-                    .anyMatch(w -> w.slot() == 1 && w.isReady()
-                            && w.pid() != victimPid), READY);
+            PoolStatus after = pool.awaitStatus(
+                    "slot 1 to be READY with a new pid",
+                    s -> s.workers().stream().anyMatch(w -> w.slot() == 1 && w.isReady() && w.pid() != victimPid),
+                    READY);
             PoolStatus.Worker slot1 = after.slot(1).orElseThrow();
             assertThat(slot1.restarts()).isEqualTo(1);
             PoolStatus.Worker slot0 = after.slot(0).orElseThrow();
@@ -75,7 +81,8 @@ class PoolLifecycleTest {
             while (System.nanoTime() < deadline && workerPids.stream().anyMatch(PoolLifecycleTest::alive)) {
                 Thread.sleep(10);
             }
-            assertThat(workerPids).as("worker pids alive 1 s after the manager was killed")
+            assertThat(workerPids)
+                    .as("worker pids alive 1 s after the manager was killed")
                     .noneMatch(PoolLifecycleTest::alive);
         }
     }

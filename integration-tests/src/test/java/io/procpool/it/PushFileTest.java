@@ -32,15 +32,24 @@ class PushFileTest {
                 w.newLine();
             }
         }
-        try (PoolProcess pool = PoolProcess.start(dir, Pools.yaml(CountingConsumer.class.getName(), 2, dir,
-                "source: {type: queue, prefetch: 1024}"))) {
+        try (PoolProcess pool = PoolProcess.start(
+                dir, Pools.yaml(CountingConsumer.class.getName(), 2, dir, "source: {type: queue, prefetch: 1024}"))) {
             pool.awaitReady(2, Duration.ofSeconds(60));
             // script(1) gives the CLI a pseudo-terminal, as a person at a shell would have.
-            List<String> push = PoolProcess.javaCommand("push", "--file", lines.toString(), "--run-dir", pool.runDir().toString());
+            List<String> push = PoolProcess.javaCommand(
+                    "push",
+                    "--file",
+                    lines.toString(),
+                    "--run-dir",
+                    pool.runDir().toString());
             Files.writeString(dir.resolve("push.sh"), String.join(" ", push) + "\n");
-            PoolProcess.CliResult r = PoolProcess.run(List.of("script", "-qfec", "sh " + dir.resolve("push.sh"), "/dev/null"), dir);
+            PoolProcess.CliResult r =
+                    PoolProcess.run(List.of("script", "-qfec", "sh " + dir.resolve("push.sh"), "/dev/null"), dir);
             assertThat(r.exitCode()).as(r.output()).isZero();
-            assertThat(r.output()).contains("1000000/1000000 lines 100%").contains("msg/s").contains("[#####")
+            assertThat(r.output())
+                    .contains("1000000/1000000 lines 100%")
+                    .contains("msg/s")
+                    .contains("[#####")
                     .contains("pushed 1000000 message(s) to queue default");
             pool.awaitStatus("a million acked", s -> s.queue().acked() == n, Duration.ofSeconds(180));
         }

@@ -29,7 +29,10 @@ class PushWithoutQueueTest {
     @ValueSource(strings = {"process", "base"})
     void pushesIntoAPoolWithAnotherSourceAreRefused(String mode) throws Exception {
         int port = FrameClient.freePort();
-        String yaml = Pools.recording(dir, 1, "retry.max_tries: 1",
+        String yaml = Pools.recording(
+                dir,
+                1,
+                "retry.max_tries: 1",
                 "source: {type: tcp, listen: '127.0.0.1:" + port + "', mode: " + mode + "}");
         try (PoolProcess pool = PoolProcess.start(dir, yaml)) {
             pool.awaitReady(1, Duration.ofSeconds(60));
@@ -44,10 +47,13 @@ class PushWithoutQueueTest {
 
             try (FrameClient client = new FrameClient(port, 10_000)) {
                 client.send("push:child");
-                assertThat(client.read()).startsWith("procpool-error: ")
+                assertThat(client.read())
+                        .startsWith("procpool-error: ")
                         .contains("ctx.push needs the built-in queue, but this pool's source is tcp");
             }
-            assertThat(PoolProcess.processedLines(dir.resolve("records"))).as("nothing was delivered").isEmpty();
+            assertThat(PoolProcess.processedLines(dir.resolve("records")))
+                    .as("nothing was delivered")
+                    .isEmpty();
             assertThat(pool.status().pool().queue()).isEmpty();
         }
     }

@@ -38,7 +38,9 @@ class QueueCliTest {
     }
 
     private List<String> processedBodies() throws Exception {
-        return PoolProcess.processedLines(dir.resolve("records")).stream().map(QueueCliTest::bodyOf).toList();
+        return PoolProcess.processedLines(dir.resolve("records")).stream()
+                .map(QueueCliTest::bodyOf)
+                .toList();
     }
 
     /** Runs the CLI with {@code -c pool.yaml} and {@code stdin} as its standard input. */
@@ -48,9 +50,15 @@ class QueueCliTest {
         cmd.add(config().toString());
         Path in = Files.writeString(Files.createTempFile(dir, "stdin", ".txt"), stdin);
         Path out = Files.createTempFile(dir, "cli", ".out");
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectInput(in.toFile())
-                .redirectOutput(out.toFile()).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the CLI finished: " + cmd).isTrue();
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectInput(in.toFile())
+                .redirectOutput(out.toFile())
+                .start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS))
+                .as("the CLI finished: " + cmd)
+                .isTrue();
         return new CliResult(p.exitValue(), Files.readString(out));
     }
 
@@ -59,7 +67,9 @@ class QueueCliTest {
         Files.writeString(config(), Pools.recording(dir, 1));
         CliResult push = cli("one\ntwo\nthree\n", "push", "-");
         assertThat(push.exitCode()).as(push.output()).isZero();
-        assertThat(push.output()).contains("pushed 3 message(s) to queue default").contains("the pool is not running");
+        assertThat(push.output())
+                .contains("pushed 3 message(s) to queue default")
+                .contains("the pool is not running");
         CliResult stats = cli("", "queue", "stats");
         assertThat(stats.exitCode()).as(stats.output()).isZero();
         assertThat(stats.output()).contains("\"running\" : false").contains("\"live\" : 3");
@@ -83,7 +93,9 @@ class QueueCliTest {
             assertThat(pool.status().queue().delayed()).isEqualTo(1);
             pool.awaitStatus("it acked", s -> s.queue().acked() == 1, WAIT);
             String line = PoolProcess.processedLines(dir.resolve("records")).get(0);
-            assertThat(Long.parseLong(line.split(" ")[4])).as("processed at, epoch ms").isGreaterThanOrEqualTo(at.toEpochMilli());
+            assertThat(Long.parseLong(line.split(" ")[4]))
+                    .as("processed at, epoch ms")
+                    .isGreaterThanOrEqualTo(at.toEpochMilli());
             CliResult both = pool.cli("push", "--at", at.toString(), "--delay", "1s", "x");
             assertThat(both.exitCode()).isEqualTo(2);
             assertThat(both.output()).contains("give --delay or --at, not both");
@@ -92,15 +104,22 @@ class QueueCliTest {
 
     @Test
     void queueStatsPeekAndPurgeOnARunningPool() throws Exception {
-        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1, "app.sleep_ms: 60000",
-                "source: {type: queue, prefetch: 1}"))) {
+        try (PoolProcess pool = PoolProcess.start(
+                dir, Pools.recording(dir, 1, "app.sleep_ms: 60000", "source: {type: queue, prefetch: 1}"))) {
             pool.awaitReady(1, WAIT);
             pool.push(IntStream.range(0, 5).mapToObj(i -> "w" + i).toList());
             pool.awaitInFlight(1, WAIT);
             CliResult stats = pool.cli("queue", "stats");
-            assertThat(stats.output()).contains("\"depth\" : 4").contains("\"in_flight\" : 1").contains("\"pushed\" : 5");
+            assertThat(stats.output())
+                    .contains("\"depth\" : 4")
+                    .contains("\"in_flight\" : 1")
+                    .contains("\"pushed\" : 5");
             CliResult peek = pool.cli("queue", "peek", "-n", "2");
-            assertThat(peek.output()).contains("w1").contains("w2").doesNotContain("w3").doesNotContain("w0");
+            assertThat(peek.output())
+                    .contains("w1")
+                    .contains("w2")
+                    .doesNotContain("w3")
+                    .doesNotContain("w0");
             CliResult unconfirmed = pool.cli("queue", "purge");
             assertThat(unconfirmed.exitCode()).as("no terminal to ask on").isEqualTo(2);
             assertThat(unconfirmed.output()).contains("confirm with --yes");
@@ -108,20 +127,25 @@ class QueueCliTest {
             assertThat(purge.output()).contains("4 message(s) purged");
             var s = pool.status();
             assertThat(s.queue().depth()).isZero();
-            assertThat(s.queue().inFlight()).as("the one in flight is not purged").isEqualTo(1);
+            assertThat(s.queue().inFlight())
+                    .as("the one in flight is not purged")
+                    .isEqualTo(1);
         }
     }
 
     @Test
     void stopWithATimeoutKillsAStuckWorkerAtThatTimeoutNotAtMaxWaitTime() throws Exception {
-        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1, "app.sleep_ms: 60000", "max_wait_time: 60s"))) {
+        try (PoolProcess pool =
+                PoolProcess.start(dir, Pools.recording(dir, 1, "app.sleep_ms: 60000", "max_wait_time: 60s"))) {
             pool.awaitReady(1, WAIT);
             pool.push(List.of("stuck"));
             pool.awaitInFlight(1, WAIT);
             CliResult stop = pool.cli("stop", "--timeout", "1s");
             assertThat(stop.exitCode()).as(stop.output()).isZero();
             assertThat(pool.awaitExit(Duration.ofSeconds(30))).isZero();
-            assertThat(pool.log()).contains("waiting up to 1s").contains("did not stop within its deadline; killing it");
+            assertThat(pool.log())
+                    .contains("waiting up to 1s")
+                    .contains("did not stop within its deadline; killing it");
         }
     }
 
@@ -135,7 +159,8 @@ class QueueCliTest {
         assertThat(start.output()).contains("queue.db");
         CliResult push = cli("", "push", "x");
         assertThat(push.exitCode()).as(push.output()).isEqualTo(10);
-        assertThat(Files.readString(dir.resolve("data/queue.db"))).as("never written to")
+        assertThat(Files.readString(dir.resolve("data/queue.db")))
+                .as("never written to")
                 .isEqualTo("this is not a database, it is a note");
     }
 }

@@ -42,8 +42,10 @@ class RedisFixtureTest {
         } finally {
             client.shutdown();
         }
-        Set<String> workersThatWorked = pool.workerLines().stream().filter(l -> l.contains("processed job-"))
-                .map(l -> l.substring(0, l.indexOf(']') + 1)).collect(Collectors.toSet());
+        Set<String> workersThatWorked = pool.workerLines().stream()
+                .filter(l -> l.contains("processed job-"))
+                .map(l -> l.substring(0, l.indexOf(']') + 1))
+                .collect(Collectors.toSet());
         assertThat(workersThatWorked).as("both workers popped jobs").hasSize(2);
         assertThat(pool.stop()).isZero();
         System.out.println("redis fixture: " + redis.description());

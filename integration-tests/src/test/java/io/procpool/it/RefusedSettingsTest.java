@@ -43,7 +43,9 @@ class RefusedSettingsTest {
     void aKeyThatCannotApplyIsRefusedNamingItAndWhy(String kind, String line, String key, String why) throws Exception {
         Path file = dir.resolve("pool.yaml");
         Files.writeString(file, "consumer: com.acme.C\n" + line.replace("\\n", "\n") + "\n");
-        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of())).isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith(key + ":").hasMessageContaining(why);
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(key + ":")
+                .hasMessageContaining(why);
     }
 }

@@ -38,16 +38,24 @@ class ReloadAndScaleTest {
     }
 
     /** Starts a reload, samples READY every 20 ms until every pid changed; returns the new pids. */
-    private Set<Long> rollAndWatch(PoolProcess pool, int n, Set<Long> before, ThrowingRunnable startReload) throws Exception {
+    private Set<Long> rollAndWatch(PoolProcess pool, int n, Set<Long> before, ThrowingRunnable startReload)
+            throws Exception {
         AtomicInteger minReady = new AtomicInteger(Integer.MAX_VALUE);
         startReload.run();
-        var after = pool.awaitStatus("every worker replaced", s -> {
-            int ready = s.pool().workersReady();
-            minReady.accumulateAndGet(ready, Math::min);
-            List<Long> pids = s.readyPids();
-            return pids.size() == n && s.workers().size() == n && pids.stream().noneMatch(before::contains);
-        }, WAIT);
-        assertThat(minReady.get()).as("fewest READY workers seen during the reload").isGreaterThanOrEqualTo(n - 1);
+        var after = pool.awaitStatus(
+                "every worker replaced",
+                s -> {
+                    int ready = s.pool().workersReady();
+                    minReady.accumulateAndGet(ready, Math::min);
+                    List<Long> pids = s.readyPids();
+                    return pids.size() == n
+                            && s.workers().size() == n
+                            && pids.stream().noneMatch(before::contains);
+                },
+                WAIT);
+        assertThat(minReady.get())
+                .as("fewest READY workers seen during the reload")
+                .isGreaterThanOrEqualTo(n - 1);
         return new HashSet<>(after.readyPids());
     }
 
@@ -77,8 +85,12 @@ class ReloadAndScaleTest {
             Set<Long> before = new HashSet<>(pool.awaitReady(2, WAIT).readyPids());
             java.nio.file.Files.writeString(dir.resolve("pool.yaml"), Pools.recording(dir, 3, "app.greeting: hup"));
             pool.signal("HUP");
-            var after = pool.awaitStatus("3 new workers", s -> s.readyPids().size() == 3 && s.workers().size() == 3
-                    && s.readyPids().stream().noneMatch(before::contains), WAIT);
+            var after = pool.awaitStatus(
+                    "3 new workers",
+                    s -> s.readyPids().size() == 3
+                            && s.workers().size() == 3
+                            && s.readyPids().stream().noneMatch(before::contains),
+                    WAIT);
             assertThat(after.pool().workersTarget()).isEqualTo(3);
             assertThat(pool.log()).contains("configuration reloaded");
         }
@@ -89,7 +101,8 @@ class ReloadAndScaleTest {
         try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1))) {
             Set<Long> before = new HashSet<>(pool.awaitReady(1, WAIT).readyPids());
             java.nio.file.Files.writeString(dir.resolve("pool.yaml"), Pools.recording(dir, 1, "max_wait_time: soon"));
-            PoolProcess.CliResult r = pool.cli("reload", "--reread", "-c", dir.resolve("pool.yaml").toString());
+            PoolProcess.CliResult r = pool.cli(
+                    "reload", "--reread", "-c", dir.resolve("pool.yaml").toString());
             assertThat(r.exitCode()).isNotZero();
             assertThat(r.output()).contains("max_wait_time").contains("\"soon\"");
             var s = pool.status();
@@ -105,7 +118,10 @@ class ReloadAndScaleTest {
             java.nio.file.Files.writeString(dir.resolve("pool.yaml"), Pools.yaml("com.acme.Missing", 1, dir));
             PoolProcess.CliResult r = pool.cli("reload", "--reread");
             assertThat(r.exitCode()).as(r.output()).isNotZero();
-            assertThat(r.output()).contains("consumer").contains("\"com.acme.Missing\"").contains("class not found");
+            assertThat(r.output())
+                    .contains("consumer")
+                    .contains("\"com.acme.Missing\"")
+                    .contains("class not found");
             var s = pool.status();
             assertThat(s.pool().state()).isEqualTo(PoolState.RUNNING);
             assertThat(new HashSet<>(s.readyPids())).isEqualTo(before);
@@ -117,15 +133,24 @@ class ReloadAndScaleTest {
         String slow = Pools.recording(dir, 1, "min_uptime: 60s", "restart_backoff: 30s", "restart_max_backoff: 30s");
         try (PoolProcess pool = PoolProcess.start(dir, slow)) {
             Set<Long> first = new HashSet<>(pool.awaitReady(1, WAIT).readyPids());
-            java.nio.file.Files.writeString(dir.resolve("pool.yaml"),
+            java.nio.file.Files.writeString(
+                    dir.resolve("pool.yaml"),
                     Pools.recording(dir, 1, "min_uptime: 60s", "restart_backoff: 100ms", "restart_max_backoff: 200ms"));
             PoolProcess.CliResult r = pool.cli("reload", "--reread");
             assertThat(r.exitCode()).as(r.output()).isZero();
-            long reloaded = (pool.awaitStatus("the worker replaced", s -> s.readyPids().size() == 1
-                    && s.workers().size() == 1 && !first.contains(s.readyPids().get(0)), WAIT)).readyPids().get(0);
+            long reloaded = (pool.awaitStatus(
+                            "the worker replaced",
+                            s -> s.readyPids().size() == 1
+                                    && s.workers().size() == 1
+                                    && !first.contains(s.readyPids().get(0)),
+                            WAIT))
+                    .readyPids()
+                    .get(0);
             ProcessHandle.of(reloaded).orElseThrow().destroyForcibly(); // a quick death: it backs off
-            pool.awaitStatus("restarted after the reloaded 100 ms backoff, not 30 s", s -> s.readyPids().size() == 1
-                    && s.readyPids().get(0) != reloaded, Duration.ofSeconds(15));
+            pool.awaitStatus(
+                    "restarted after the reloaded 100 ms backoff, not 30 s",
+                    s -> s.readyPids().size() == 1 && s.readyPids().get(0) != reloaded,
+                    Duration.ofSeconds(15));
         }
     }
 
@@ -133,18 +158,27 @@ class ReloadAndScaleTest {
     void aReloadThatChangesRestartOnlySettingsIsRefusedNamingThem() throws Exception {
         try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1))) {
             Set<Long> before = new HashSet<>(pool.awaitReady(1, WAIT).readyPids());
-            java.nio.file.Files.writeString(dir.resolve("pool.yaml"), Pools.recording(dir, 2, "data_dir: elsewhere",
-                    "source: {type: queue, queue: orders, durability: none}"));
+            java.nio.file.Files.writeString(
+                    dir.resolve("pool.yaml"),
+                    Pools.recording(
+                            dir, 2, "data_dir: elsewhere", "source: {type: queue, queue: orders, durability: none}"));
             PoolProcess.CliResult r = pool.cli("reload", "--reread");
             assertThat(r.exitCode()).as(r.output()).isNotZero();
-            assertThat(r.output()).contains("configuration reload refused").contains("data_dir: ")
-                    .contains("source.queue: default -> orders").contains("source.durability: process -> none")
+            assertThat(r.output())
+                    .contains("configuration reload refused")
+                    .contains("data_dir: ")
+                    .contains("source.queue: default -> orders")
+                    .contains("source.durability: process -> none")
                     .contains("need a restart");
             pool.signal("HUP");
-            pool.awaitStatus("the refusal logged for the HUP too", s -> pool.log().split("configuration reload refused", -1)
-                    .length == 3, WAIT);
+            pool.awaitStatus(
+                    "the refusal logged for the HUP too",
+                    s -> pool.log().split("configuration reload refused", -1).length == 3,
+                    WAIT);
             var s = pool.status();
-            assertThat(s.pool().workersTarget()).as("nothing of the new file applied").isEqualTo(1);
+            assertThat(s.pool().workersTarget())
+                    .as("nothing of the new file applied")
+                    .isEqualTo(1);
             assertThat(new HashSet<>(s.readyPids())).isEqualTo(before);
         }
     }

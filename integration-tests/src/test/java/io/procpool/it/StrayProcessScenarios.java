@@ -3,7 +3,6 @@ package io.procpool.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.procpool.testkit.PoolRunner;
-import io.procpool.testkit.PoolProcess;
 import io.procpool.testkit.RedisFixture;
 import io.procpool.testkit.consumers.RecordingConsumer;
 import java.nio.file.Files;
@@ -28,11 +27,15 @@ class StrayProcessScenarios {
     PoolRunner pool = PoolRunner.of(RecordingConsumer.class).workers(2);
 
     private void startAndRecordPids() throws Exception {
-        pool.set("app.record_dir", Files.createTempDirectory("stray").toString()).start();
+        pool.set("app.record_dir", Files.createTempDirectory("stray").toString())
+                .start();
         StringBuilder pids = new StringBuilder();
         pids.append(((Number) pool.status().pool().pid()).longValue()).append('\n');
         pool.status().readyPids().forEach(p -> pids.append(p).append('\n'));
-        Files.writeString(Path.of(System.getProperty("procpool.stray.pids")), pids, StandardOpenOption.CREATE,
+        Files.writeString(
+                Path.of(System.getProperty("procpool.stray.pids")),
+                pids,
+                StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
     }
 

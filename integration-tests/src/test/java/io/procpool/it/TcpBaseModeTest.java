@@ -33,8 +33,15 @@ class TcpBaseModeTest {
     @Test
     void workersShareThePortAndAnswerPipelinedRequestsInOrder() throws Exception {
         int port = FrameClient.freePort();
-        String yaml = Pools.yaml(EchoConsumer.class.getName(), 2, dir, "source.type: tcp", "source.mode: base",
-                "source.listen: 127.0.0.1:" + port, "concurrency: 4", "app.jitter_us: 200");
+        String yaml = Pools.yaml(
+                EchoConsumer.class.getName(),
+                2,
+                dir,
+                "source.type: tcp",
+                "source.mode: base",
+                "source.listen: 127.0.0.1:" + port,
+                "concurrency: 4",
+                "app.jitter_us: 200");
         try (PoolProcess pool = PoolProcess.start(dir, yaml)) {
             pool.awaitReady(2, Duration.ofSeconds(60));
             ExecutorService clients = Executors.newFixedThreadPool(16);
@@ -66,22 +73,31 @@ class TcpBaseModeTest {
                 clients.shutdownNow();
             }
             assertThat(pool.log()).contains("listening on 127.0.0.1:" + port + " (base mode");
-            assertThat(pool.status().workers()).allSatisfy(w -> assertThat(w.state()).isEqualTo(WorkerState.READY));
+            assertThat(pool.status().workers())
+                    .allSatisfy(w -> assertThat(w.state()).isEqualTo(WorkerState.READY));
         }
     }
 
     @Test
     void delimiterFramingSplitsOnTheDelimiterAndRepliesWithIt() throws Exception {
         int port = FrameClient.freePort();
-        String yaml = Pools.yaml(EchoConsumer.class.getName(), 1, dir, "source.type: tcp", "source.listen: 127.0.0.1:" + port,
-                "source.framing: delimiter", "source.delimiter: '\\n'", "source.max_frame_bytes: 64");
+        String yaml = Pools.yaml(
+                EchoConsumer.class.getName(),
+                1,
+                dir,
+                "source.type: tcp",
+                "source.listen: 127.0.0.1:" + port,
+                "source.framing: delimiter",
+                "source.delimiter: '\\n'",
+                "source.max_frame_bytes: 64");
         try (PoolProcess pool = PoolProcess.start(dir, yaml)) {
             pool.awaitReady(1, Duration.ofSeconds(60));
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
                 s.setSoTimeout(10_000);
                 OutputStream out = s.getOutputStream();
-                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                BufferedReader in =
+                        new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
                 out.write("one\ntwo\nthr".getBytes(StandardCharsets.UTF_8));
                 out.flush();
                 assertThat(in.readLine()).isEqualTo("one");
@@ -91,7 +107,9 @@ class TcpBaseModeTest {
                 assertThat(in.readLine()).isEqualTo("three");
                 out.write(("x".repeat(100) + "\n").getBytes(StandardCharsets.UTF_8));
                 out.flush();
-                assertThat(in.read()).as("a line over max_frame_bytes closes the connection").isEqualTo(-1);
+                assertThat(in.read())
+                        .as("a line over max_frame_bytes closes the connection")
+                        .isEqualTo(-1);
             }
         }
     }
@@ -102,31 +120,59 @@ class TcpBaseModeTest {
         Path key = dir.resolve("key.pem");
         PoolProcess.CliResult made;
         try {
-            made = PoolProcess.run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(),
-                    "-out", cert.toString(), "-days", "1", "-subj", "/CN=localhost"), dir);
+            made = PoolProcess.run(
+                    List.of(
+                            "openssl",
+                            "req",
+                            "-x509",
+                            "-newkey",
+                            "rsa:2048",
+                            "-nodes",
+                            "-keyout",
+                            key.toString(),
+                            "-out",
+                            cert.toString(),
+                            "-days",
+                            "1",
+                            "-subj",
+                            "/CN=localhost"),
+                    dir);
         } catch (java.io.IOException e) {
             made = new PoolProcess.CliResult(-1, e.toString());
         }
-        org.junit.jupiter.api.Assumptions.assumeTrue(made.exitCode() == 0,
-                "this test makes a self-signed certificate with openssl: install it (apt-get install openssl); " + made.output());
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                made.exitCode() == 0,
+                "this test makes a self-signed certificate with openssl: install it (apt-get install openssl); "
+                        + made.output());
         int port = FrameClient.freePort();
-        String yaml = Pools.yaml(EchoConsumer.class.getName(), 1, dir, "source.type: tcp", "source.listen: 127.0.0.1:" + port,
-                "source.tls_cert: " + cert, "source.tls_key: " + key);
+        String yaml = Pools.yaml(
+                EchoConsumer.class.getName(),
+                1,
+                dir,
+                "source.type: tcp",
+                "source.listen: 127.0.0.1:" + port,
+                "source.tls_cert: " + cert,
+                "source.tls_key: " + key);
         try (PoolProcess pool = PoolProcess.start(dir, yaml)) {
             pool.awaitReady(1, Duration.ofSeconds(60));
             javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
-            ssl.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
-                @Override
-                public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String auth) {}
+            ssl.init(
+                    null,
+                    new javax.net.ssl.TrustManager[] {
+                        new javax.net.ssl.X509TrustManager() {
+                            @Override
+                            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String auth) {}
 
-                @Override
-                public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String auth) {}
+                            @Override
+                            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String auth) {}
 
-                @Override
-                public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-                    return new java.security.cert.X509Certificate[0];
-                }
-            }}, null); // the test's own self-signed certificate: trust it
+                            @Override
+                            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                                return new java.security.cert.X509Certificate[0];
+                            }
+                        }
+                    },
+                    null); // the test's own self-signed certificate: trust it
             try (Socket s = ssl.getSocketFactory().createSocket("127.0.0.1", port)) {
                 s.setSoTimeout(10_000);
                 s.getOutputStream().write(FrameClient.frame("over tls"));
@@ -137,7 +183,9 @@ class TcpBaseModeTest {
             }
             try (FrameClient plain = new FrameClient(port, 5_000)) {
                 plain.send("not tls");
-                assertThat(plain.closedByServer()).as("a plain-text client on a TLS port").isTrue();
+                assertThat(plain.closedByServer())
+                        .as("a plain-text client on a TLS port")
+                        .isTrue();
             }
             assertThat(pool.log()).contains("TLS)");
         }

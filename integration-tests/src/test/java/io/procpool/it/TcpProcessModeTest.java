@@ -48,7 +48,7 @@ class TcpProcessModeTest {
     void aSwooleStyleClientGetsItsEchoAndTheConnectionClosesAfterTheReply() throws Exception {
         int port = FrameClient.freePort();
         try (PoolProcess pool = start(1, tcp(port), "source.close_after_reply: true");
-             FrameClient client = new FrameClient(port, 10_000)) {
+                FrameClient client = new FrameClient(port, 10_000)) {
             // $client->send(pack('N', strlen($data)) . $data)
             client.sendRaw(FrameClient.frame("hello swoole"));
             assertThat(client.read()).isEqualTo("hello swoole");
@@ -92,7 +92,8 @@ class TcpProcessModeTest {
                             expected.add(body(c, i));
                         }
                     }
-                    assertThat(results.get(c).get(60, TimeUnit.SECONDS)).as("replies on connection " + c)
+                    assertThat(results.get(c).get(60, TimeUnit.SECONDS))
+                            .as("replies on connection " + c)
                             .containsExactlyElementsOf(expected);
                 }
             } finally {
@@ -100,7 +101,8 @@ class TcpProcessModeTest {
             }
             Map<?, ?> tcp = (Map<?, ?>) pool.status().pool().sourceStats();
             assertThat(((Number) tcp.get("frames_in")).longValue()).isEqualTo(64L * perConnection);
-            assertThat(((Number) tcp.get("frames_out")).longValue()).isEqualTo(64L * (perConnection + perConnection / 50));
+            assertThat(((Number) tcp.get("frames_out")).longValue())
+                    .isEqualTo(64L * (perConnection + perConnection / 50));
         }
     }
 
@@ -140,8 +142,10 @@ class TcpProcessModeTest {
                 Thread.sleep(1_000);
                 long victim = pool.status().readyPids().get(0);
                 ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
-                pool.awaitStatus("the killed worker replaced", s -> s.readyCount() == 2
-                        && !s.readyPids().contains(victim), Duration.ofSeconds(30));
+                pool.awaitStatus(
+                        "the killed worker replaced",
+                        s -> s.readyCount() == 2 && !s.readyPids().contains(victim),
+                        Duration.ofSeconds(30));
                 Thread.sleep(1_000);
                 go.set(false);
                 for (Future<?> f : running) {
@@ -150,8 +154,9 @@ class TcpProcessModeTest {
             } finally {
                 clients.shutdownNow();
             }
-            System.out.printf("tcp kill: %d echoes, %d error replies for requests on the killed worker%n", echoes.get(),
-                    errors.get());
+            System.out.printf(
+                    "tcp kill: %d echoes, %d error replies for requests on the killed worker%n",
+                    echoes.get(), errors.get());
             assertThat(echoes.get()).isGreaterThan(1_000);
             Map<?, ?> tcp = (Map<?, ?>) pool.status().pool().sourceStats();
             assertThat(((Number) tcp.get("error_replies")).longValue()).isEqualTo(errors.get());
@@ -180,7 +185,7 @@ class TcpProcessModeTest {
                 new Random(7).nextBytes(random);
                 random[0] = (byte) 0xC3; // a length of ~3 GB: over max_frame_bytes at once
                 List<byte[]> oversized = List.of(
-                        ByteBuffer.allocate(4).putInt(10_000_000).array(),  // a 10 MB frame announced
+                        ByteBuffer.allocate(4).putInt(10_000_000).array(), // a 10 MB frame announced
                         random,
                         "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 for (byte[] bad : oversized) {
@@ -193,15 +198,22 @@ class TcpProcessModeTest {
                     client.sendRaw(new byte[] {0, 0, 0, 0});
                     assertThat(client.closedByServer()).as("zero length").isTrue();
                 }
-                byte[] partial = ByteBuffer.allocate(14).putInt(100).put("0123456789".getBytes(StandardCharsets.US_ASCII)).array();
+                byte[] partial = ByteBuffer.allocate(14)
+                        .putInt(100)
+                        .put("0123456789".getBytes(StandardCharsets.US_ASCII))
+                        .array();
                 try (FrameClient client = new FrameClient(port, 5_000)) {
                     client.sendRaw(partial);
                     client.socket.shutdownOutput();
-                    assertThat(client.closedByServer()).as("half-close mid-frame").isTrue();
+                    assertThat(client.closedByServer())
+                            .as("half-close mid-frame")
+                            .isTrue();
                 }
                 try (FrameClient client = new FrameClient(port, 5_000)) {
                     client.sendRaw(partial);
-                    assertThat(client.closedByServer()).as("stalled mid-frame past read_timeout").isTrue();
+                    assertThat(client.closedByServer())
+                            .as("stalled mid-frame past read_timeout")
+                            .isTrue();
                 }
                 try (FrameClient client = new FrameClient(port, 5_000)) {
                     client.send("after all that");
@@ -219,9 +231,13 @@ class TcpProcessModeTest {
             PoolStatus status = pool.status();
             assertThat(status.readyCount()).isEqualTo(2);
             @SuppressWarnings("unchecked")
-            Map<String, Object> closed = (Map<String, Object>) status.pool().sourceStats().get("closed_for");
-            assertThat(closed).containsEntry("frame_too_large", 3).containsEntry("zero_length", 1)
-                    .containsEntry("half_closed_mid_frame", 1).containsEntry("stalled_mid_frame", 1);
+            Map<String, Object> closed =
+                    (Map<String, Object>) status.pool().sourceStats().get("closed_for");
+            assertThat(closed)
+                    .containsEntry("frame_too_large", 3)
+                    .containsEntry("zero_length", 1)
+                    .containsEntry("half_closed_mid_frame", 1)
+                    .containsEntry("stalled_mid_frame", 1);
             assertThat(pool.log()).contains("a frame over max_frame_bytes").contains("stalled for 1000 ms");
         }
     }
@@ -229,12 +245,17 @@ class TcpProcessModeTest {
     @Test
     void aTakenPortStopsTheStartWithItsOwnExitCode() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            java.nio.file.Files.writeString(dir.resolve("pool.yaml"),
+            java.nio.file.Files.writeString(
+                    dir.resolve("pool.yaml"),
                     Pools.yaml(EchoConsumer.class.getName(), 1, dir, tcp(taken.getLocalPort())));
-            PoolProcess.CliResult r = PoolProcess.run(PoolProcess.javaCommand("start", "-c", dir.resolve("pool.yaml").toString()),
+            PoolProcess.CliResult r = PoolProcess.run(
+                    PoolProcess.javaCommand(
+                            "start", "-c", dir.resolve("pool.yaml").toString()),
                     dir);
             assertThat(r.exitCode()).as(r.output()).isEqualTo(11);
-            assertThat(r.output()).contains("source tcp could not start").contains("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+            assertThat(r.output())
+                    .contains("source tcp could not start")
+                    .contains("cannot listen on 127.0.0.1:" + taken.getLocalPort());
         }
     }
 
@@ -243,27 +264,33 @@ class TcpProcessModeTest {
     void aReloadAppliesPrefetchAndRefusesANewListenAddress() throws Exception {
         int port = FrameClient.freePort();
         String consumer = io.procpool.testkit.consumers.RecordingConsumer.class.getName();
-        try (PoolProcess pool = PoolProcess.start(dir, Pools.yaml(consumer, 1, dir, tcp(port), "source.prefetch: 1",
-                "app.sleep_ms: 300"))) {
+        try (PoolProcess pool = PoolProcess.start(
+                dir, Pools.yaml(consumer, 1, dir, tcp(port), "source.prefetch: 1", "app.sleep_ms: 300"))) {
             pool.awaitReady(1, Duration.ofSeconds(60));
             FrameClient client = new FrameClient(port, 10_000);
             for (int i = 0; i < 30; i++) {
                 client.send("slow-" + i);
             }
-            pool.awaitStatus("one request at the worker", s -> tcpStat(s, "in_flight") == 1 && tcpStat(s, "waiting") > 20,
+            pool.awaitStatus(
+                    "one request at the worker",
+                    s -> tcpStat(s, "in_flight") == 1 && tcpStat(s, "waiting") > 20,
                     Duration.ofSeconds(30));
-            java.nio.file.Files.writeString(dir.resolve("pool.yaml"), Pools.yaml(consumer, 1, dir, tcp(port),
-                    "source.prefetch: 4", "app.sleep_ms: 300"));
+            java.nio.file.Files.writeString(
+                    dir.resolve("pool.yaml"),
+                    Pools.yaml(consumer, 1, dir, tcp(port), "source.prefetch: 4", "app.sleep_ms: 300"));
             PoolProcess.CliResult r = pool.cli("reload", "--reread");
             assertThat(r.exitCode()).as(r.output()).isZero();
-            pool.awaitStatus("four requests at the new worker", s -> tcpStat(s, "in_flight") == 4, Duration.ofSeconds(30));
+            pool.awaitStatus(
+                    "four requests at the new worker", s -> tcpStat(s, "in_flight") == 4, Duration.ofSeconds(30));
 
             int other = FrameClient.freePort();
-            java.nio.file.Files.writeString(dir.resolve("pool.yaml"), Pools.yaml(consumer, 1, dir, tcp(other),
-                    "source.prefetch: 4", "app.sleep_ms: 300"));
+            java.nio.file.Files.writeString(
+                    dir.resolve("pool.yaml"),
+                    Pools.yaml(consumer, 1, dir, tcp(other), "source.prefetch: 4", "app.sleep_ms: 300"));
             r = pool.cli("reload", "--reread");
             assertThat(r.exitCode()).as(r.output()).isNotZero();
-            assertThat(r.output()).contains("source.listen: 127.0.0.1:" + port + " -> 127.0.0.1:" + other)
+            assertThat(r.output())
+                    .contains("source.listen: 127.0.0.1:" + port + " -> 127.0.0.1:" + other)
                     .contains("needs a restart");
             client.close();
         }
@@ -273,12 +300,15 @@ class TcpProcessModeTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = {"process", "base"})
     void aRequestThatRepliedAndThenThrewIsNotRunAgain(String mode) throws Exception {
         int port = FrameClient.freePort();
-        try (PoolProcess pool = start(1, tcp(port, "source.mode: " + mode), "retry.max_tries: 3", "retry.backoff: 10ms")) {
+        try (PoolProcess pool =
+                start(1, tcp(port, "source.mode: " + mode), "retry.max_tries: 3", "retry.backoff: 10ms")) {
             try (FrameClient client = new FrameClient(port, 10_000)) {
                 client.send("reply-then-fail-1");
                 client.send("after-1");
                 assertThat(client.read()).isEqualTo("reply-then-fail-1");
-                assertThat(client.read()).as("the next reply is the next request's, not a retry's").isEqualTo("after-1");
+                assertThat(client.read())
+                        .as("the next reply is the next request's, not a retry's")
+                        .isEqualTo("after-1");
             }
             assertThat(pool.log()).contains("failed after it replied, so it is not tried again");
         }

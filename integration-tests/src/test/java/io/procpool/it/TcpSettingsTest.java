@@ -75,13 +75,17 @@ class TcpSettingsTest {
 
     @ParameterizedTest(name = "length_type {0}, length_offset {1}, body_offset {2}, length_includes_header {3}")
     @CsvSource({"N, 0, 4, false", "n, 2, 6, false", "V, 0, 4, true", "v, 1, 5, false", "C, 3, 8, true"})
-    void aFrameInSwoolesLengthFramingIsReadAndAnsweredInTheSameFraming(String type, int offset, int bodyOffset,
-                                                                      boolean includesHeader) throws Exception {
+    void aFrameInSwoolesLengthFramingIsReadAndAnsweredInTheSameFraming(
+            String type, int offset, int bodyOffset, boolean includesHeader) throws Exception {
         int port = FrameClient.freePort();
-        try (PoolProcess pool = start("source.type: tcp", "source.listen: 127.0.0.1:" + port, "source.length_type: " + type,
-                "source.length_offset: " + offset, "source.body_offset: " + bodyOffset,
-                "source.length_includes_header: " + includesHeader);
-             Socket socket = new Socket()) {
+        try (PoolProcess pool = start(
+                        "source.type: tcp",
+                        "source.listen: 127.0.0.1:" + port,
+                        "source.length_type: " + type,
+                        "source.length_offset: " + offset,
+                        "source.body_offset: " + bodyOffset,
+                        "source.length_includes_header: " + includesHeader);
+                Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
             socket.setSoTimeout(10_000);
             byte[] body = "framed body".getBytes(StandardCharsets.UTF_8);
@@ -93,23 +97,29 @@ class TcpSettingsTest {
             byte[] reply = new byte[bodyOffset + body.length];
             in.readFully(reply);
             byte[] expected = swooleFrame(type, offset, bodyOffset, includesHeader, body);
-            java.util.Arrays.fill(expected, 0, offset, (byte) 0); // the pool writes zeros where the client had its header
-            assertThat(HexFormat.of().formatHex(reply)).as("the echo, in the same framing")
+            java.util.Arrays.fill(
+                    expected, 0, offset, (byte) 0); // the pool writes zeros where the client had its header
+            assertThat(HexFormat.of().formatHex(reply))
+                    .as("the echo, in the same framing")
                     .isEqualTo(HexFormat.of().formatHex(expected));
             byte[] second = new byte[bodyOffset + 6];
             in.readFully(second);
-            assertThat(new String(second, bodyOffset, 6, StandardCharsets.UTF_8)).isEqualTo("second");
+            assertThat(new String(second, bodyOffset, 6, StandardCharsets.UTF_8))
+                    .isEqualTo("second");
         }
     }
 
     @Test
     void anIdleConnectionIsClosedAfterIdleTimeout() throws Exception {
         int port = FrameClient.freePort();
-        try (PoolProcess pool = start("source.type: tcp", "source.listen: 127.0.0.1:" + port, "source.idle_timeout: 1s");
-             FrameClient client = new FrameClient(port, 10_000)) {
+        try (PoolProcess pool =
+                        start("source.type: tcp", "source.listen: 127.0.0.1:" + port, "source.idle_timeout: 1s");
+                FrameClient client = new FrameClient(port, 10_000)) {
             client.send("hello");
             assertThat(client.read()).isEqualTo("hello");
-            assertThat(client.closedByServer()).as("closed once idle for 1 s, within the 10 s read timeout").isTrue();
+            assertThat(client.closedByServer())
+                    .as("closed once idle for 1 s, within the 10 s read timeout")
+                    .isTrue();
             pool.awaitStatus("counted as idle", s -> closedFor(s, "idle") == 1, WAIT);
         }
     }
@@ -117,9 +127,10 @@ class TcpSettingsTest {
     @Test
     void connectionsOverMaxConnectionsAreClosedAtOnceAndTheOthersServed() throws Exception {
         int port = FrameClient.freePort();
-        try (PoolProcess pool = start("source.type: tcp", "source.listen: 127.0.0.1:" + port, "source.max_connections: 2");
-             FrameClient a = new FrameClient(port, 10_000);
-             FrameClient b = new FrameClient(port, 10_000)) {
+        try (PoolProcess pool =
+                        start("source.type: tcp", "source.listen: 127.0.0.1:" + port, "source.max_connections: 2");
+                FrameClient a = new FrameClient(port, 10_000);
+                FrameClient b = new FrameClient(port, 10_000)) {
             a.send("a");
             b.send("b");
             assertThat(a.read()).isEqualTo("a");
@@ -136,9 +147,12 @@ class TcpSettingsTest {
     @Test
     void aConnectionWithMaxPendingUnansweredRequestsIsNotReadUntilRepliesCatchUp() throws Exception {
         int port = FrameClient.freePort();
-        try (PoolProcess pool = start("source.type: tcp", "source.listen: 127.0.0.1:" + port,
-                "source.max_pending_per_connection: 4", "app.jitter_us: 200000");
-             FrameClient client = new FrameClient(port, 30_000)) {
+        try (PoolProcess pool = start(
+                        "source.type: tcp",
+                        "source.listen: 127.0.0.1:" + port,
+                        "source.max_pending_per_connection: 4",
+                        "app.jitter_us: 200000");
+                FrameClient client = new FrameClient(port, 30_000)) {
             for (int i = 0; i < 20; i++) {
                 client.send("p" + i);
             }
@@ -146,16 +160,22 @@ class TcpSettingsTest {
             long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
             while (System.nanoTime() < deadline) {
                 Map<String, Object> tcp = tcp(pool.status());
-                most = Math.max(most, ((Number) tcp.get("waiting")).longValue() + ((Number) tcp.get("in_flight")).longValue());
+                most = Math.max(
+                        most, ((Number) tcp.get("waiting")).longValue() + ((Number) tcp.get("in_flight")).longValue());
                 Thread.sleep(20);
             }
-            assertThat(most).as("requests of the connection in the pool at once").isBetween(1L, 4L);
+            assertThat(most)
+                    .as("requests of the connection in the pool at once")
+                    .isBetween(1L, 4L);
             List<String> replies = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 replies.add(client.read());
             }
-            assertThat(replies).as("all answered, in order").containsExactlyElementsOf(
-                    java.util.stream.IntStream.range(0, 20).mapToObj(i -> "p" + i).toList());
+            assertThat(replies)
+                    .as("all answered, in order")
+                    .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 20)
+                            .mapToObj(i -> "p" + i)
+                            .toList());
         }
     }
 
@@ -163,7 +183,7 @@ class TcpSettingsTest {
     void aUnixSocketListenerServesFramesInProcessMode() throws Exception {
         Path socket = dir.resolve("echo.sock");
         try (PoolProcess pool = start("source.type: tcp", "source.listen: 'unix:" + socket + "'");
-             SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));
             OutputStream out = Channels.newOutputStream(ch);
             out.write(FrameClient.frame("over a unix socket"));

@@ -22,13 +22,18 @@ class WorkerContextTest {
         try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 2))) {
             pool.awaitReady(2, Duration.ofSeconds(30));
             pool.push(List.of("push:child-1", "push:child-2"));
-            pool.awaitStatus("4 messages processed", s -> {
-                try {
-                    return PoolProcess.processedLines(dir.resolve("records")).size() == 4;
-                } catch (Exception e) {
-                    return false;
-                }
-            }, Duration.ofSeconds(20));
+            pool.awaitStatus(
+                    "4 messages processed",
+                    s -> {
+                        try {
+                            return PoolProcess.processedLines(dir.resolve("records"))
+                                            .size()
+                                    == 4;
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    },
+                    Duration.ofSeconds(20));
             assertThat(PoolProcess.processedLines(dir.resolve("records")))
                     .extracting(l -> l.substring(l.lastIndexOf(' ') + 1))
                     .containsExactlyInAnyOrder("push:child-1", "push:child-2", "child-1", "child-2");
@@ -37,11 +42,19 @@ class WorkerContextTest {
 
     @Test
     void aConsumerSeesThePoolsConfigurationAndNotTheManagersOwnKeys() throws Exception {
-        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1, "max_requests: 100", "app.greeting: hi"))) {
+        try (PoolProcess pool =
+                PoolProcess.start(dir, Pools.recording(dir, 1, "max_requests: 100", "app.greeting: hi"))) {
             long pid = pool.awaitReady(1, Duration.ofSeconds(30)).readyPids().get(0);
             List<String> keys = java.nio.file.Files.readAllLines(dir.resolve("records/config-" + pid));
-            assertThat(keys).contains("app.greeting", "app.record_dir", "consumer", "max_requests", "source.type", "workers",
-                    "retry.max_tries");
+            assertThat(keys)
+                    .contains(
+                            "app.greeting",
+                            "app.record_dir",
+                            "consumer",
+                            "max_requests",
+                            "source.type",
+                            "workers",
+                            "retry.max_tries");
             assertThat(keys).noneMatch(k -> k.startsWith("pool.") || k.startsWith("worker."));
         }
     }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.IntStream;
@@ -31,7 +30,9 @@ class WorkerKillStormTest {
             pool.awaitReady(4, Duration.ofSeconds(60));
             for (int b = 0; b < 10; b++) {
                 int from = b * 10_000;
-                pool.push(IntStream.range(from, from + 10_000).mapToObj(i -> "m" + i).toList());
+                pool.push(IntStream.range(from, from + 10_000)
+                        .mapToObj(i -> "m" + i)
+                        .toList());
             }
             Random random = new Random(42);
             int kills = 0;
@@ -50,19 +51,26 @@ class WorkerKillStormTest {
                 status = pool.status();
             }
             long ackedInStorm = status.queue().acked();
-            status = pool.awaitStatus("the rest drained after the storm", s -> s.queue().acked() >= n, Duration.ofSeconds(60));
-            assertThat(status.queue().acked()).as("acked after " + kills + " kills").isEqualTo(n);
+            status = pool.awaitStatus(
+                    "the rest drained after the storm", s -> s.queue().acked() >= n, Duration.ofSeconds(60));
+            assertThat(status.queue().acked())
+                    .as("acked after " + kills + " kills")
+                    .isEqualTo(n);
 
             List<String> lines = PoolProcess.processedLines(dir.resolve("records"));
             Set<String> distinct = new HashSet<>();
             for (String l : lines) {
                 distinct.add(l.substring(l.lastIndexOf(' ') + 1));
             }
-            System.out.printf("kill storm: %d messages, %d workers killed, %d acked during the storm, %d processed more "
-                    + "than once%n", n, kills, ackedInStorm, lines.size() - distinct.size());
+            System.out.printf(
+                    "kill storm: %d messages, %d workers killed, %d acked during the storm, %d processed more "
+                            + "than once%n",
+                    n, kills, ackedInStorm, lines.size() - distinct.size());
             assertThat(distinct).as("distinct messages processed").hasSize(n);
             assertThat(kills).isGreaterThan(3);
-            assertThat(ackedInStorm).as("messages acked while workers were being killed").isGreaterThan(n / 10);
+            assertThat(ackedInStorm)
+                    .as("messages acked while workers were being killed")
+                    .isGreaterThan(n / 10);
         }
     }
 }

@@ -42,18 +42,23 @@ class WorkerToWorkerTest {
         };
         try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 2, settings))) {
             pool.awaitReady(2, WAIT);
-            AutoCloseable client = submit(source, pool, port, key, List.of("send:0:to-zero", "send:1:to-one", "send:7:to-nobody"));
+            AutoCloseable client =
+                    submit(source, pool, port, key, List.of("send:0:to-zero", "send:1:to-one", "send:7:to-nobody"));
             try {
-                pool.awaitStatus("two sends delivered and one dropped", s -> {
-                    try {
-                        List<String> lines = PoolProcess.processedLines(dir.resolve("records"));
-                        return lines.stream().anyMatch(l -> l.startsWith("0 ") && l.endsWith(" to-zero"))
-                                && lines.stream().anyMatch(l -> l.startsWith("1 ") && l.endsWith(" to-one"))
-                                && s.pool().sendsDropped() == 1 && s.pool().sendsDelivered() == 2;
-                    } catch (java.io.IOException e) {
-                        return false;
-                    }
-                }, WAIT);
+                pool.awaitStatus(
+                        "two sends delivered and one dropped",
+                        s -> {
+                            try {
+                                List<String> lines = PoolProcess.processedLines(dir.resolve("records"));
+                                return lines.stream().anyMatch(l -> l.startsWith("0 ") && l.endsWith(" to-zero"))
+                                        && lines.stream().anyMatch(l -> l.startsWith("1 ") && l.endsWith(" to-one"))
+                                        && s.pool().sendsDropped() == 1
+                                        && s.pool().sendsDelivered() == 2;
+                            } catch (java.io.IOException e) {
+                                return false;
+                            }
+                        },
+                        WAIT);
             } finally {
                 client.close();
             }

@@ -1,20 +1,31 @@
 package io.procpool.cli;
 
+import io.procpool.PoolControl.NotRunningException;
+import io.procpool.PoolControl.RefusedException;
 import io.procpool.internal.ExitCode;
 import io.procpool.internal.LogSetup;
 import io.procpool.internal.config.ConfigException;
-import io.procpool.PoolControl.NotRunningException;
-import io.procpool.PoolControl.RefusedException;
 import io.procpool.internal.manager.RunDirectory.AlreadyRunningException;
 import io.procpool.internal.queue.QueueStoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code pool} command line: parses arguments and maps failures to exit codes and one clear line. */
-@Command(name = "pool", mixinStandardHelpOptions = true, version = "procpool 0.1.0",
+@Command(
+        name = "pool",
+        mixinStandardHelpOptions = true,
+        version = "procpool 0.1.0",
         description = "Keeps a pool of worker processes alive and feeds them messages.",
-        subcommands = {StartCommand.class, StopCommand.class, ReloadCommand.class, ScaleCommand.class,
-                StatusCommand.class, PushCommand.class, QueueCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            StartCommand.class,
+            StopCommand.class,
+            ReloadCommand.class,
+            ScaleCommand.class,
+            StatusCommand.class,
+            PushCommand.class,
+            QueueCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class PoolCli implements Runnable {
 
     @CommandLine.Spec

@@ -11,11 +11,15 @@ import picocli.CommandLine.Option;
  */
 final class PoolOptions {
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
             description = "Configuration file (default: $POOL_CONFIG, else ./pool.yaml if present).")
     Path config;
 
-    @Option(names = "--run-dir", paramLabel = "DIR",
+    @Option(
+            names = "--run-dir",
+            paramLabel = "DIR",
             description = "Run directory of the pool (default: run_dir of the configuration, else ./run).")
     Path runDir;
 

@@ -17,10 +17,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,7 +31,9 @@ import picocli.CommandLine.Parameters;
  * stdin ({@code -}). A running pool takes them through its manager (confirmed after commit);
  * a stopped pool's database takes them directly, and they wait there for the next start.
  */
-@Command(name = "push", description = "Push messages: pool push TEXT..., pool push --file F, pool push - (stdin, one per line).")
+@Command(
+        name = "push",
+        description = "Push messages: pool push TEXT..., pool push --file F, pool push - (stdin, one per line).")
 final class PushCommand implements Callable<Integer> {
 
     private static final int BATCH = 1000;
@@ -39,13 +41,19 @@ final class PushCommand implements Callable<Integer> {
     @Mixin
     PoolOptions options;
 
-    @Option(names = "--queue", paramLabel = "NAME", description = "Queue name (default: the pool's source.queue, else default).")
+    @Option(
+            names = "--queue",
+            paramLabel = "NAME",
+            description = "Queue name (default: the pool's source.queue, else default).")
     String queue;
 
     @Option(names = "--delay", paramLabel = "DURATION", description = "Deliver no sooner than this from now (5s, 2m).")
     String delay;
 
-    @Option(names = "--at", paramLabel = "INSTANT", description = "Deliver no sooner than this time (2026-11-27T14:00:00Z).")
+    @Option(
+            names = "--at",
+            paramLabel = "INSTANT",
+            description = "Deliver no sooner than this time (2026-11-27T14:00:00Z).")
     String at;
 
     @Option(names = "--file", paramLabel = "FILE", description = "Push each line of FILE as one message.")
@@ -75,8 +83,8 @@ final class PushCommand implements Callable<Integer> {
         Result result = QueueAccess.run(options, this::pushViaPool, this::pushDirect);
         progress.done();
         if (result.error != null) {
-            System.err.println("pool push: " + result.error + (result.count > 0 ? " (" + result.count
-                    + " message(s) before it were pushed)" : ""));
+            System.err.println("pool push: " + result.error
+                    + (result.count > 0 ? " (" + result.count + " message(s) before it were pushed)" : ""));
             return ExitCode.FAILED;
         }
         System.out.println("pushed " + result.count + " message(s) to queue " + result.queue + result.where);
@@ -117,8 +125,11 @@ final class PushCommand implements Callable<Integer> {
         if (!Boolean.TRUE.equals(stats.get("ok"))) {
             return new Result(0, queue, "", String.valueOf(stats.get("error"))); // no built-in queue in this pool
         }
-        String name = queue != null ? queue
-                : stats.get("queue") instanceof Map<?, ?> m && m.get("name") != null ? String.valueOf(m.get("name")) : "default";
+        String name = queue != null
+                ? queue
+                : stats.get("queue") instanceof Map<?, ?> m && m.get("name") != null
+                        ? String.valueOf(m.get("name"))
+                        : "default";
         // Binary and pipelined over queue.sock: up to IN_FLIGHT batches await their commit at once.
         try (QueueClient client = QueueClient.connect(options.runDir())) {
             java.util.ArrayDeque<CompletableFuture<List<String>>> inFlight = new java.util.ArrayDeque<>();
@@ -130,7 +141,9 @@ final class PushCommand implements Callable<Integer> {
                 if (error != null) {
                     return error;
                 }
-                List<byte[]> bodies = batch.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
+                List<byte[]> bodies = batch.stream()
+                        .map(t -> t.getBytes(StandardCharsets.UTF_8))
+                        .toList();
                 inFlight.add(client.pushAsync(name, bodies, Duration.ofMillis(delayMs)));
                 return null;
             });
@@ -160,7 +173,8 @@ final class PushCommand implements Callable<Integer> {
         long[] live = {store.counts(name).live()};
         return feed(name, " (the pool is not running: they wait in " + config.queueDatabase() + ")", batch -> {
             if (maxLength > 0 && live[0] + batch.size() > maxLength) {
-                return "queue " + name + " is full (source.max_length " + maxLength + ") and no pool is running to drain it";
+                return "queue " + name + " is full (source.max_length " + maxLength
+                        + ") and no pool is running to drain it";
             }
             List<StoredMessage> messages = new ArrayList<>(batch.size());
             for (String text : batch) {
@@ -183,7 +197,8 @@ final class PushCommand implements Callable<Integer> {
             }
         }
         if (texts.equals(List.of("-"))) {
-            return feedLines(name, where, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), sink);
+            return feedLines(
+                    name, where, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), sink);
         }
         String error = sink.push(texts);
         return new Result(error == null ? texts.size() : 0, name, where, error);
@@ -249,8 +264,14 @@ final class PushCommand implements Callable<Integer> {
             int width = 30;
             int filled = total == 0 ? width : (int) (width * n / total);
             double seconds = Math.max(1e-3, (now - startNanos) / 1e9);
-            System.err.printf("\r[%s%s] %d/%d lines %3d%%  %.0f msg/s", "#".repeat(filled), " ".repeat(width - filled), n, total,
-                    total == 0 ? 100 : 100 * n / total, n / seconds);
+            System.err.printf(
+                    "\r[%s%s] %d/%d lines %3d%%  %.0f msg/s",
+                    "#".repeat(filled),
+                    " ".repeat(width - filled),
+                    n,
+                    total,
+                    total == 0 ? 100 : 100 * n / total,
+                    n / seconds);
             System.err.flush();
         }
 

@@ -32,7 +32,8 @@ final class QueueAccess {
 
     private QueueAccess() {}
 
-    static <T> T run(PoolOptions options, ViaPool<T> viaPool, Direct<T> direct) throws IOException, InterruptedException {
+    static <T> T run(PoolOptions options, ViaPool<T> viaPool, Direct<T> direct)
+            throws IOException, InterruptedException {
         Path runDir = options.runDir();
         long deadline = System.nanoTime() + 15_000_000_000L;
         while (true) {
@@ -72,7 +73,8 @@ final class QueueAccess {
             throw new NotRunningException("no pool is running on " + options.runDir() + ", and its queue "
                     + "(durability none) lives only in a running manager's memory: start the pool first");
         }
-        try (QueueStore store = QueueStores.open(config.queueDatabase(), config.queue().durability())) {
+        try (QueueStore store =
+                QueueStores.open(config.queueDatabase(), config.queue().durability())) {
             return direct.run(store, config);
         }
     }

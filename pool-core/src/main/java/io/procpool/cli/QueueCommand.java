@@ -18,9 +18,15 @@ import picocli.CommandLine.Option;
  * {@code pool queue stats|peek|requeue-dead|purge}: inspect and repair the built-in queue,
  * through the running manager or, when the pool is stopped, in its database.
  */
-@Command(name = "queue", description = "Inspect and repair the built-in queue.",
-        subcommands = {QueueCommand.Stats.class, QueueCommand.Peek.class, QueueCommand.RequeueDead.class,
-                QueueCommand.Purge.class})
+@Command(
+        name = "queue",
+        description = "Inspect and repair the built-in queue.",
+        subcommands = {
+            QueueCommand.Stats.class,
+            QueueCommand.Peek.class,
+            QueueCommand.RequeueDead.class,
+            QueueCommand.Purge.class
+        })
 final class QueueCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -44,7 +50,8 @@ final class QueueCommand implements Runnable {
         } else {
             Map<String, Object> body = new LinkedHashMap<>(answer);
             body.remove("ok");
-            System.out.println(JSON.writeValueAsString(body.size() == 1 ? body.values().iterator().next() : body));
+            System.out.println(JSON.writeValueAsString(
+                    body.size() == 1 ? body.values().iterator().next() : body));
         }
         return ExitCode.OK;
     }
@@ -76,15 +83,23 @@ final class QueueCommand implements Runnable {
         @Option(names = "--dead", description = "Show dead letters, with their last error.")
         boolean dead;
 
-        @Option(names = {"-n", "--limit"}, defaultValue = "10", description = "How many (default ${DEFAULT-VALUE}).")
+        @Option(
+                names = {"-n", "--limit"},
+                defaultValue = "10",
+                description = "How many (default ${DEFAULT-VALUE}).")
         int limit;
 
         @Override
         public Integer call() throws Exception {
-            return print(QueueAccess.run(options,
+            return print(QueueAccess.run(
+                    options,
                     c -> c.call(Map.of("command", "queue_peek", "dead", dead, "limit", limit)),
-                    (store, config) -> Map.of("ok", true, "messages", QueueRows.of(store.peek(
-                            dead ? QueueStore.deadQueue(config.queueName()) : config.queueName(), limit)))));
+                    (store, config) -> Map.of(
+                            "ok",
+                            true,
+                            "messages",
+                            QueueRows.of(store.peek(
+                                    dead ? QueueStore.deadQueue(config.queueName()) : config.queueName(), limit)))));
         }
     }
 
@@ -95,8 +110,13 @@ final class QueueCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            return print(QueueAccess.run(options, c -> c.call(Map.of("command", "queue_requeue_dead")),
-                    (store, config) -> Map.of("ok", true, "message",
+            return print(QueueAccess.run(
+                    options,
+                    c -> c.call(Map.of("command", "queue_requeue_dead")),
+                    (store, config) -> Map.of(
+                            "ok",
+                            true,
+                            "message",
                             store.requeueDead(config.queueName()).size() + " dead letter(s) requeued")));
         }
     }
@@ -118,13 +138,17 @@ final class QueueCommand implements Runnable {
                     return ExitCode.CONFIG_INVALID;
                 }
                 String answer = console.readLine("Delete every waiting message of the queue? [y/N] ");
-                if (answer == null || !List.of("y", "yes").contains(answer.trim().toLowerCase(java.util.Locale.ROOT))) {
+                if (answer == null
+                        || !List.of("y", "yes").contains(answer.trim().toLowerCase(java.util.Locale.ROOT))) {
                     System.out.println("nothing deleted");
                     return ExitCode.OK;
                 }
             }
-            return print(QueueAccess.run(options, c -> c.call(Map.of("command", "queue_purge")),
-                    (store, config) -> Map.of("ok", true, "message", store.purge(config.queueName()) + " message(s) purged")));
+            return print(QueueAccess.run(
+                    options,
+                    c -> c.call(Map.of("command", "queue_purge")),
+                    (store, config) ->
+                            Map.of("ok", true, "message", store.purge(config.queueName()) + " message(s) purged")));
         }
     }
 }

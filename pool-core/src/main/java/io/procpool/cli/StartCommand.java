@@ -43,7 +43,10 @@ final class StartCommand implements Callable<Integer> {
     @Option(names = "--concurrency", paramLabel = "K", description = "Messages at once per worker.")
     String concurrency;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any configuration key, e.g. --set max_wait_time=30s.")
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "Any configuration key, e.g. --set max_wait_time=30s.")
     Map<String, String> settings = new LinkedHashMap<>();
 
     @Option(names = "--daemon", description = "Detach, log to <run_dir>/pool.log, return once the workers are ready.")
@@ -61,8 +64,13 @@ final class StartCommand implements Callable<Integer> {
         PrintStream err = System.err;
         System.setOut(LineTaggingStream.printStream(out, "[manager] "));
         System.setErr(LineTaggingStream.printStream(err, "[manager] "));
-        Manager manager = new Manager(config, () -> ConfigLoader.load(configFile, System.getenv(), flags),
-                List.of(), out, err, WorkerEntry.workerMain());
+        Manager manager = new Manager(
+                config,
+                () -> ConfigLoader.load(configFile, System.getenv(), flags),
+                List.of(),
+                out,
+                err,
+                WorkerEntry.workerMain());
         return manager.run(true);
     }
 
@@ -76,7 +84,11 @@ final class StartCommand implements Callable<Integer> {
             flags.put("consumer", consumer);
         }
         if (classpath != null) {
-            flags.put("classpath", Arrays.stream(classpath.split(File.pathSeparator)).filter(s -> !s.isEmpty()).toList());
+            flags.put(
+                    "classpath",
+                    Arrays.stream(classpath.split(File.pathSeparator))
+                            .filter(s -> !s.isEmpty())
+                            .toList());
         }
         if (concurrency != null) {
             flags.put("concurrency", concurrency);

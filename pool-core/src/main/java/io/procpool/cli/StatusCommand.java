@@ -34,31 +34,61 @@ final class StatusCommand implements Callable<Integer> {
     static String render(PoolStatus status) {
         Pool pool = status.pool();
         StringBuilder b = new StringBuilder();
-        b.append(String.format("pool %s  %s  consumer %s  source %s  up %s%n", pool.pid(), pool.state(), pool.consumer(),
-                pool.source(), duration(pool.uptime())));
-        b.append(String.format("workers %s/%s ready  processed %s  failed %s  restarts %s%n", pool.workersReady(),
-                pool.workersTarget(), pool.processed(), pool.failed(), pool.restarts()));
+        b.append(String.format(
+                "pool %s  %s  consumer %s  source %s  up %s%n",
+                pool.pid(), pool.state(), pool.consumer(), pool.source(), duration(pool.uptime())));
+        b.append(String.format(
+                "workers %s/%s ready  processed %s  failed %s  restarts %s%n",
+                pool.workersReady(), pool.workersTarget(), pool.processed(), pool.failed(), pool.restarts()));
         if (pool.sendsDelivered() + pool.sendsDropped() > 0) {
-            b.append(String.format("worker-to-worker sends: %s delivered, %s dropped (no worker ready in the slot)%n",
+            b.append(String.format(
+                    "worker-to-worker sends: %s delivered, %s dropped (no worker ready in the slot)%n",
                     pool.sendsDelivered(), pool.sendsDropped()));
         }
-        pool.queue().ifPresent(q -> b.append(String.format(
-                "queue %s (%s): depth %s, delayed %s, in flight %s, dead %s; pushed %s, acked %s (%s/s over the last 10 s)%n",
-                q.name(), q.durability(), q.depth(), q.delayed(), q.inFlight(), q.dead(), q.pushed(), q.acked(),
-                q.ackedPerSecond())));
-        pool.sourceAvailable().ifPresent(available -> b.append(String.format("source %s: %s%n", pool.source(),
-                available ? "available" : "UNAVAILABLE to some worker (it retries with backoff; the log says why)")));
-        b.append(String.format("%n%-5s %-8s %-10s %-9s %10s %7s %9s %8s%n",
+        pool.queue()
+                .ifPresent(q -> b.append(String.format(
+                        "queue %s (%s): depth %s, delayed %s, in flight %s, dead %s; pushed %s, acked %s (%s/s over the last 10 s)%n",
+                        q.name(),
+                        q.durability(),
+                        q.depth(),
+                        q.delayed(),
+                        q.inFlight(),
+                        q.dead(),
+                        q.pushed(),
+                        q.acked(),
+                        q.ackedPerSecond())));
+        pool.sourceAvailable()
+                .ifPresent(available -> b.append(String.format(
+                        "source %s: %s%n",
+                        pool.source(),
+                        available
+                                ? "available"
+                                : "UNAVAILABLE to some worker (it retries with backoff; the log says why)")));
+        b.append(String.format(
+                "%n%-5s %-8s %-10s %-9s %10s %7s %9s %8s%n",
                 "SLOT", "PID", "STATE", "UPTIME", "PROCESSED", "FAILED", "RESTARTS", "RSS"));
         for (Worker w : status.workers()) {
             if (w.backoff().isPresent()) {
                 Backoff off = w.backoff().get();
-                b.append(String.format("%-5s %-8s %-10s restart in %s after %s quick failure(s): %s%n", w.slot(), "-",
-                        w.state(), duration(off.nextStartIn()), off.consecutiveFailures(), off.lastExit()));
+                b.append(String.format(
+                        "%-5s %-8s %-10s restart in %s after %s quick failure(s): %s%n",
+                        w.slot(),
+                        "-",
+                        w.state(),
+                        duration(off.nextStartIn()),
+                        off.consecutiveFailures(),
+                        off.lastExit()));
                 continue;
             }
-            b.append(String.format("%-5s %-8s %-10s %-9s %10s %7s %9s %8s%n", w.slot(), w.pid(), w.state(),
-                    duration(w.uptime()), w.processed(), w.failed(), w.restarts(),
+            b.append(String.format(
+                    "%-5s %-8s %-10s %-9s %10s %7s %9s %8s%n",
+                    w.slot(),
+                    w.pid(),
+                    w.state(),
+                    duration(w.uptime()),
+                    w.processed(),
+                    w.failed(),
+                    w.restarts(),
                     w.rssBytes() < 0 ? "-" : (w.rssBytes() >> 20) + " MiB"));
         }
         appendSources(b, status.workers());
@@ -75,8 +105,11 @@ final class StatusCommand implements Callable<Integer> {
                     header = true;
                 }
                 StringBuilder line = new StringBuilder();
-                new TreeMap<>(w.source()).forEach((k, v) ->
-                        line.append("  ").append(k).append('=').append(v.length() > 60 ? v.substring(0, 57) + "..." : v));
+                new TreeMap<>(w.source())
+                        .forEach((k, v) -> line.append("  ")
+                                .append(k)
+                                .append('=')
+                                .append(v.length() > 60 ? v.substring(0, 57) + "..." : v));
                 b.append(String.format("%-5s%s%n", w.slot(), line));
             }
         }

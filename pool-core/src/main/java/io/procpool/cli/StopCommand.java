@@ -20,7 +20,9 @@ final class StopCommand implements Callable<Integer> {
     @Mixin
     PoolOptions options;
 
-    @Option(names = "--timeout", paramLabel = "DURATION",
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
             description = "How long in-flight work may take before workers are killed (default: max_wait_time).")
     String timeout;
 

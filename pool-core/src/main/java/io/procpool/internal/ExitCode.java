@@ -38,7 +38,8 @@ public final class ExitCode {
     public static String describe(int code) {
         return switch (code) {
             case OK -> "exited normally";
-            case FAILED -> "exited with code 1 (an uncaught exception, or the JVM could not start: see its lines above)";
+            case FAILED ->
+                "exited with code 1 (an uncaught exception, or the JVM could not start: see its lines above)";
             case WORKER_BOOT_FAILED -> "worker boot failed";
             case CONSUMER_LOAD_FAILED -> "consumer class could not be loaded";
             case CONSUMER_START_FAILED -> "consumer onStart threw";

@@ -82,13 +82,17 @@ public final class SourceSettings {
      */
     public void requireKnown(Set<String> known, String... prefixes) throws SourceConfigException {
         for (String key : values.keySet()) {
-            if (key.equals("type") || known.contains(key) || Arrays.stream(prefixes).anyMatch(key::startsWith)) {
+            if (key.equals("type")
+                    || known.contains(key)
+                    || Arrays.stream(prefixes).anyMatch(key::startsWith)) {
                 continue;
             }
             TreeSet<String> names = new TreeSet<>(known);
             Arrays.stream(prefixes).forEach(p -> names.add(p + "*"));
-            throw new SourceConfigException(key, "unknown key for source type " + type() + " (known: "
-                    + String.join(", ", names) + ")", values.get(key));
+            throw new SourceConfigException(
+                    key,
+                    "unknown key for source type " + type() + " (known: " + String.join(", ", names) + ")",
+                    values.get(key));
         }
     }
 
@@ -124,8 +128,12 @@ public final class SourceSettings {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new SourceConfigException(key, max == Long.MAX_VALUE ? "must be an integer >= " + min
-                : "must be an integer from " + min + " to " + max, v);
+        throw new SourceConfigException(
+                key,
+                max == Long.MAX_VALUE
+                        ? "must be an integer >= " + min
+                        : "must be an integer from " + min + " to " + max,
+                v);
     }
 
     public Duration duration(String key, Duration dflt) throws SourceConfigException {

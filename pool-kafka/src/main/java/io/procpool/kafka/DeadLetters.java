@@ -62,14 +62,24 @@ final class DeadLetters implements AutoCloseable {
         String id = r.topic() + "-" + r.partition() + "@" + r.offset();
         try {
             send(r, error, tries);
-            log.warn("record {} went to dead-letter topic {} after {} tr{}: {}", id, topicFor(r.topic()), tries,
-                    tries == 1 ? "y" : "ies", error);
+            log.warn(
+                    "record {} went to dead-letter topic {} after {} tr{}: {}",
+                    id,
+                    topicFor(r.topic()),
+                    tries,
+                    tries == 1 ? "y" : "ies",
+                    error);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             lastError = id + ": " + e;
-            log.error("record {} failed and could not reach {} ({}); {}", id, topicFor(r.topic()), e.toString(), otherwise);
+            log.error(
+                    "record {} failed and could not reach {} ({}); {}",
+                    id,
+                    topicFor(r.topic()),
+                    e.toString(),
+                    otherwise);
         }
         return false;
     }
@@ -79,7 +89,11 @@ final class DeadLetters implements AutoCloseable {
      * background (1 s doubling to 30 s) until it can, and runs {@code written} once it is. Any thread.
      */
     void sendEventually(ConsumerRecord<byte[], byte[]> r, String error, int tries, Runnable written) {
-        if (offer(r, error, tries, "trying again in " + FIRST_RETRY.toSeconds() + " s; its partition commits no further")) {
+        if (offer(
+                r,
+                error,
+                tries,
+                "trying again in " + FIRST_RETRY.toSeconds() + " s; its partition commits no further")) {
             written.run();
             return;
         }
@@ -91,8 +105,13 @@ final class DeadLetters implements AutoCloseable {
                 try {
                     Thread.sleep(wait);
                     send(r, error, tries);
-                    log.warn("record {} went to dead-letter topic {} after {} tr{} (written on a retry): {}", id,
-                            topicFor(r.topic()), tries, tries == 1 ? "y" : "ies", error);
+                    log.warn(
+                            "record {} went to dead-letter topic {} after {} tr{} (written on a retry): {}",
+                            id,
+                            topicFor(r.topic()),
+                            tries,
+                            tries == 1 ? "y" : "ies",
+                            error);
                     waiting.decrementAndGet();
                     written.run();
                     return;
@@ -101,7 +120,11 @@ final class DeadLetters implements AutoCloseable {
                 } catch (Exception e) {
                     lastError = id + ": " + e;
                     wait = wait.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : wait.multipliedBy(2);
-                    log.error("record {} still cannot reach {} ({}); next try in {} s", id, topicFor(r.topic()), e,
+                    log.error(
+                            "record {} still cannot reach {} ({}); next try in {} s",
+                            id,
+                            topicFor(r.topic()),
+                            e,
                             wait.toSeconds());
                 }
             }

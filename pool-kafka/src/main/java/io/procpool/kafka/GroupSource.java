@@ -3,8 +3,8 @@ package io.procpool.kafka;
 import io.procpool.spi.RequestSink;
 import io.procpool.spi.WorkerSource;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +58,7 @@ final class GroupSource implements WorkerSource {
     private KafkaConsumer<byte[], byte[]> consumer;
     /** Records one poll returns at most: half the prefetch (up to 500), so one batch runs while the next is polled. */
     private final int maxPollRecords;
+
     private volatile Thread pollThread;
     private volatile boolean waitingForRoom;
 
@@ -179,7 +180,8 @@ final class GroupSource implements WorkerSource {
         }
         assigned = String.join(",", byPartition.keySet());
         StringBuilder text = new StringBuilder();
-        byPartition.forEach((tp, l) -> text.append(text.isEmpty() ? "" : " ").append(tp).append('=').append(l));
+        byPartition.forEach((tp, l) ->
+                text.append(text.isEmpty() ? "" : " ").append(tp).append('=').append(l));
         lag = text.toString();
         lagTotal = known ? total : -1;
     }

@@ -23,16 +23,34 @@ import java.util.regex.PatternSyntaxException;
  * @param startAt where a group with no committed position starts: earliest or latest
  * @param prefetch records a worker holds at most (polled, not finished); beyond it the consumer pauses
  */
-record KafkaSettings(String bootstrap, List<String> topics, Pattern topicPattern, String group, boolean share,
-                     String startAt, String dltSuffix, int prefetch, Map<String, String> consumerProperties,
-                     Map<String, String> producerProperties) implements SourceDefinition {
+record KafkaSettings(
+        String bootstrap,
+        List<String> topics,
+        Pattern topicPattern,
+        String group,
+        boolean share,
+        String startAt,
+        String dltSuffix,
+        int prefetch,
+        Map<String, String> consumerProperties,
+        Map<String, String> producerProperties)
+        implements SourceDefinition {
 
-    private static final Set<String> KEYS = Set.of("bootstrap", "topics", "group", "mode", "start_at", "dlt_suffix", "prefetch");
+    private static final Set<String> KEYS =
+            Set.of("bootstrap", "topics", "group", "mode", "start_at", "dlt_suffix", "prefetch");
 
     /** Consumer settings a KafkaShareConsumer refuses: the broker, not the member, decides these in a share group. */
-    private static final List<String> NOT_FOR_SHARE = List.of("auto.offset.reset", "enable.auto.commit", "group.instance.id",
-            "isolation.level", "partition.assignment.strategy", "interceptor.classes", "session.timeout.ms",
-            "heartbeat.interval.ms", "group.protocol", "group.remote.assignor");
+    private static final List<String> NOT_FOR_SHARE = List.of(
+            "auto.offset.reset",
+            "enable.auto.commit",
+            "group.instance.id",
+            "isolation.level",
+            "partition.assignment.strategy",
+            "interceptor.classes",
+            "session.timeout.ms",
+            "heartbeat.interval.ms",
+            "group.protocol",
+            "group.remote.assignor");
 
     private static final Pattern TOPIC_NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
@@ -75,11 +93,13 @@ record KafkaSettings(String bootstrap, List<String> topics, Pattern topicPattern
         Map<String, String> consumer = s.withPrefix("consumer.");
         for (String name : consumer.keySet()) {
             if (SET_BY_THE_POOL.containsKey(name)) {
-                throw new SourceConfigException("consumer." + name, "is set by the pool: " + SET_BY_THE_POOL.get(name),
-                        consumer.get(name));
+                throw new SourceConfigException(
+                        "consumer." + name, "is set by the pool: " + SET_BY_THE_POOL.get(name), consumer.get(name));
             }
             if (share && NOT_FOR_SHARE.contains(name)) {
-                throw new SourceConfigException("consumer." + name, "is not a setting of a share-group consumer (mode: share)",
+                throw new SourceConfigException(
+                        "consumer." + name,
+                        "is not a setting of a share-group consumer (mode: share)",
                         consumer.get(name));
             }
         }
@@ -97,24 +117,42 @@ record KafkaSettings(String bootstrap, List<String> topics, Pattern topicPattern
         String topics = s.string("topics", null);
         List<String> names = s.list("topics");
         if (topics == null || names.isEmpty()) {
-            throw new SourceConfigException("topics", "must name one or more topics (a list, or a, b, c)", String.valueOf(topics));
+            throw new SourceConfigException(
+                    "topics", "must name one or more topics (a list, or a, b, c)", String.valueOf(topics));
         }
-        if (!s.isList("topics") && names.size() == 1 && !TOPIC_NAME.matcher(names.get(0)).matches()) {
+        if (!s.isList("topics")
+                && names.size() == 1
+                && !TOPIC_NAME.matcher(names.get(0)).matches()) {
             if (share) {
-                throw new SourceConfigException("topics", "must name topics in mode share (a share group takes no pattern)", topics);
+                throw new SourceConfigException(
+                        "topics", "must name topics in mode share (a share group takes no pattern)", topics);
             }
             try {
-                return new KafkaSettings(bootstrap, List.of(), Pattern.compile(names.get(0)), group, false, startAt, dlt, prefetch,
-                        consumer, producer);
+                return new KafkaSettings(
+                        bootstrap,
+                        List.of(),
+                        Pattern.compile(names.get(0)),
+                        group,
+                        false,
+                        startAt,
+                        dlt,
+                        prefetch,
+                        consumer,
+                        producer);
             } catch (PatternSyntaxException e) {
-                throw new SourceConfigException("topics", "is neither topic names nor a valid regular expression ("
-                        + e.getDescription() + ")", topics);
+                throw new SourceConfigException(
+                        "topics",
+                        "is neither topic names nor a valid regular expression (" + e.getDescription() + ")",
+                        topics);
             }
         }
         for (String t : names) {
             if (!TOPIC_NAME.matcher(t).matches()) {
-                throw new SourceConfigException("topics", "'" + t + "' is not a topic name (letters, digits, '.', '_', '-'); "
-                        + "a pattern must be the only entry", topics);
+                throw new SourceConfigException(
+                        "topics",
+                        "'" + t + "' is not a topic name (letters, digits, '.', '_', '-'); "
+                                + "a pattern must be the only entry",
+                        topics);
             }
         }
         return new KafkaSettings(bootstrap, names, null, group, share, startAt, dlt, prefetch, consumer, producer);

@@ -58,8 +58,12 @@ final class MemberThread {
                 if (System.nanoTime() - startedNs > Duration.ofMinutes(1).toNanos()) {
                     backoffMs = 500;
                 }
-                log.error("the {} failed ({}); a new member joins in {} ms, and what this one had not committed is "
-                        + "delivered again", what, e.toString(), backoffMs);
+                log.error(
+                        "the {} failed ({}); a new member joins in {} ms, and what this one had not committed is "
+                                + "delivered again",
+                        what,
+                        e.toString(),
+                        backoffMs);
             }
             long until = System.nanoTime() + backoffMs * 1_000_000;
             while (!closing && System.nanoTime() < until) {

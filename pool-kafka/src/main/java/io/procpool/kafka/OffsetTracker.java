@@ -13,10 +13,12 @@ final class OffsetTracker {
     private boolean[] done = new boolean[64];
     /** Ring index of the oldest unfinished record; {@code size} entries from there. */
     private int head;
+
     private int size;
     private int unfinished;
     /** The offset after the last record handed out. */
     private long next = -1;
+
     private long committed = -1;
 
     void handedOut(long offset) {

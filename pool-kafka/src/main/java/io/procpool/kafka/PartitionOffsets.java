@@ -79,7 +79,8 @@ final class PartitionOffsets {
             try {
                 consumer.commitSync(offsets);
             } catch (RuntimeException e) {
-                log.warn("the final offset commit failed ({}); records since the last commit will be delivered again",
+                log.warn(
+                        "the final offset commit failed ({}); records since the last commit will be delivered again",
                         e.toString());
             }
         } else {
@@ -117,8 +118,11 @@ final class PartitionOffsets {
         } catch (RuntimeException e) {
             // A rebalance in progress or a fenced member: the next owner starts from the last commit that
             // took, so some records run twice; none is skipped. Throwing here would end this consumer.
-            log.warn("committing revoked partitions {} failed ({}); their records since the last commit will be "
-                    + "delivered again", offsets.keySet(), e.toString());
+            log.warn(
+                    "committing revoked partitions {} failed ({}); their records since the last commit will be "
+                            + "delivered again",
+                    offsets.keySet(),
+                    e.toString());
         }
     }
 

@@ -32,8 +32,12 @@ final class RecordRequest implements Request {
      * {@code partition}, its {@link #sourceOf source} text and {@code tracker} (the partition's offsets in a
      * consumer group; null in a share group) are shared by the records of one partition in a poll.
      */
-    RecordRequest(ConsumerRecord<byte[], byte[]> r, TopicPartition partition, String source, OffsetTracker tracker,
-                  Settlement settlement) {
+    RecordRequest(
+            ConsumerRecord<byte[], byte[]> r,
+            TopicPartition partition,
+            String source,
+            OffsetTracker tracker,
+            Settlement settlement) {
         this.r = r;
         this.partition = partition;
         this.source = source;

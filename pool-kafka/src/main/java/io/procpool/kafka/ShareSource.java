@@ -100,14 +100,21 @@ final class ShareSource implements WorkerSource {
     private void setStartingPoint() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrap()))) {
             ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, s.group());
-            admin.incrementalAlterConfigs(Map.of(group, List.of(new AlterConfigOp(
-                    new ConfigEntry("share.auto.offset.reset", s.startAt()), AlterConfigOp.OpType.SET))))
-                    .all().get(30, TimeUnit.SECONDS);
+            admin.incrementalAlterConfigs(Map.of(
+                            group,
+                            List.of(new AlterConfigOp(
+                                    new ConfigEntry("share.auto.offset.reset", s.startAt()),
+                                    AlterConfigOp.OpType.SET))))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            log.warn("could not set share.auto.offset.reset={} on share group {} ({}); the group's setting applies",
-                    s.startAt(), s.group(), e.toString());
+            log.warn(
+                    "could not set share.auto.offset.reset={} on share group {} ({}); the group's setting applies",
+                    s.startAt(),
+                    s.group(),
+                    e.toString());
         }
     }
 

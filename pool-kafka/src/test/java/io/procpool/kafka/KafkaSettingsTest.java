@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 
 class KafkaSettingsTest {
 
-    private static KafkaSettings from(java.util.Map<String, String> settings) throws io.procpool.spi.SourceConfigException {
+    private static KafkaSettings from(java.util.Map<String, String> settings)
+            throws io.procpool.spi.SourceConfigException {
         return KafkaSettings.from(io.procpool.spi.SourceSettings.of(settings));
     }
-
 
     @Test
     void topicsAreAListOrOnePattern() throws Exception {
@@ -28,13 +28,18 @@ class KafkaSettingsTest {
     @Test
     void badValuesNameTheirKey() {
         assertThatThrownBy(() -> from(Map.of("topics", "orders-(")))
-                .isInstanceOf(SourceConfigException.class).hasMessageContaining("topics").hasMessageContaining("orders-(");
+                .isInstanceOf(SourceConfigException.class)
+                .hasMessageContaining("topics")
+                .hasMessageContaining("orders-(");
         assertThatThrownBy(() -> from(Map.of("topics", "a, b*")))
-                .isInstanceOf(SourceConfigException.class).hasMessageContaining("'b*' is not a topic name");
+                .isInstanceOf(SourceConfigException.class)
+                .hasMessageContaining("'b*' is not a topic name");
         assertThatThrownBy(() -> from(Map.of("topics", "a", "prefetch", "0")))
-                .isInstanceOf(SourceConfigException.class).hasMessageContaining("prefetch");
+                .isInstanceOf(SourceConfigException.class)
+                .hasMessageContaining("prefetch");
         assertThatThrownBy(() -> from(Map.of("topics", "a", "mode", "fast")))
-                .isInstanceOf(SourceConfigException.class).hasMessageContaining("mode");
+                .isInstanceOf(SourceConfigException.class)
+                .hasMessageContaining("mode");
     }
 
     @Test
@@ -43,10 +48,14 @@ class KafkaSettingsTest {
         assertThat(s.share()).isTrue();
         assertThat(s.startAt()).isEqualTo("earliest");
         assertThatThrownBy(() -> from(Map.of("topics", "jobs-.*", "mode", "share")))
-                .isInstanceOf(SourceConfigException.class).hasMessageContaining("no pattern");
+                .isInstanceOf(SourceConfigException.class)
+                .hasMessageContaining("no pattern");
         assertThatThrownBy(() -> from(Map.of("topics", "jobs", "mode", "share", "consumer.session.timeout.ms", "6000")))
-                .isInstanceOf(SourceConfigException.class).hasMessageContaining("consumer.session.timeout.ms");
+                .isInstanceOf(SourceConfigException.class)
+                .hasMessageContaining("consumer.session.timeout.ms");
         assertThatThrownBy(() -> from(Map.of("topics", "jobs", "start_at", "middle")))
-                .isInstanceOf(SourceConfigException.class).hasMessageContaining("start_at").hasMessageContaining("middle");
+                .isInstanceOf(SourceConfigException.class)
+                .hasMessageContaining("start_at")
+                .hasMessageContaining("middle");
     }
 }

@@ -32,7 +32,9 @@ class OffsetTrackerTest {
         t.finished(0);
         t.committed(t.toCommit());
         assertThat(t.toCommit()).isEqualTo(-1);
-        assertThat(t.position()).as("a revoke commits the position whatever was tried").isEqualTo(1);
+        assertThat(t.position())
+                .as("a revoke commits the position whatever was tried")
+                .isEqualTo(1);
         t.commitFailed();
         assertThat(t.toCommit()).isEqualTo(1);
     }

@@ -38,7 +38,8 @@ record ListEntry(byte[] raw, byte[] body, int failures, String id) {
         int colon = header.indexOf(':');
         try {
             int failures = Integer.parseInt(header.substring(0, colon));
-            return new ListEntry(raw, Arrays.copyOfRange(raw, newline + 1, raw.length), failures, header.substring(colon + 1));
+            return new ListEntry(
+                    raw, Arrays.copyOfRange(raw, newline + 1, raw.length), failures, header.substring(colon + 1));
         } catch (RuntimeException e) {
             return new ListEntry(raw, raw, 0, null);
         }

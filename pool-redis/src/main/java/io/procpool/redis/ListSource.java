@@ -43,6 +43,7 @@ final class ListSource implements WorkerSource {
     private final byte[] deadErrors;
     /** Names this worker's messages until they carry an id of their own (see {@link ListEntry}). */
     private String idPrefix;
+
     private final AtomicLong ids = new AtomicLong();
     private byte[] processing;
     private RedisClient client;
@@ -74,7 +75,8 @@ final class ListSource implements WorkerSource {
         idPrefix = s.consumer(slot) + "-" + Long.toString(System.currentTimeMillis(), 36) + "-";
         window = new Window(s.prefetch(), s.batch());
         client = s.newClient();
-        thread = reach.startReader("redis-list", this::connect, this::closeConnections, () -> stopping, () -> fetchLoop(sink));
+        thread = reach.startReader(
+                "redis-list", this::connect, this::closeConnections, () -> stopping, () -> fetchLoop(sink));
     }
 
     /** Opens both connections and sees what this slot's previous worker left. Starting thread, or the fetch thread later. */
@@ -83,9 +85,18 @@ final class ListSource implements WorkerSource {
         ackConnection = client.connect(ByteArrayCodec.INSTANCE);
         logLeftOver();
         RedisAsyncCommands<byte[], byte[]> async = ackConnection.async();
-        acks = new AckBatcher<>("redis-ack", "messages", raws -> async.eval(REMOVE_ACKED, ScriptOutputType.INTEGER,
-                new byte[][] {processing}, raws.toArray(byte[][]::new)));
-        log.info("pulling from Redis list {} ({}), processing list {}", s.key(), s.uri().replaceAll(":[^:@/]*@", ":***@"),
+        acks = new AckBatcher<>(
+                "redis-ack",
+                "messages",
+                raws -> async.eval(
+                        REMOVE_ACKED,
+                        ScriptOutputType.INTEGER,
+                        new byte[][] {processing},
+                        raws.toArray(byte[][]::new)));
+        log.info(
+                "pulling from Redis list {} ({}), processing list {}",
+                s.key(),
+                s.uri().replaceAll(":[^:@/]*@", ":***@"),
                 new String(processing, StandardCharsets.UTF_8));
     }
 
@@ -163,8 +174,13 @@ final class ListSource implements WorkerSource {
                     recoverUnknown(); // before the next move, while only lost moves can be in the processing list
                 }
                 // A batch in one round trip while there is a backlog; a blocking move when it is empty.
-                List<byte[]> moved = held > 1 ? r.eval(MOVE_BATCH, ScriptOutputType.MULTI, new byte[][] {key, processing},
-                        Integer.toString(held).getBytes(StandardCharsets.UTF_8)) : List.of();
+                List<byte[]> moved = held > 1
+                        ? r.eval(
+                                MOVE_BATCH,
+                                ScriptOutputType.MULTI,
+                                new byte[][] {key, processing},
+                                Integer.toString(held).getBytes(StandardCharsets.UTF_8))
+                        : List.of();
                 if (moved.isEmpty()) {
                     byte[] raw = r.blmove(key, processing, LMoveArgs.Builder.rightLeft(), 1.0);
                     moved = raw == null ? List.of() : List.of(raw);
@@ -190,7 +206,8 @@ final class ListSource implements WorkerSource {
     }
 
     /** Removes each ARGV (an acked entry, as stored) once from the processing list KEYS[1], from its old end. */
-    private static final String REMOVE_ACKED = "for i = 1, #ARGV do redis.call('LREM', KEYS[1], -1, ARGV[i]) end return #ARGV";
+    private static final String REMOVE_ACKED =
+            "for i = 1, #ARGV do redis.call('LREM', KEYS[1], -1, ARGV[i]) end return #ARGV";
 
     /** Moves up to ARGV[1] messages from the list KEYS[1]'s right end to the processing list KEYS[2], in one call. */
     private static final String MOVE_BATCH = "local out = {} for i = 1, tonumber(ARGV[1]) do "
@@ -201,16 +218,16 @@ final class ListSource implements WorkerSource {
      * A failed message goes back: removes ARGV[1] (as stored) from the processing list KEYS[1] and pushes
      * ARGV[2] (it, with its count raised) to the far end of the list KEYS[2], at once.
      */
-    private static final String REQUEUE = "redis.call('LREM', KEYS[1], -1, ARGV[1]) redis.call('LPUSH', KEYS[2], ARGV[2]) "
-            + "return 1";
+    private static final String REQUEUE =
+            "redis.call('LREM', KEYS[1], -1, ARGV[1]) redis.call('LPUSH', KEYS[2], ARGV[2]) " + "return 1";
 
     /**
      * Dead-letters at once: removes ARGV[1] (as stored) from the processing list KEYS[1], pushes the bare body
      * ARGV[2] to KEYS[2] ({@code <key>:dead}) and the error ARGV[3] to KEYS[3] ({@code <key>:dead:errors}).
      */
-    private static final String DEAD_LETTER = "redis.call('LREM', KEYS[1], -1, ARGV[1]) redis.call('LPUSH', KEYS[2], ARGV[2]) "
-            + "redis.call('LPUSH', KEYS[3], ARGV[3]) return 1";
-
+    private static final String DEAD_LETTER =
+            "redis.call('LREM', KEYS[1], -1, ARGV[1]) redis.call('LPUSH', KEYS[2], ARGV[2]) "
+                    + "redis.call('LPUSH', KEYS[3], ARGV[3]) return 1";
 
     /**
      * After a lost connection a move may have taken messages whose reply never came: when nothing
@@ -227,7 +244,12 @@ final class ListSource implements WorkerSource {
 
     /** Moves {@code entry} out of the processing list into the dead letters, its error beside it. */
     private void deadLetter(RedisCommands<byte[], byte[]> r, ListEntry entry, String error) {
-        r.eval(DEAD_LETTER, ScriptOutputType.INTEGER, new byte[][] {processing, dead, deadErrors}, entry.raw(), entry.body(),
+        r.eval(
+                DEAD_LETTER,
+                ScriptOutputType.INTEGER,
+                new byte[][] {processing, dead, deadErrors},
+                entry.raw(),
+                entry.body(),
                 bytes(error));
         deadLettered.incrementAndGet();
         log.warn("a message of list {} was dead-lettered to {}: {}", s.key(), s.key() + ":dead", error);
@@ -277,7 +299,9 @@ final class ListSource implements WorkerSource {
             if (takenBack) {
                 // awaited: the next message taken back is read from the processing list's end
                 try {
-                    ackConnection.sync().eval(REMOVE_ACKED, ScriptOutputType.INTEGER, new byte[][] {processing}, entry.raw());
+                    ackConnection
+                            .sync()
+                            .eval(REMOVE_ACKED, ScriptOutputType.INTEGER, new byte[][] {processing}, entry.raw());
                 } catch (RedisException e) {
                     log.warn("could not ack a message taken back ({}); it will be delivered again", e.getMessage());
                 }
@@ -298,7 +322,11 @@ final class ListSource implements WorkerSource {
                     deadLetter(r, entry, error);
                 } else {
                     // to the far end, carrying its count and id: the others go first
-                    r.eval(REQUEUE, ScriptOutputType.INTEGER, new byte[][] {processing, key}, entry.raw(),
+                    r.eval(
+                            REQUEUE,
+                            ScriptOutputType.INTEGER,
+                            new byte[][] {processing, key},
+                            entry.raw(),
                             ListEntry.wrapped(entry.body(), failures, id).raw());
                 }
             } catch (RedisException e) {

@@ -18,11 +18,30 @@ import java.util.Set;
  * @param maxDeliveries a message delivered this many times without an ack is dead-lettered
  * @param maxLength stream mode: above this many entries, those the group is done with are trimmed; 0: never
  */
-record RedisSettings(String uri, boolean stream, String key, String group, String poolId, int prefetch, int batch,
-                     Duration claimIdle, int maxDeliveries, long maxLength) implements SourceDefinition {
+record RedisSettings(
+        String uri,
+        boolean stream,
+        String key,
+        String group,
+        String poolId,
+        int prefetch,
+        int batch,
+        Duration claimIdle,
+        int maxDeliveries,
+        long maxLength)
+        implements SourceDefinition {
 
-    static final Set<String> KEYS = Set.of("uri", "mode", "key", "group", "pool_id", "prefetch", "batch", "claim_idle",
-            "max_deliveries", "max_length");
+    static final Set<String> KEYS = Set.of(
+            "uri",
+            "mode",
+            "key",
+            "group",
+            "pool_id",
+            "prefetch",
+            "batch",
+            "claim_idle",
+            "max_deliveries",
+            "max_length");
 
     @Override
     public Placement placement() {
@@ -32,8 +51,10 @@ record RedisSettings(String uri, boolean stream, String key, String group, Strin
     /** The worker's source; {@code poolId} names its structures unless {@code source.pool_id} is set. */
     @Override
     public WorkerSource workerSource(String poolId) {
-        RedisSettings s = this.poolId != null ? this : new RedisSettings(uri, stream, key, group, poolId, prefetch, batch,
-                claimIdle, maxDeliveries, maxLength);
+        RedisSettings s = this.poolId != null
+                ? this
+                : new RedisSettings(
+                        uri, stream, key, group, poolId, prefetch, batch, claimIdle, maxDeliveries, maxLength);
         return stream ? new StreamSource(s) : new ListSource(s);
     }
 
@@ -43,7 +64,8 @@ record RedisSettings(String uri, boolean stream, String key, String group, Strin
         try {
             RedisURI.create(uri);
         } catch (RuntimeException e) {
-            throw new SourceConfigException("uri", "must be a Redis URI (redis://[:password@]host:port[/db] or rediss://...)", uri);
+            throw new SourceConfigException(
+                    "uri", "must be a Redis URI (redis://[:password@]host:port[/db] or rediss://...)", uri);
         }
         boolean stream = s.oneOf("mode", "list", "list", "stream").equals("stream");
         String key = s.string("key", "jobs");
@@ -53,16 +75,26 @@ record RedisSettings(String uri, boolean stream, String key, String group, Strin
         if (!stream) {
             s.refuse("max_length", "trims a stream (a list is never trimmed): it needs mode: stream");
             s.refuse("group", "names a stream's consumer group (a list has none): it needs mode: stream");
-            s.refuse("claim_idle", "is when a stream's pending entries are claimed (a list's slot takes back its own): "
-                    + "it needs mode: stream");
+            s.refuse(
+                    "claim_idle",
+                    "is when a stream's pending entries are claimed (a list's slot takes back its own): "
+                            + "it needs mode: stream");
         }
         Duration claimIdle = s.duration("claim_idle", Duration.ofSeconds(30));
         if (claimIdle.isZero()) {
             throw new SourceConfigException("claim_idle", "must be longer than 0", s.string("claim_idle", ""));
         }
-        return new RedisSettings(uri, stream, key, s.string("group", "procpool"), s.string("pool_id", null),
-                s.integer("prefetch", 64, 1, 100_000), s.integer("batch", 64, 1, 10_000), claimIdle,
-                s.integer("max_deliveries", 5, 1, 1000), s.integer("max_length", 0, 0, Integer.MAX_VALUE));
+        return new RedisSettings(
+                uri,
+                stream,
+                key,
+                s.string("group", "procpool"),
+                s.string("pool_id", null),
+                s.integer("prefetch", 64, 1, 100_000),
+                s.integer("batch", 64, 1, 10_000),
+                claimIdle,
+                s.integer("max_deliveries", 5, 1, 1000),
+                s.integer("max_length", 0, 0, Integer.MAX_VALUE));
     }
 
     /**
@@ -73,7 +105,8 @@ record RedisSettings(String uri, boolean stream, String key, String group, Strin
     io.lettuce.core.RedisClient newClient() {
         io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(uri);
         client.setOptions(io.lettuce.core.ClientOptions.builder()
-                .disconnectedBehavior(io.lettuce.core.ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+                .disconnectedBehavior(io.lettuce.core.ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
         return client;
     }
 

@@ -81,7 +81,8 @@ final class StreamSource implements WorkerSource {
         client = s.newClient();
         consumer = Consumer.from(s.group(), s.consumer(slot));
         window = new Window(s.prefetch(), s.batch());
-        thread = reach.startReader("redis-stream", this::connect, this::closeConnections, () -> stopping, () -> readLoop(sink));
+        thread = reach.startReader(
+                "redis-stream", this::connect, this::closeConnections, () -> stopping, () -> readLoop(sink));
     }
 
     /** Opens both connections and makes the group if it is missing. Starting thread, or the reader thread later. */
@@ -89,13 +90,16 @@ final class StreamSource implements WorkerSource {
         readConnection = client.connect(CODEC);
         ackConnection = client.connect(StringCodec.UTF8);
         try {
-            readConnection.sync().xgroupCreate(XReadArgs.StreamOffset.from(s.key(), "0"), s.group(),
-                    XGroupCreateArgs.Builder.mkstream());
+            readConnection
+                    .sync()
+                    .xgroupCreate(
+                            XReadArgs.StreamOffset.from(s.key(), "0"), s.group(), XGroupCreateArgs.Builder.mkstream());
         } catch (RedisBusyException e) {
             // the group exists: another worker or pool made it
         }
         RedisAsyncCommands<String, String> async = ackConnection.async();
-        acks = new AckBatcher<>("redis-ack", "entries", ids -> async.xack(s.key(), s.group(), ids.toArray(String[]::new)));
+        acks = new AckBatcher<>(
+                "redis-ack", "entries", ids -> async.xack(s.key(), s.group(), ids.toArray(String[]::new)));
         log.info("reading Redis stream {} as {} of group {}", s.key(), consumer.getName(), s.group());
     }
 
@@ -129,7 +133,9 @@ final class StreamSource implements WorkerSource {
                     // What this consumer name held when its worker died, perhaps because of one of them:
                     // taken back one at a time, so that only the culprit counts a delivery per crash.
                     // Read together, each would, and innocent entries would be dead-lettered with it.
-                    List<StreamMessage<String, byte[]>> own = r.xreadgroup(consumer, XReadArgs.Builder.count(1),
+                    List<StreamMessage<String, byte[]>> own = r.xreadgroup(
+                            consumer,
+                            XReadArgs.Builder.count(1),
                             XReadArgs.StreamOffset.from(s.key(), ownPendingAfter));
                     ownPendingAfter = own.isEmpty() ? null : own.getLast().getId();
                     batch = screened(r, own, true); // an entry that took its worker down every time ends here
@@ -137,7 +143,9 @@ final class StreamSource implements WorkerSource {
                     nextClaim = System.nanoTime() + s.claimIdle().toNanos() / 2;
                     batch = claim(r, n);
                 } else {
-                    batch = firstDeliveries(r.xreadgroup(consumer, XReadArgs.Builder.count(n).block(1_000),
+                    batch = firstDeliveries(r.xreadgroup(
+                            consumer,
+                            XReadArgs.Builder.count(n).block(1_000),
                             XReadArgs.StreamOffset.lastConsumed(s.key())));
                     if (!batch.isEmpty()) {
                         trim.readUpTo(batch.getLast().id());
@@ -166,11 +174,12 @@ final class StreamSource implements WorkerSource {
         return messages.stream().map(m -> new StreamRequest(m, 1, false)).toList();
     }
 
-
     /** Entries idle longer than claim_idle, from any consumer; those delivered too often are dead-lettered. */
     private List<StreamRequest> claim(RedisCommands<String, byte[]> r, int n) {
-        ClaimedMessages<String, byte[]> c = r.xautoclaim(s.key(),
-                XAutoClaimArgs.Builder.xautoclaim(consumer, s.claimIdle(), "0-0").count(n));
+        ClaimedMessages<String, byte[]> c = r.xautoclaim(
+                s.key(),
+                XAutoClaimArgs.Builder.xautoclaim(consumer, s.claimIdle(), "0-0")
+                        .count(n));
         List<StreamRequest> keep = screened(r, c.getMessages(), false);
         claimed.addAndGet(keep.size());
         return keep;
@@ -180,8 +189,8 @@ final class StreamSource implements WorkerSource {
      * Entries delivered before (claimed, or this consumer's own after a restart), with their delivery
      * counts from the pending list; those delivered more than max_deliveries times are dead-lettered.
      */
-    private List<StreamRequest> screened(RedisCommands<String, byte[]> r, List<StreamMessage<String, byte[]>> messages,
-                                         boolean takenBack) {
+    private List<StreamRequest> screened(
+            RedisCommands<String, byte[]> r, List<StreamMessage<String, byte[]>> messages, boolean takenBack) {
         List<StreamRequest> keep = new java.util.ArrayList<>();
         for (StreamMessage<String, byte[]> m : messages) {
             List<PendingMessage> p = r.xpending(s.key(), s.group(), Range.create(m.getId(), m.getId()), Limit.from(1));
@@ -189,7 +198,8 @@ final class StreamSource implements WorkerSource {
             if (deliveries > s.maxDeliveries()) {
                 // the last error, wherever the entry failed (any worker, any pool)
                 byte[] stored = r.hget(errorsKey(), m.getId());
-                String error = stored != null ? text(stored) : "delivered " + (deliveries - 1) + " times without an ack";
+                String error =
+                        stored != null ? text(stored) : "delivered " + (deliveries - 1) + " times without an ack";
                 deadLetter(r, m, error);
             } else {
                 keep.add(new StreamRequest(m, (int) deliveries, takenBack));

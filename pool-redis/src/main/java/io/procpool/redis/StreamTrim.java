@@ -55,10 +55,13 @@ final class StreamTrim {
     static boolean older(String a, String b) {
         int da = a.indexOf('-');
         int db = b.indexOf('-');
-        int byMs = Long.compareUnsigned(Long.parseUnsignedLong(a.substring(0, da)), Long.parseUnsignedLong(b.substring(0, db)));
+        int byMs = Long.compareUnsigned(
+                Long.parseUnsignedLong(a.substring(0, da)), Long.parseUnsignedLong(b.substring(0, db)));
         if (byMs != 0) {
             return byMs < 0;
         }
-        return Long.compareUnsigned(Long.parseUnsignedLong(a.substring(da + 1)), Long.parseUnsignedLong(b.substring(db + 1))) < 0;
+        return Long.compareUnsigned(
+                        Long.parseUnsignedLong(a.substring(da + 1)), Long.parseUnsignedLong(b.substring(db + 1)))
+                < 0;
     }
 }

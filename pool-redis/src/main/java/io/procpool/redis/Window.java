@@ -17,6 +17,7 @@ final class Window {
     private final int batch;
     /** Room a read waits for: a full batch, or half the window when that is smaller. */
     private final int readRoom;
+
     private final AtomicInteger free;
     /** Room taken for the fetch in progress, not yet known to be used; the reader's own. */
     private volatile int reading;

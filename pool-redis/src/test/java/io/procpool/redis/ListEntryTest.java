@@ -33,7 +33,8 @@ class ListEntryTest {
 
     @Test
     void equalBodiesWithTheirOwnIdsAreDifferentEntries() {
-        assertThat(ListEntry.wrapped(bytes("same"), 1, "a").raw()).isNotEqualTo(ListEntry.wrapped(bytes("same"), 1, "b").raw());
+        assertThat(ListEntry.wrapped(bytes("same"), 1, "a").raw())
+                .isNotEqualTo(ListEntry.wrapped(bytes("same"), 1, "b").raw());
     }
 
     @Test

@@ -19,7 +19,9 @@ class WindowTest {
         assertThat(w.inFlight()).as("taken for a fetch is not in flight yet").isZero();
         w.fetched(70);
         assertThat(w.inFlight()).isEqualTo(70);
-        assertThat(w.take(1, TimeUnit.SECONDS)).as("the 20 not fetched are free again, 30 is a batch").isEqualTo(30);
+        assertThat(w.take(1, TimeUnit.SECONDS))
+                .as("the 20 not fetched are free again, 30 is a batch")
+                .isEqualTo(30);
     }
 
     @Test
@@ -28,7 +30,9 @@ class WindowTest {
         assertThat(w.take(1, TimeUnit.SECONDS)).isEqualTo(8);
         w.fetched(8);
         w.release(3);
-        assertThat(w.take(50, TimeUnit.MILLISECONDS)).as("3 free, a read waits for 4").isZero();
+        assertThat(w.take(50, TimeUnit.MILLISECONDS))
+                .as("3 free, a read waits for 4")
+                .isZero();
         CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
             try {
                 return w.take(10, TimeUnit.SECONDS);
@@ -39,7 +43,9 @@ class WindowTest {
         Thread.sleep(50);
         assertThat(read).isNotDone();
         w.release(1);
-        assertThat(read.get(5, TimeUnit.SECONDS)).as("woken by the release that made 4 free; takes all 4").isEqualTo(4);
+        assertThat(read.get(5, TimeUnit.SECONDS))
+                .as("woken by the release that made 4 free; takes all 4")
+                .isEqualTo(4);
     }
 
     @Test

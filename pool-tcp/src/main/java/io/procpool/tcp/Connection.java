@@ -53,6 +53,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Pending> deferred = new ArrayDeque<>();
     /** Requests handed to the pool and not finished. */
     private int submitted;
+
     private Channel channel;
     private Framing.PartialFrame decoder;
     private long requests;
@@ -60,6 +61,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private boolean closing;
     /** Nanos of the last bytes read, for {@code read_timeout} in the middle of a frame. */
     private long lastReadNanos;
+
     private ScheduledFuture<?> stallCheck;
 
     Connection(TcpSettings settings, Framing framing, TcpStats stats, RequestSink sink, String source) {
@@ -129,7 +131,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
             return false;
         }
         stats.closed(TcpStats.Closed.HALF_CLOSED_MID_FRAME);
-        log.warn("closing {}: it half-closed in the middle of a frame ({} bytes of it read)", channel.remoteAddress(),
+        log.warn(
+                "closing {}: it half-closed in the middle of a frame ({} bytes of it read)",
+                channel.remoteAddress(),
                 decoder.buffered());
         closeNow();
         return true;
@@ -165,11 +169,15 @@ final class Connection extends ChannelInboundHandlerAdapter {
     }
 
     private void checkStall() {
-        if (!closing && decoder.buffered() > 0
+        if (!closing
+                && decoder.buffered() > 0
                 && System.nanoTime() - lastReadNanos > settings.readTimeout().toNanos()) {
             stats.closed(TcpStats.Closed.STALLED_MID_FRAME);
-            log.warn("closing {}: stalled for {} ms in the middle of a frame ({} bytes of it read)", channel.remoteAddress(),
-                    settings.readTimeout().toMillis(), decoder.buffered());
+            log.warn(
+                    "closing {}: stalled for {} ms in the middle of a frame ({} bytes of it read)",
+                    channel.remoteAddress(),
+                    settings.readTimeout().toMillis(),
+                    decoder.buffered());
             closeNow();
         }
     }
@@ -212,7 +220,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
             return;
         }
         if (reply.length > framing.maxReplyBytes()) {
-            log.warn("dropping a reply of {} bytes to {}: more than its framing's length field holds", reply.length,
+            log.warn(
+                    "dropping a reply of {} bytes to {}: more than its framing's length field holds",
+                    reply.length,
                     channel.remoteAddress());
             return;
         }
@@ -289,7 +299,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
         Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (c instanceof TooLongFrameException) {
             stats.closed(TcpStats.Closed.FRAME_TOO_LARGE);
-            log.warn("closing {}: a frame over max_frame_bytes ({}): {}", channel.remoteAddress(), settings.maxFrameBytes(),
+            log.warn(
+                    "closing {}: a frame over max_frame_bytes ({}): {}",
+                    channel.remoteAddress(),
+                    settings.maxFrameBytes(),
                     c.getMessage());
         } else if (c instanceof CorruptedFrameException) {
             stats.closed(TcpStats.Closed.BAD_LENGTH);

@@ -34,14 +34,16 @@ final class Framing {
         int lengthEnd = s.lengthOffset() + lengthBytes;
         // Netty's frame length is the whole frame; ours counts the body (Swoole) or everything.
         int adjustment = s.lengthIncludesHeader() ? -lengthEnd : s.bodyOffset() - lengthEnd;
-        return new LengthPrefixed(order(), s.bodyOffset() + s.maxFrameBytes(), s.lengthOffset(), lengthBytes, adjustment,
-                s.bodyOffset());
+        return new LengthPrefixed(
+                order(), s.bodyOffset() + s.maxFrameBytes(), s.lengthOffset(), lengthBytes, adjustment, s.bodyOffset());
     }
 
     /** A reply in the connection's framing. */
     ByteBuf encode(ByteBufAllocator alloc, byte[] body) {
         if (s.delimited()) {
-            return alloc.buffer(body.length + s.delimiter().length).writeBytes(body).writeBytes(s.delimiter());
+            return alloc.buffer(body.length + s.delimiter().length)
+                    .writeBytes(body)
+                    .writeBytes(s.delimiter());
         }
         ByteBuf out = alloc.buffer(s.bodyOffset() + body.length);
         out.writeZero(s.lengthOffset());
@@ -71,7 +73,9 @@ final class Framing {
     }
 
     private ByteOrder order() {
-        return s.lengthType().equals("V") || s.lengthType().equals("v") ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+        return s.lengthType().equals("V") || s.lengthType().equals("v")
+                ? ByteOrder.LITTLE_ENDIAN
+                : ByteOrder.BIG_ENDIAN;
     }
 
     private static final class LengthPrefixed extends LengthFieldBasedFrameDecoder implements PartialFrame {

@@ -64,9 +64,12 @@ final class TcpServer {
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         io = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
         String source = "tcp:" + settings.address();
-        SslContext tls = settings.tlsCert() == null ? null
-                : SslContextBuilder.forServer(new File(settings.tlsCert()), new File(settings.tlsKey())).build();
-        ServerBootstrap b = new ServerBootstrap().group(boss, io)
+        SslContext tls = settings.tlsCert() == null
+                ? null
+                : SslContextBuilder.forServer(new File(settings.tlsCert()), new File(settings.tlsKey()))
+                        .build();
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, io)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<Channel>() {
@@ -80,8 +83,11 @@ final class TcpServer {
                         // replies finish on pool threads one by one: one flush per loop turn, not per reply
                         ch.pipeline().addLast("flushes", new FlushConsolidationHandler(256, true));
                         if (!settings.idleTimeout().isZero()) {
-                            ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(),
-                                    TimeUnit.MILLISECONDS));
+                            ch.pipeline()
+                                    .addLast(
+                                            "idle",
+                                            new IdleStateHandler(
+                                                    0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
                         }
                         ch.pipeline().addLast("clock", new ChannelInboundHandlerAdapter() {
                             @Override
@@ -121,8 +127,12 @@ final class TcpServer {
             close();
             throw new IllegalStateException("cannot listen on " + settings.address() + ": " + e.getMessage(), e);
         }
-        log.info("listening on {} ({} mode, {} framing{})", settings.address(), settings.base() ? "base" : "process",
-                settings.delimited() ? "delimiter" : "length " + settings.lengthType(), tls != null ? ", TLS" : "");
+        log.info(
+                "listening on {} ({} mode, {} framing{})",
+                settings.address(),
+                settings.base() ? "base" : "process",
+                settings.delimited() ? "delimiter" : "length " + settings.lengthType(),
+                tls != null ? ", TLS" : "");
     }
 
     /** No new connections; the open ones keep being served until {@link #close}. */

@@ -9,7 +9,15 @@ import java.util.concurrent.atomic.LongAdder;
 final class TcpStats {
 
     /** Why a connection was closed by us. */
-    enum Closed { FRAME_TOO_LARGE, BAD_LENGTH, ZERO_LENGTH, STALLED_MID_FRAME, HALF_CLOSED_MID_FRAME, OVER_MAX_CONNECTIONS, IDLE }
+    enum Closed {
+        FRAME_TOO_LARGE,
+        BAD_LENGTH,
+        ZERO_LENGTH,
+        STALLED_MID_FRAME,
+        HALF_CLOSED_MID_FRAME,
+        OVER_MAX_CONNECTIONS,
+        IDLE
+    }
 
     final AtomicLong open = new AtomicLong();
     final LongAdder accepted = new LongAdder();

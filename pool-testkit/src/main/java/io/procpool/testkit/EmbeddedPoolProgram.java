@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * A program that embeds a pool whose handler is a lambda, a static method reference or a bound
@@ -60,8 +59,12 @@ public final class EmbeddedPoolProgram {
 
     private static void record(Path dir, Message m, WorkerContext ctx) {
         try {
-            Files.writeString(dir.resolve("handled-" + ctx.pid() + ".log"), m.bodyAsString() + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    dir.resolve("handled-" + ctx.pid() + ".log"),
+                    m.bodyAsString() + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -11,7 +11,8 @@ final class Executables {
     private Executables() {}
 
     static Optional<Path> find(String name) {
-        String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/sbin" + File.pathSeparator + "/sbin";
+        String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/sbin" + File.pathSeparator
+                + "/sbin";
         for (String dir : path.split(File.pathSeparator)) {
             if (!dir.isEmpty()) {
                 Path p = Path.of(dir, name);

@@ -26,6 +26,7 @@ public final class KafkaFixture implements BeforeAllCallback, TestWatcher {
 
     /** The run's server: one per JVM, whatever number of test classes and engines use it; stopped when the JVM exits. */
     private static final OncePerJvm<Backend> SHARED = new OncePerJvm<>(KafkaFixture::start);
+
     private volatile Backend backend;
 
     /** A broker chosen as the fixture chooses one; {@link #close()} stops it when this run started it. */
@@ -48,7 +49,8 @@ public final class KafkaFixture implements BeforeAllCallback, TestWatcher {
     /** {@code host:port} for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         if (backend == null) {
-            throw new IllegalStateException("KafkaFixture is not started: register it with @RegisterExtension on a static field");
+            throw new IllegalStateException(
+                    "KafkaFixture is not started: register it with @RegisterExtension on a static field");
         }
         return backend.bootstrap();
     }
@@ -60,7 +62,9 @@ public final class KafkaFixture implements BeforeAllCallback, TestWatcher {
     /** Creates a topic (replication 1) unless it exists, and waits until it does. */
     public void createTopic(String name, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
                 throw e;
@@ -102,7 +106,8 @@ public final class KafkaFixture implements BeforeAllCallback, TestWatcher {
 
     private static Backend start() {
         Backend b = pick(System.getenv());
-        System.err.println("[procpool-testkit] Kafka: " + (b.unavailable() == null ? b.description() : "none: " + b.unavailable()));
+        System.err.println("[procpool-testkit] Kafka: "
+                + (b.unavailable() == null ? b.description() : "none: " + b.unavailable()));
         return b;
     }
 
@@ -117,16 +122,22 @@ public final class KafkaFixture implements BeforeAllCallback, TestWatcher {
             return new Backend(given, given + " from PROCPOOL_TEST_KAFKA_BOOTSTRAP", null, null, null);
         }
         if (DockerCheck.available()) {
-            org.testcontainers.kafka.KafkaContainer c = new org.testcontainers.kafka.KafkaContainer("apache/kafka:4.0.0");
+            org.testcontainers.kafka.KafkaContainer c =
+                    new org.testcontainers.kafka.KafkaContainer("apache/kafka:4.0.0");
             c.start();
             return new Backend(c.getBootstrapServers(), "Testcontainers apache/kafka:4.0.0", c::stop, null, null);
         }
         try {
             return localBroker(serverProperties);
         } catch (IOException | RuntimeException e) {
-            return new Backend(null, null, null, null, "the local Kafka broker did not start: " + e.getMessage()
-                    + " (it runs from org.apache.kafka:kafka_2.13 on the test classpath; or set PROCPOOL_TEST_KAFKA_BOOTSTRAP, "
-                    + "or run Docker)");
+            return new Backend(
+                    null,
+                    null,
+                    null,
+                    null,
+                    "the local Kafka broker did not start: " + e.getMessage()
+                            + " (it runs from org.apache.kafka:kafka_2.13 on the test classpath; or set PROCPOOL_TEST_KAFKA_BOOTSTRAP, "
+                            + "or run Docker)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Backend(null, null, null, null, "interrupted while starting the Kafka broker");
@@ -136,7 +147,12 @@ public final class KafkaFixture implements BeforeAllCallback, TestWatcher {
     /** The local broker of {@link LocalKafka}. */
     private static Backend localBroker(Map<String, String> overrides) throws IOException, InterruptedException {
         LocalKafka kafka = LocalKafka.start(overrides);
-        return new Backend(kafka.bootstrapServers(), "local KRaft broker from kafka_2.13 jars on " + kafka.bootstrapServers()
-                + ", no Docker; log " + kafka.log(), kafka, kafka.log(), null);
+        return new Backend(
+                kafka.bootstrapServers(),
+                "local KRaft broker from kafka_2.13 jars on " + kafka.bootstrapServers() + ", no Docker; log "
+                        + kafka.log(),
+                kafka,
+                kafka.log(),
+                null);
     }
 }

@@ -62,10 +62,23 @@ public final class LocalKafka implements AutoCloseable {
         StringBuilder text = new StringBuilder();
         server.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
         Path properties = Files.writeString(dir.resolve("server.properties"), text);
-        Process format = new ProcessBuilder(java(), "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                "kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", properties.toString())
-                .directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("format.log").toFile())).start();
+        Process format = new ProcessBuilder(
+                        java(),
+                        "-Xmx256m",
+                        "-XX:+UseSerialGC",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "kafka.tools.StorageTool",
+                        "format",
+                        "-t",
+                        Uuid.randomUuid().toString(),
+                        "-c",
+                        properties.toString())
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("format.log").toFile()))
+                .start();
         if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
             format.destroyForcibly();
             throw new IOException("formatting its storage failed; see " + dir.resolve("format.log"));
@@ -85,8 +98,19 @@ public final class LocalKafka implements AutoCloseable {
             throw new IllegalStateException("the Kafka broker on port " + port + " is still running");
         }
         Path log = dir.resolve("kafka-" + (++runs) + ".log");
-        broker = LocalServer.start("kafka broker", List.of(java(), "-Xmx512m", "-XX:+UseSerialGC", "-cp",
-                System.getProperty("java.class.path"), "kafka.Kafka", properties.toString()), dir, log, "Kafka Server started",
+        broker = LocalServer.start(
+                "kafka broker",
+                List.of(
+                        java(),
+                        "-Xmx512m",
+                        "-XX:+UseSerialGC",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "kafka.Kafka",
+                        properties.toString()),
+                dir,
+                log,
+                "Kafka Server started",
                 Duration.ofSeconds(90));
     }
 

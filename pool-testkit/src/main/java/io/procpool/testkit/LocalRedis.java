@@ -33,8 +33,9 @@ public final class LocalRedis implements AutoCloseable {
      * each second), so a SIGKILLed server keeps what it acknowledged. Needs {@code redis-server} on PATH.
      */
     public static LocalRedis start(int port, boolean appendOnly) throws IOException, InterruptedException {
-        Path binary = Executables.find("redis-server").orElseThrow(() -> new IllegalStateException(
-                "no redis-server on PATH: install it (apt-get install redis-server)"));
+        Path binary = Executables.find("redis-server")
+                .orElseThrow(() -> new IllegalStateException(
+                        "no redis-server on PATH: install it (apt-get install redis-server)"));
         LocalRedis redis = new LocalRedis(binary, port, appendOnly, LocalServer.workDir("redis"));
         redis.restart();
         return redis;
@@ -45,10 +46,26 @@ public final class LocalRedis implements AutoCloseable {
         if (server != null && server.isAlive()) {
             throw new IllegalStateException("redis-server on port " + port + " is still running");
         }
-        List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--dir", dir.toString()));
-        cmd.addAll(appendOnly ? List.of("--appendonly", "yes", "--appendfsync", "everysec") : List.of("--appendonly", "no"));
-        server = LocalServer.start("redis-server", cmd, dir, dir.resolve("redis.log"), "Ready to accept connections",
+        List<String> cmd = new ArrayList<>(List.of(
+                binary.toString(),
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--dir",
+                dir.toString()));
+        cmd.addAll(
+                appendOnly
+                        ? List.of("--appendonly", "yes", "--appendfsync", "everysec")
+                        : List.of("--appendonly", "no"));
+        server = LocalServer.start(
+                "redis-server",
+                cmd,
+                dir,
+                dir.resolve("redis.log"),
+                "Ready to accept connections",
                 Duration.ofSeconds(30));
     }
 

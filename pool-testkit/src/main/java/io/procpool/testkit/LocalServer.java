@@ -41,8 +41,11 @@ final class LocalServer implements AutoCloseable {
     /** Starts {@code command} with its output in {@code log}, and waits for {@code readyLine} in it. */
     static LocalServer start(String name, List<String> command, Path dir, Path log, String readyLine, Duration timeout)
             throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Process p = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         LocalServer server = new LocalServer(name, p, log);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -50,7 +53,8 @@ final class LocalServer implements AutoCloseable {
                 return server;
             }
             if (!p.isAlive()) {
-                throw new IOException(name + " exited with code " + p.exitValue() + " before it was ready; its log: " + log);
+                throw new IOException(
+                        name + " exited with code " + p.exitValue() + " before it was ready; its log: " + log);
             }
             Thread.sleep(50);
         }

@@ -20,13 +20,16 @@ final class OncePerJvm<B extends AutoCloseable> {
         if (value == null) {
             B b = start.get();
             starts++;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    b.close();
-                } catch (Exception e) {
-                    // the JVM is exiting: nothing more to do
-                }
-            }, "procpool-fixture-stop"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                try {
+                                    b.close();
+                                } catch (Exception e) {
+                                    // the JVM is exiting: nothing more to do
+                                }
+                            },
+                            "procpool-fixture-stop"));
             value = b;
         }
         return value;

@@ -27,7 +27,8 @@ public final class PoolProcess implements AutoCloseable {
     /** What a CLI run printed and returned. */
     public record CliResult(int exitCode, String output) {}
 
-    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static final String JAVA =
+            Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private static final String CLI = "io.procpool.cli.PoolCli";
 
     private final Path dir;
@@ -46,12 +47,15 @@ public final class PoolProcess implements AutoCloseable {
     }
 
     /** As {@link #start(Path, String, String...)}, with {@code env} added to the manager's environment. */
-    public static PoolProcess start(Path dir, String yaml, Map<String, String> env, String... extraArgs) throws IOException {
+    public static PoolProcess start(Path dir, String yaml, Map<String, String> env, String... extraArgs)
+            throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("pool.yaml"), yaml);
         List<String> cmd = javaCommand("start", "-c", dir.resolve("pool.yaml").toString());
         cmd.addAll(List.of(extraArgs));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("manager.log").toFile());
         pb.environment().putAll(env);
         return new PoolProcess(dir, pb.start());
@@ -59,8 +63,8 @@ public final class PoolProcess implements AutoCloseable {
 
     /** A {@code java … PoolCli <args>} command line with this JVM's java and classpath. */
     public static List<String> javaCommand(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), CLI));
+        List<String> cmd = new ArrayList<>(
+                List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), CLI));
         cmd.addAll(List.of(args));
         return cmd;
     }
@@ -105,7 +109,9 @@ public final class PoolProcess implements AutoCloseable {
     /** Pushes text messages into the pool's queue {@code default}; returns their ids once the pool has stored them. */
     public List<String> push(List<String> bodies) throws IOException {
         try (QueueClient client = QueueClient.connect(runDir())) {
-            return client.push("default", bodies.stream().map(b -> b.getBytes(StandardCharsets.UTF_8)).toList());
+            return client.push(
+                    "default",
+                    bodies.stream().map(b -> b.getBytes(StandardCharsets.UTF_8)).toList());
         }
     }
 
@@ -120,7 +126,9 @@ public final class PoolProcess implements AutoCloseable {
         }
         List<String> lines = new ArrayList<>();
         try (var files = Files.list(recordDir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted().toList()) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith(prefix))
+                    .sorted()
+                    .toList()) {
                 String text = Files.readString(f, StandardCharsets.UTF_8);
                 int end = text.lastIndexOf('\n');
                 if (end > 0) {
@@ -144,8 +152,8 @@ public final class PoolProcess implements AutoCloseable {
         IOException lastError = null;
         while (System.nanoTime() < deadline) {
             if (!manager.isAlive()) {
-                throw new AssertionError("the manager exited with " + manager.exitValue() + " while waiting for "
-                        + what + "\n--- manager.log ---\n" + log());
+                throw new AssertionError("the manager exited with " + manager.exitValue() + " while waiting for " + what
+                        + "\n--- manager.log ---\n" + log());
             }
             try {
                 last = status();
@@ -163,7 +171,8 @@ public final class PoolProcess implements AutoCloseable {
 
     /** Waits until exactly {@code n} workers are READY in distinct slots. */
     public PoolStatus awaitReady(int n, Duration timeout) throws IOException, InterruptedException {
-        return awaitStatus(n + " ready workers", s -> s.readyCount() == n && s.workers().size() == n, timeout);
+        return awaitStatus(
+                n + " ready workers", s -> s.readyCount() == n && s.workers().size() == n, timeout);
     }
 
     /** Waits until the workers together have {@code n} messages inside {@code onMessage}. */
@@ -173,7 +182,10 @@ public final class PoolProcess implements AutoCloseable {
 
     /** Sends a signal by name ("TERM", "USR1", …) to the manager. */
     public void signal(String name) throws IOException, InterruptedException {
-        int code = new ProcessBuilder("kill", "-s", name, Long.toString(pid())).inheritIO().start().waitFor();
+        int code = new ProcessBuilder("kill", "-s", name, Long.toString(pid()))
+                .inheritIO()
+                .start()
+                .waitFor();
         if (code != 0) {
             throw new IOException("kill -s " + name + " " + pid() + " exited with " + code);
         }
@@ -189,8 +201,11 @@ public final class PoolProcess implements AutoCloseable {
     /** Runs a command in {@code dir}, waiting up to 60 s; output is stdout and stderr together. */
     public static CliResult run(List<String> cmd, Path dir) throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, "cli", ".out");
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(out.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("command did not finish within 60 s: " + cmd);
@@ -254,7 +269,9 @@ public final class PoolProcess implements AutoCloseable {
     static boolean commandLineContains(long pid, String text) {
         try {
             byte[] cmdline = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
-            return new String(cmdline, StandardCharsets.UTF_8).replace('\0', ' ').contains(text);
+            return new String(cmdline, StandardCharsets.UTF_8)
+                    .replace('\0', ' ')
+                    .contains(text);
         } catch (IOException | RuntimeException e) {
             return false;
         }

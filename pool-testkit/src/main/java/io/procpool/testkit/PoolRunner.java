@@ -62,9 +62,11 @@ public final class PoolRunner implements AfterEachCallback {
         if (pool != null) {
             throw new IllegalStateException("this pool is already running");
         }
-        dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "procpool-pools").toAbsolutePath()), "pool-");
+        dir = Files.createTempDirectory(
+                Files.createDirectories(Path.of("target", "procpool-pools").toAbsolutePath()), "pool-");
         StringBuilder yaml = new StringBuilder("workers: " + workers + "\n");
-        settings.forEach((k, v) -> yaml.append(k).append(": '").append(v.replace("'", "''")).append("'\n"));
+        settings.forEach((k, v) ->
+                yaml.append(k).append(": '").append(v.replace("'", "''")).append("'\n"));
         pool = PoolProcess.start(dir, yaml.toString());
         try {
             pool.awaitReady(workers, Duration.ofSeconds(60));
@@ -87,7 +89,10 @@ public final class PoolRunner implements AfterEachCallback {
 
     /** SIGKILLs the READY worker of {@code slot}; the pool starts a new one. Returns its pid. */
     public long killWorker(int slot) throws IOException {
-        PoolStatus.Worker worker = running().status().slot(slot).filter(PoolStatus.Worker::isReady)
+        PoolStatus.Worker worker = running()
+                .status()
+                .slot(slot)
+                .filter(PoolStatus.Worker::isReady)
                 .orElseThrow(() -> new IllegalStateException("no READY worker in slot " + slot));
         ProcessHandle.of(worker.pid()).ifPresent(ProcessHandle::destroyForcibly);
         return worker.pid();
@@ -137,7 +142,8 @@ public final class PoolRunner implements AfterEachCallback {
     @Override
     public void afterEach(ExtensionContext context) {
         if (pool != null && context.getExecutionException().isPresent()) {
-            System.err.println("[procpool-testkit] the pool of the failed test logged to " + dir.resolve("manager.log"));
+            System.err.println(
+                    "[procpool-testkit] the pool of the failed test logged to " + dir.resolve("manager.log"));
         }
         close();
     }

@@ -24,6 +24,7 @@ public final class RedisFixture implements BeforeAllCallback, TestWatcher {
 
     /** The run's server: one per JVM, whatever number of test classes and engines use it; stopped when the JVM exits. */
     private static final OncePerJvm<Backend> SHARED = new OncePerJvm<>(RedisFixture::start);
+
     private volatile Backend backend;
 
     /** One running Redis, shared by the whole test run. */
@@ -63,7 +64,8 @@ public final class RedisFixture implements BeforeAllCallback, TestWatcher {
 
     private Backend running() {
         if (backend == null) {
-            throw new IllegalStateException("RedisFixture is not started: register it with @RegisterExtension on a static field");
+            throw new IllegalStateException(
+                    "RedisFixture is not started: register it with @RegisterExtension on a static field");
         }
         return backend;
     }
@@ -82,7 +84,8 @@ public final class RedisFixture implements BeforeAllCallback, TestWatcher {
 
     private static Backend start() {
         Backend b = pick(System.getenv());
-        System.err.println("[procpool-testkit] Redis: " + (b.unavailable() == null ? b.description() : "none: " + b.unavailable()));
+        System.err.println("[procpool-testkit] Redis: "
+                + (b.unavailable() == null ? b.description() : "none: " + b.unavailable()));
         return b;
     }
 
@@ -99,8 +102,23 @@ public final class RedisFixture implements BeforeAllCallback, TestWatcher {
     private static LocalServer local(Path binary, int port) throws IOException, InterruptedException {
         Path dir = LocalServer.workDir("redis");
         Path log = dir.resolve("redis.log");
-        return LocalServer.start("redis-server", List.of(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString()), dir, log, "Ready to accept connections",
+        return LocalServer.start(
+                "redis-server",
+                List.of(
+                        binary.toString(),
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no",
+                        "--dir",
+                        dir.toString()),
+                dir,
+                log,
+                "Ready to accept connections",
                 Duration.ofSeconds(30));
     }
 
@@ -113,19 +131,33 @@ public final class RedisFixture implements BeforeAllCallback, TestWatcher {
         if (DockerCheck.available()) {
             GenericContainer<?> c = new GenericContainer<>("redis:7-alpine").withExposedPorts(6379);
             c.start();
-            return new Backend("redis://" + c.getHost() + ":" + c.getMappedPort(6379), "Testcontainers redis:7-alpine",
-                    c::stop, null, null);
+            return new Backend(
+                    "redis://" + c.getHost() + ":" + c.getMappedPort(6379),
+                    "Testcontainers redis:7-alpine",
+                    c::stop,
+                    null,
+                    null);
         }
         Optional<Path> binary = Executables.find("redis-server");
         if (binary.isEmpty()) {
-            return new Backend(null, null, null, null, "no Redis for these tests: install redis-server "
-                    + "(apt-get install redis-server), or set PROCPOOL_TEST_REDIS_URL=redis://host:port, or run Docker");
+            return new Backend(
+                    null,
+                    null,
+                    null,
+                    null,
+                    "no Redis for these tests: install redis-server "
+                            + "(apt-get install redis-server), or set PROCPOOL_TEST_REDIS_URL=redis://host:port, or run Docker");
         }
         try {
             int port = LocalServer.freePort();
             LocalServer server = local(binary.get(), port);
-            return new Backend("redis://127.0.0.1:" + port, "local redis-server (" + binary.get() + ") on 127.0.0.1:" + port
-                    + ", no Docker; log " + server.log(), server, server.log(), null);
+            return new Backend(
+                    "redis://127.0.0.1:" + port,
+                    "local redis-server (" + binary.get() + ") on 127.0.0.1:" + port + ", no Docker; log "
+                            + server.log(),
+                    server,
+                    server.log(),
+                    null);
         } catch (IOException e) {
             return new Backend(null, null, null, null, "the local redis-server did not start: " + e.getMessage());
         } catch (InterruptedException e) {

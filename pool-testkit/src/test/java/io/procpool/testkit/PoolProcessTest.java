@@ -14,10 +14,13 @@ class PoolProcessTest {
         Process p = new ProcessBuilder("sh", "-c", "sleep 30", "worker", classpath, marker + "/ipc.sock").start();
         try {
             assertThat(PoolProcess.commandLineContains(p.pid(), marker)).isTrue();
-            assertThat(PoolProcess.commandLineContains(p.pid(), "/tmp/another-run-dir")).isFalse();
+            assertThat(PoolProcess.commandLineContains(p.pid(), "/tmp/another-run-dir"))
+                    .isFalse();
         } finally {
             p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
-        assertThat(PoolProcess.commandLineContains(p.pid(), marker)).as("a process that is gone").isFalse();
+        assertThat(PoolProcess.commandLineContains(p.pid(), marker))
+                .as("a process that is gone")
+                .isFalse();
     }
 }

@@ -9,7 +9,7 @@ public final class ConfigException extends RuntimeException {
 
     /** {@code key: problem, but was "value" (origin)}: the shape of every config error. */
     static ConfigException invalid(String key, String problem, Object value, String origin) {
-        return new ConfigException(key + ": " + problem + ", but was \"" + value + "\""
-                + (origin == null ? "" : " (" + origin + ")"));
+        return new ConfigException(
+                key + ": " + problem + ", but was \"" + value + "\"" + (origin == null ? "" : " (" + origin + ")"));
     }
 }

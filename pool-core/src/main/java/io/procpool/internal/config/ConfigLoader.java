@@ -82,8 +82,8 @@ public final class ConfigLoader {
         } catch (NoSuchFileException e) {
             throw new ConfigException("configuration file " + file + " does not exist");
         } catch (JacksonException e) {
-            throw new ConfigException("configuration file " + file + " is not valid YAML: "
-                    + e.getOriginalMessage() + locationOf(e));
+            throw new ConfigException(
+                    "configuration file " + file + " is not valid YAML: " + e.getOriginalMessage() + locationOf(e));
         } catch (IOException e) {
             throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
         }
@@ -91,8 +91,8 @@ public final class ConfigLoader {
             return;
         }
         if (!root.isObject()) {
-            throw new ConfigException("configuration file " + file + " must hold a mapping of keys, "
-                    + "but holds a " + root.getNodeType().toString().toLowerCase(Locale.ROOT));
+            throw new ConfigException("configuration file " + file + " must hold a mapping of keys, " + "but holds a "
+                    + root.getNodeType().toString().toLowerCase(Locale.ROOT));
         }
         flatten("", root, raw, file.getFileName().toString());
     }
@@ -131,8 +131,10 @@ public final class ConfigLoader {
             }
             String key = keyOfEnv(name);
             if (!PoolConfig.KEYS.contains(key) && !key.startsWith("source.") && !key.startsWith("app.")) {
-                log.warn("ignoring environment variable {}: it names no configuration key (POOL_<KEY> sets a key, e.g. "
-                        + "POOL_WORKERS, POOL_SOURCE_QUEUE, POOL_APP_<NAME>)", name);
+                log.warn(
+                        "ignoring environment variable {}: it names no configuration key (POOL_<KEY> sets a key, e.g. "
+                                + "POOL_WORKERS, POOL_SOURCE_QUEUE, POOL_APP_<NAME>)",
+                        name);
                 continue;
             }
             raw.put(key, textValue(key, e.getValue()), "environment " + name);

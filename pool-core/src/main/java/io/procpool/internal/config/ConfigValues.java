@@ -10,7 +10,6 @@ import java.util.List;
  */
 record ConfigValues(RawConfig raw) {
 
-
     String origin(String key) {
         RawConfig.Entry e = raw.get(key);
         return e == null ? null : e.origin();

@@ -26,15 +26,20 @@ public final class ConsumerClassCheck {
         for (Path entry : config.classpath()) {
             urls.addAll(urlsOf(entry));
         }
-        try (URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), ConsumerClassCheck.class.getClassLoader())) {
+        try (URLClassLoader loader =
+                new URLClassLoader(urls.toArray(URL[]::new), ConsumerClassCheck.class.getClassLoader())) {
             Class<?> type = Class.forName(config.consumer(), false, loader);
             if (!Consumer.class.isAssignableFrom(type)) {
-                throw ConfigException.invalid("consumer", "must name a class that implements io.procpool.Consumer",
-                        config.consumer(), null);
+                throw ConfigException.invalid(
+                        "consumer", "must name a class that implements io.procpool.Consumer", config.consumer(), null);
             }
         } catch (ClassNotFoundException | LinkageError e) {
-            throw ConfigException.invalid("consumer", "class not found on the classpath "
-                    + config.classpath() + " (set `classpath` to your classes or jars)", config.consumer(), null);
+            throw ConfigException.invalid(
+                    "consumer",
+                    "class not found on the classpath " + config.classpath()
+                            + " (set `classpath` to your classes or jars)",
+                    config.consumer(),
+                    null);
         } catch (IOException e) {
             throw new ConfigException("classpath: cannot read it: " + e.getMessage());
         }

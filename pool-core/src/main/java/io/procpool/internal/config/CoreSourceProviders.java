@@ -40,8 +40,10 @@ public final class CoreSourceProviders {
         public SourceDefinition define(SourceSettings settings) throws SourceConfigException {
             for (String key : settings.keys()) {
                 if (!key.equals("type")) {
-                    throw new SourceConfigException(key, "is not a setting of source type none (loop mode: the consumer's "
-                            + "run() is the source)", settings.string(key, ""));
+                    throw new SourceConfigException(
+                            key,
+                            "is not a setting of source type none (loop mode: the consumer's " + "run() is the source)",
+                            settings.string(key, ""));
                 }
             }
             return LOOP;

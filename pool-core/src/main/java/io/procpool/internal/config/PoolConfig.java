@@ -65,19 +65,38 @@ public record PoolConfig(
      * A small, fast-starting worker (measured by {@code bin/bench spawn}): C1 only and the serial collector save ~60 ms
      * of start-up and ~10 MiB per worker; CPU-heavy consumers may want {@code jvm_options: []}.
      */
-    public static final List<String> DEFAULT_JVM_OPTIONS = List.of(
-            "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-XX:CICompilerCount=1");
+    public static final List<String> DEFAULT_JVM_OPTIONS =
+            List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-XX:CICompilerCount=1");
 
     /**
      * Every top-level key; {@code source.*} keys are checked by the source, and {@code app.*}
      * keys are the user's own settings, passed to the consumer through {@code ctx.config()}.
      */
     static final Set<String> KEYS = Set.of(
-            "consumer", "classpath", "workers", "concurrency", "run_dir", "data_dir",
-            "max_wait_time", "max_requests", "max_requests_jitter", "max_memory",
-            "message_timeout", "startup_timeout", "min_uptime", "restart_backoff",
-            "restart_max_backoff", "jvm_options", "aot_cache", "max_deliveries",
-            "retry.max_tries", "retry.backoff", "retry.multiplier", "retry.max_backoff", "retry.jitter", "retry.ignore");
+            "consumer",
+            "classpath",
+            "workers",
+            "concurrency",
+            "run_dir",
+            "data_dir",
+            "max_wait_time",
+            "max_requests",
+            "max_requests_jitter",
+            "max_memory",
+            "message_timeout",
+            "startup_timeout",
+            "min_uptime",
+            "restart_backoff",
+            "restart_max_backoff",
+            "jvm_options",
+            "aot_cache",
+            "max_deliveries",
+            "retry.max_tries",
+            "retry.backoff",
+            "retry.multiplier",
+            "retry.max_backoff",
+            "retry.jitter",
+            "retry.ignore");
 
     /** Keys of earlier versions, refused with their new name rather than as unknown. */
     static final Map<String, String> RENAMED = Map.of("retry.max_attempts", "retry.max_tries");
@@ -89,11 +108,18 @@ public record PoolConfig(
         for (var e : raw.entries().entrySet()) {
             String key = e.getKey();
             if (RENAMED.containsKey(key)) {
-                throw ConfigException.invalid(key, "renamed to " + RENAMED.get(key) + " (an attempt is a delivery's number;"
-                        + " tries are the calls of onMessage within one delivery)", e.getValue().value(), e.getValue().origin());
+                throw ConfigException.invalid(
+                        key,
+                        "renamed to " + RENAMED.get(key) + " (an attempt is a delivery's number;"
+                                + " tries are the calls of onMessage within one delivery)",
+                        e.getValue().value(),
+                        e.getValue().origin());
             }
             if (!KEYS.contains(key) && !key.startsWith("source.") && !key.startsWith("app.")) {
-                throw ConfigException.invalid(key, "unknown key (known keys: " + sortedKeys() + ")", e.getValue().value(),
+                throw ConfigException.invalid(
+                        key,
+                        "unknown key (known keys: " + sortedKeys() + ")",
+                        e.getValue().value(),
                         e.getValue().origin());
             }
         }
@@ -102,9 +128,12 @@ public record PoolConfig(
         String sourceType = v.string("source.type", SourceSettings.DEFAULT_TYPE);
         SourceProvider provider = SourceProviders.find(sourceType);
         if (provider == null) {
-            throw ConfigException.invalid("source.type", "must be one of " + String.join(", ", SourceProviders.types())
-                    + " (tcp, redis and kafka come with their modules: pool-tcp, pool-redis, pool-kafka on the classpath)",
-                    sourceType, v.origin("source.type"));
+            throw ConfigException.invalid(
+                    "source.type",
+                    "must be one of " + String.join(", ", SourceProviders.types())
+                            + " (tcp, redis and kafka come with their modules: pool-tcp, pool-redis, pool-kafka on the classpath)",
+                    sourceType,
+                    v.origin("source.type"));
         }
         if (consumer == null || consumer.isBlank()) {
             throw new ConfigException("consumer: missing; set it to the class that implements "
@@ -128,10 +157,14 @@ public record PoolConfig(
             throw ConfigException.invalid(key, e.problem(), e.value(), v.origin(key));
         }
         if (!(source instanceof QueueSettings) && v.string("max_deliveries", null) != null) {
-            throw ConfigException.invalid("max_deliveries", "counts the built-in queue's deliveries, and this pool's source "
-                    + "is " + sourceType + " (Redis has source.max_deliveries, a Kafka share group the broker's "
-                    + "group.share.delivery.count.limit, TCP requests are never delivered twice)",
-                    v.string("max_deliveries", null), v.origin("max_deliveries"));
+            throw ConfigException.invalid(
+                    "max_deliveries",
+                    "counts the built-in queue's deliveries, and this pool's source "
+                            + "is " + sourceType
+                            + " (Redis has source.max_deliveries, a Kafka share group the broker's "
+                            + "group.share.delivery.count.limit, TCP requests are never delivered twice)",
+                    v.string("max_deliveries", null),
+                    v.origin("max_deliveries"));
         }
         List<Path> classpath = new ArrayList<>();
         for (String entry : v.list("classpath", List.of())) {
@@ -158,7 +191,8 @@ public record PoolConfig(
                 v.positiveDuration("restart_max_backoff", DEFAULT_RESTART_MAX_BACKOFF),
                 List.copyOf(v.list("jvm_options", DEFAULT_JVM_OPTIONS)),
                 // YAML 1.1 reads a bare off / on as false / true: accept both spellings.
-                List.of("auto", "on", "true").contains(v.oneOf("aot_cache", "auto", List.of("auto", "off", "on", "true", "false"))),
+                List.of("auto", "on", "true")
+                        .contains(v.oneOf("aot_cache", "auto", List.of("auto", "off", "on", "true", "false"))),
                 v.intIn("max_deliveries", DEFAULT_MAX_DELIVERIES, 1, 1_000_000),
                 sourceSettings,
                 source,

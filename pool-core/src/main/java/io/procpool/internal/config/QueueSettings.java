@@ -16,15 +16,30 @@ import java.util.Set;
  * @param pushTimeout how long a producer is held back by a full queue before it is told
  * @param redeliveryDelay delay before a failed message is delivered again; doubles per failure
  */
-public record QueueSettings(String queue, Durability durability, int prefetch, long maxLength, Duration pushTimeout,
-                            long maxMessageBytes, Duration redeliveryDelay, Duration maxRedeliveryDelay)
+public record QueueSettings(
+        String queue,
+        Durability durability,
+        int prefetch,
+        long maxLength,
+        Duration pushTimeout,
+        long maxMessageBytes,
+        Duration redeliveryDelay,
+        Duration maxRedeliveryDelay)
         implements SourceDefinition {
 
     public static final long DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
     /** A message must fit in one IPC frame with room to spare. */
     public static final long MAX_MESSAGE_BYTES_LIMIT = 16 << 20;
-    static final Set<String> KEYS = Set.of("queue", "durability", "prefetch", "max_length", "push_timeout",
-            "max_message_bytes", "redelivery_delay", "max_redelivery_delay");
+
+    static final Set<String> KEYS = Set.of(
+            "queue",
+            "durability",
+            "prefetch",
+            "max_length",
+            "push_timeout",
+            "max_message_bytes",
+            "redelivery_delay",
+            "max_redelivery_delay");
 
     @Override
     public Placement placement() {
@@ -41,16 +56,23 @@ public record QueueSettings(String queue, Durability durability, int prefetch, l
         s.requireKnown(KEYS);
         String name = s.string("queue", "default");
         if (!name.matches("[A-Za-z0-9_.:-]{1,100}") || name.endsWith(".dead")) {
-            throw new SourceConfigException("queue", "must be 1-100 letters, digits, _ . : - and not end in .dead", name);
+            throw new SourceConfigException(
+                    "queue", "must be 1-100 letters, digits, _ . : - and not end in .dead", name);
         }
         Durability durability = Durability.of(s.oneOf("durability", "process", "process", "power", "none"));
         long maxMessageBytes = s.bytes("max_message_bytes", DEFAULT_MAX_MESSAGE_BYTES);
         if (maxMessageBytes < 1 || maxMessageBytes > MAX_MESSAGE_BYTES_LIMIT) {
-            throw new SourceConfigException("max_message_bytes", "must be from 1B to 16MiB", s.string("max_message_bytes", ""));
+            throw new SourceConfigException(
+                    "max_message_bytes", "must be from 1B to 16MiB", s.string("max_message_bytes", ""));
         }
-        return new QueueSettings(name, durability, s.integer("prefetch", PoolConfig.DEFAULT_PREFETCH, 1, 100_000),
-                s.longValue("max_length", 0, 0, Long.MAX_VALUE), s.duration("push_timeout", Duration.ofSeconds(10)),
-                maxMessageBytes, s.duration("redelivery_delay", Duration.ofSeconds(1)),
+        return new QueueSettings(
+                name,
+                durability,
+                s.integer("prefetch", PoolConfig.DEFAULT_PREFETCH, 1, 100_000),
+                s.longValue("max_length", 0, 0, Long.MAX_VALUE),
+                s.duration("push_timeout", Duration.ofSeconds(10)),
+                maxMessageBytes,
+                s.duration("redelivery_delay", Duration.ofSeconds(1)),
                 s.duration("max_redelivery_delay", Duration.ofMinutes(5)));
     }
 
@@ -62,7 +84,14 @@ public record QueueSettings(String queue, Durability durability, int prefetch, l
 
     /** Defaults, for tools that read a queue without a pool configuration. */
     public static QueueSettings defaults(String queue, Durability durability) {
-        return new QueueSettings(queue, durability, PoolConfig.DEFAULT_PREFETCH, 0, Duration.ofSeconds(10),
-                DEFAULT_MAX_MESSAGE_BYTES, Duration.ofSeconds(1), Duration.ofMinutes(5));
+        return new QueueSettings(
+                queue,
+                durability,
+                PoolConfig.DEFAULT_PREFETCH,
+                0,
+                Duration.ofSeconds(10),
+                DEFAULT_MAX_MESSAGE_BYTES,
+                Duration.ofSeconds(1),
+                Duration.ofMinutes(5));
     }
 }

@@ -13,18 +13,19 @@ import java.util.Map;
  * @param jitter the randomization factor, 0 (none) to 1: each wait is the backoff ± that share
  * @param ignore fully qualified exception classes that fail the message at once
  */
-public record RetrySettings(int maxTries, Duration backoff, double multiplier, Duration maxBackoff, double jitter,
-                            List<String> ignore) {
+public record RetrySettings(
+        int maxTries, Duration backoff, double multiplier, Duration maxBackoff, double jitter, List<String> ignore) {
 
-    public static final RetrySettings DEFAULTS = new RetrySettings(3, Duration.ofMillis(100), 2.0, Duration.ofSeconds(10),
-            0.5, List.of());
+    public static final RetrySettings DEFAULTS =
+            new RetrySettings(3, Duration.ofMillis(100), 2.0, Duration.ofSeconds(10), 0.5, List.of());
 
     static RetrySettings from(ConfigValues v) {
         RetrySettings d = DEFAULTS;
         List<String> classes = v.list("retry.ignore", List.of());
         for (String c : classes) {
             if (!c.matches("[\\w$.]+")) {
-                throw ConfigException.invalid("retry.ignore", "must list exception class names", c, v.origin("retry.ignore"));
+                throw ConfigException.invalid(
+                        "retry.ignore", "must list exception class names", c, v.origin("retry.ignore"));
             }
         }
         return new RetrySettings(
@@ -51,7 +52,8 @@ public record RetrySettings(int maxTries, Duration backoff, double multiplier, D
     /** Reads what {@link #asSettings()} wrote (in a worker). */
     public static RetrySettings fromSettings(Map<String, String> s) {
         String ignore = s.getOrDefault("retry.ignore", "");
-        return new RetrySettings(Integer.parseInt(s.getOrDefault("retry.max_tries", "1")),
+        return new RetrySettings(
+                Integer.parseInt(s.getOrDefault("retry.max_tries", "1")),
                 Units.parseDuration(s.getOrDefault("retry.backoff", "100ms")),
                 Double.parseDouble(s.getOrDefault("retry.multiplier", "2")),
                 Units.parseDuration(s.getOrDefault("retry.max_backoff", "10s")),

@@ -33,7 +33,8 @@ public final class SourceProviders {
 
     private static List<SourceProvider> all() {
         List<SourceProvider> list = new ArrayList<>();
-        ServiceLoader.load(SourceProvider.class, SourceProviders.class.getClassLoader()).forEach(list::add);
+        ServiceLoader.load(SourceProvider.class, SourceProviders.class.getClassLoader())
+                .forEach(list::add);
         return list;
     }
 }

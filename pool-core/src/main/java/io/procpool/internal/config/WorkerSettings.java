@@ -16,11 +16,19 @@ import java.util.TreeMap;
  *
  * @param poolQueue the built-in queue this pool serves, or null when the source is another
  */
-public record WorkerSettings(String consumer, int concurrency, long maxRequests, int ackBatch, RetrySettings retry,
-                             String poolId, String poolQueue, Map<String, String> config) {
+public record WorkerSettings(
+        String consumer,
+        int concurrency,
+        long maxRequests,
+        int ackBatch,
+        RetrySettings retry,
+        String poolId,
+        String poolQueue,
+        Map<String, String> config) {
 
     /** Keys of the manager's own, kept apart from the configuration the consumer sees. */
     private static final String CONSUMER = "worker.consumer";
+
     private static final String CONCURRENCY = "worker.concurrency";
     private static final String MAX_REQUESTS = "worker.max_requests";
     private static final String ACK_BATCH = "worker.ack_batch";
@@ -104,9 +112,15 @@ public record WorkerSettings(String consumer, int concurrency, long maxRequests,
             }
         });
         try {
-            return new WorkerSettings(required(wire, CONSUMER), Integer.parseInt(required(wire, CONCURRENCY)),
-                    Long.parseLong(required(wire, MAX_REQUESTS)), Integer.parseInt(required(wire, ACK_BATCH)),
-                    RetrySettings.fromSettings(retry), required(wire, POOL_ID), wire.get(POOL_QUEUE), config);
+            return new WorkerSettings(
+                    required(wire, CONSUMER),
+                    Integer.parseInt(required(wire, CONCURRENCY)),
+                    Long.parseLong(required(wire, MAX_REQUESTS)),
+                    Integer.parseInt(required(wire, ACK_BATCH)),
+                    RetrySettings.fromSettings(retry),
+                    required(wire, POOL_ID),
+                    wire.get(POOL_QUEUE),
+                    config);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("a garbled WELCOME setting: " + e.getMessage(), e);
         }
@@ -115,8 +129,9 @@ public record WorkerSettings(String consumer, int concurrency, long maxRequests,
     private static String required(Map<String, String> wire, String key) {
         String value = wire.get(key);
         if (value == null) {
-            throw new IllegalArgumentException("WELCOME has no " + key + " (are the manager and worker from the same build? "
-                    + "keys: " + List.copyOf(new TreeMap<>(wire).keySet()) + ")");
+            throw new IllegalArgumentException(
+                    "WELCOME has no " + key + " (are the manager and worker from the same build? " + "keys: "
+                            + List.copyOf(new TreeMap<>(wire).keySet()) + ")");
         }
         return value;
     }

@@ -44,8 +44,8 @@ public final class ControlClient implements AutoCloseable {
             ch.connect(UnixDomainSocketAddress.of(socket));
         } catch (IOException e) {
             ch.close();
-            throw new NotRunningException("no pool answers on " + socket + " (" + e.getMessage()
-                    + "); its manager has exited");
+            throw new NotRunningException(
+                    "no pool answers on " + socket + " (" + e.getMessage() + "); its manager has exited");
         }
         return new ControlClient(ch);
     }

@@ -29,9 +29,21 @@ public final class StatusCodec {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The pool object's own keys; a source whose type is one of them keeps its counters there (the queue's). */
-    private static final Set<String> POOL_KEYS = Set.of("pid", "state", "consumer", "source",
-            "uptime_ms", "workers_target", "workers_ready", "processed", "failed", "restarts", "sends_delivered",
-            "sends_dropped", "queue", "source_available");
+    private static final Set<String> POOL_KEYS = Set.of(
+            "pid",
+            "state",
+            "consumer",
+            "source",
+            "uptime_ms",
+            "workers_target",
+            "workers_ready",
+            "processed",
+            "failed",
+            "restarts",
+            "sends_delivered",
+            "sends_dropped",
+            "queue",
+            "source_available");
 
     private StatusCodec() {}
 
@@ -134,10 +146,22 @@ public final class StatusCodec {
         Optional<QueueStats> queue = Optional.ofNullable(p.get("queue") instanceof Map<?, ?> q ? queue(cast(q)) : null);
         Map<String, Object> sourceStats =
                 !POOL_KEYS.contains(source) && p.get(source) instanceof Map<?, ?> s ? cast(s) : Map.of();
-        Pool pool = new Pool(number(p, "pid"), PoolState.valueOf(text(p, "state")), text(p, "consumer"), source,
-                millis(p, "uptime_ms"), (int) number(p, "workers_target"), (int) number(p, "workers_ready"),
-                number(p, "processed"), number(p, "failed"), number(p, "restarts"), number(p, "sends_delivered"),
-                number(p, "sends_dropped"), queue, Optional.ofNullable((Boolean) p.get("source_available")), sourceStats);
+        Pool pool = new Pool(
+                number(p, "pid"),
+                PoolState.valueOf(text(p, "state")),
+                text(p, "consumer"),
+                source,
+                millis(p, "uptime_ms"),
+                (int) number(p, "workers_target"),
+                (int) number(p, "workers_ready"),
+                number(p, "processed"),
+                number(p, "failed"),
+                number(p, "restarts"),
+                number(p, "sends_delivered"),
+                number(p, "sends_dropped"),
+                queue,
+                Optional.ofNullable((Boolean) p.get("source_available")),
+                sourceStats);
         if (!(map.get("workers") instanceof List<?> rows)) {
             throw new IllegalArgumentException("the status has no workers list");
         }
@@ -149,28 +173,65 @@ public final class StatusCodec {
     }
 
     private static QueueStats queue(Map<String, Object> q) {
-        return new QueueStats(text(q, "name"), text(q, "durability"), number(q, "depth"), number(q, "delayed"),
-                number(q, "in_flight"), number(q, "dead"), number(q, "pushed"), number(q, "acked"),
-                number(q, "pushed_per_s"), number(q, "acked_per_s"), number(q, "max_length"));
+        return new QueueStats(
+                text(q, "name"),
+                text(q, "durability"),
+                number(q, "depth"),
+                number(q, "delayed"),
+                number(q, "in_flight"),
+                number(q, "dead"),
+                number(q, "pushed"),
+                number(q, "acked"),
+                number(q, "pushed_per_s"),
+                number(q, "acked_per_s"),
+                number(q, "max_length"));
     }
 
     private static Worker worker(Map<String, Object> w) {
         WorkerState state = WorkerState.valueOf(text(w, "state"));
         int slot = (int) number(w, "slot");
         if (state == WorkerState.BACKOFF) {
-            Backoff backoff = new Backoff((int) number(w, "consecutive_failures"), millis(w, "next_start_in_ms"),
+            Backoff backoff = new Backoff(
+                    (int) number(w, "consecutive_failures"),
+                    millis(w, "next_start_in_ms"),
                     String.valueOf(w.get("last_exit")));
-            return new Worker(slot, 0, 0, state, Duration.ZERO, Optional.empty(), 0, 0, 0, number(w, "restarts"), -1, 0,
-                    Map.of(), Optional.of(backoff));
+            return new Worker(
+                    slot,
+                    0,
+                    0,
+                    state,
+                    Duration.ZERO,
+                    Optional.empty(),
+                    0,
+                    0,
+                    0,
+                    number(w, "restarts"),
+                    -1,
+                    0,
+                    Map.of(),
+                    Optional.of(backoff));
         }
         Map<String, String> source = new TreeMap<>();
         if (w.get("source") instanceof Map<?, ?> s) {
             s.forEach((k, v) -> source.put(String.valueOf(k), String.valueOf(v)));
         }
-        Optional<Duration> readyAfter = w.get("ready_ms") == null ? Optional.empty() : Optional.of(millis(w, "ready_ms"));
-        return new Worker(slot, number(w, "id"), number(w, "pid"), state, millis(w, "uptime_ms"), readyAfter,
-                number(w, "processed"), number(w, "failed"), (int) number(w, "in_flight"), number(w, "restarts"),
-                number(w, "rss_bytes"), number(w, "max_requests"), source, Optional.empty());
+        Optional<Duration> readyAfter =
+                w.get("ready_ms") == null ? Optional.empty() : Optional.of(millis(w, "ready_ms"));
+        return new Worker(
+                slot,
+                number(w, "id"),
+                number(w, "pid"),
+                state,
+                millis(w, "uptime_ms"),
+                readyAfter,
+                number(w, "processed"),
+                number(w, "failed"),
+                (int) number(w, "in_flight"),
+                number(w, "restarts"),
+                number(w, "rss_bytes"),
+                number(w, "max_requests"),
+                source,
+                Optional.empty());
     }
 
     @SuppressWarnings("unchecked")

@@ -31,10 +31,16 @@ public final class Deliveries {
         }
 
         public byte[] encode() {
-            byte[] source = Wire.utf8(deliveries.isEmpty() ? "" : deliveries.get(0).source());
+            byte[] source =
+                    Wire.utf8(deliveries.isEmpty() ? "" : deliveries.get(0).source());
             int size = 4 + Wire.size(source) + 1;
             for (Delivery d : deliveries) {
-                size += 8 + 1 + 4 + 4 + d.body().length + (d.id() == null ? 0 : Wire.size(Wire.utf8(d.id())))
+                size += 8
+                        + 1
+                        + 4
+                        + 4
+                        + d.body().length
+                        + (d.id() == null ? 0 : Wire.size(Wire.utf8(d.id())))
                         + Wire.mapSize(d.headers());
             }
             ByteBuffer out = ByteBuffer.allocate(size);

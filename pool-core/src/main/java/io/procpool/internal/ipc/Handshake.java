@@ -12,7 +12,11 @@ public final class Handshake {
     /** HELLO: the worker's identity, as the manager gave it on the command line. */
     public record Hello(long workerId, int slot, long pid) {
         public byte[] encode() {
-            return ByteBuffer.allocate(20).putLong(workerId).putInt(slot).putLong(pid).array();
+            return ByteBuffer.allocate(20)
+                    .putLong(workerId)
+                    .putInt(slot)
+                    .putLong(pid)
+                    .array();
         }
 
         public static Hello decode(byte[] b) {

@@ -17,6 +17,7 @@ public final class IpcConnection implements AutoCloseable {
 
     /** Frames larger than this are refused as corrupt rather than allocated. */
     public static final int MAX_FRAME_BYTES = 64 << 20;
+
     private static final int HEADER_BYTES = 5;
 
     private final SocketChannel channel;
@@ -26,6 +27,7 @@ public final class IpcConnection implements AutoCloseable {
      * read straight into their payload array instead.
      */
     private final ByteBuffer in = ByteBuffer.allocateDirect(64 << 10).flip();
+
     private final ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
     private final Object writeLock = new Object();
 
@@ -43,8 +45,8 @@ public final class IpcConnection implements AutoCloseable {
         int length = in.getInt();
         FrameType type = FrameType.of(in.get());
         if (length < 0 || length > MAX_FRAME_BYTES) {
-            throw new IpcProtocolException("frame length " + Integer.toUnsignedString(length)
-                    + " is over the limit of " + MAX_FRAME_BYTES + " bytes");
+            throw new IpcProtocolException("frame length " + Integer.toUnsignedString(length) + " is over the limit of "
+                    + MAX_FRAME_BYTES + " bytes");
         }
         byte[] payload = new byte[length];
         if (length <= in.capacity()) {

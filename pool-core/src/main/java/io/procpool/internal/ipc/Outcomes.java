@@ -49,7 +49,11 @@ public final class Outcomes {
     }
 
     /** What became of one delivery. */
-    public enum Result { ACKED, FAILED, RELEASED }
+    public enum Result {
+        ACKED,
+        FAILED,
+        RELEASED
+    }
 
     /**
      * The outcome of {@code count} deliveries with consecutive tags from {@code tag}: acked,
@@ -115,7 +119,8 @@ public final class Outcomes {
                     if (count < 1 || (results[r] == Result.FAILED && count != 1)) {
                         throw new IpcProtocolException("an outcome of " + count + " deliveries");
                     }
-                    list.add(new Outcome(tag, count, results[r], results[r] == Result.FAILED ? Wire.getString(in) : null));
+                    list.add(new Outcome(
+                            tag, count, results[r], results[r] == Result.FAILED ? Wire.getString(in) : null));
                 }
                 return new Ack(list);
             });

@@ -48,10 +48,16 @@ public final class Producing {
     public record PushAnswer(long requestId, long firstId, int count, String error) {
         public byte[] encode() {
             if (error == null) {
-                return ByteBuffer.allocate(21).putLong(requestId).put((byte) 1).putLong(firstId).putInt(count).array();
+                return ByteBuffer.allocate(21)
+                        .putLong(requestId)
+                        .put((byte) 1)
+                        .putLong(firstId)
+                        .putInt(count)
+                        .array();
             }
             byte[] text = Wire.utf8(error);
-            ByteBuffer out = ByteBuffer.allocate(9 + Wire.size(text)).putLong(requestId).put((byte) 0);
+            ByteBuffer out =
+                    ByteBuffer.allocate(9 + Wire.size(text)).putLong(requestId).put((byte) 0);
             Wire.putString(out, text);
             return out.array();
         }
@@ -59,7 +65,8 @@ public final class Producing {
         public static PushAnswer decode(byte[] b) {
             return Wire.read(b, "PUSH answer", in -> {
                 long id = in.getLong();
-                return in.get() == 1 ? new PushAnswer(id, in.getLong(), in.getInt(), null)
+                return in.get() == 1
+                        ? new PushAnswer(id, in.getLong(), in.getInt(), null)
                         : new PushAnswer(id, 0, 0, Wire.getString(in));
             });
         }

@@ -17,7 +17,8 @@ public final class WorkerReports {
      * millis, 0 when idle) so the manager can enforce {@code message_timeout}, and the counters of
      * a source the worker runs itself (Redis, TCP base mode; empty otherwise).
      */
-    public record Heartbeat(long processed, long failed, int inFlight, long busySinceEpochMs, Map<String, String> source) {
+    public record Heartbeat(
+            long processed, long failed, int inFlight, long busySinceEpochMs, Map<String, String> source) {
         public Heartbeat(long processed, long failed, int inFlight, long busySinceEpochMs) {
             this(processed, failed, inFlight, busySinceEpochMs, Map.of());
         }
@@ -30,8 +31,10 @@ public final class WorkerReports {
         }
 
         public static Heartbeat decode(byte[] b) {
-            return Wire.read(b, "HEARTBEAT", in -> new Heartbeat(in.getLong(), in.getLong(), in.getInt(), in.getLong(),
-                    Wire.getMap(in)));
+            return Wire.read(
+                    b,
+                    "HEARTBEAT",
+                    in -> new Heartbeat(in.getLong(), in.getLong(), in.getInt(), in.getLong(), Wire.getMap(in)));
         }
     }
 
@@ -52,7 +55,11 @@ public final class WorkerReports {
     /** SEND: a message for the consumer in {@code slot}. */
     public record Send(int slot, byte[] body) {
         public byte[] encode() {
-            return ByteBuffer.allocate(8 + body.length).putInt(slot).putInt(body.length).put(body).array();
+            return ByteBuffer.allocate(8 + body.length)
+                    .putInt(slot)
+                    .putInt(body.length)
+                    .put(body)
+                    .array();
         }
 
         public static Send decode(byte[] b) {

@@ -64,7 +64,10 @@ final class AotCache {
                 }
                 for (Path jar : jars) {
                     BasicFileAttributes a = Files.readAttributes(jar, BasicFileAttributes.class);
-                    update(sha, jar.toAbsolutePath() + "|" + a.size() + "|" + a.lastModifiedTime().toMillis());
+                    update(
+                            sha,
+                            jar.toAbsolutePath() + "|" + a.size() + "|"
+                                    + a.lastModifiedTime().toMillis());
                 }
             }
             String hash = HexFormat.of().formatHex(sha.digest()).substring(0, 16);
@@ -132,10 +135,14 @@ final class AotCache {
     void trainingStarted(LaunchedWorker worker) {
         trainer = worker;
         if (++trainings == MAX_TRAININGS) {
-            log.info("this is the last try at training the AOT cache in this run: {} trainers ended without writing it",
+            log.info(
+                    "this is the last try at training the AOT cache in this run: {} trainers ended without writing it",
                     MAX_TRAININGS - 1);
         }
-        log.info("worker pid {} trains the AOT cache {}; workers started after it exits start faster", worker.pid(), file);
+        log.info(
+                "worker pid {} trains the AOT cache {}; workers started after it exits start faster",
+                worker.pid(),
+                file);
     }
 
     static boolean isTraining(List<String> flags) {

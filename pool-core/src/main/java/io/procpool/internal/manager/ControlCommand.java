@@ -55,15 +55,18 @@ public sealed interface ControlCommand {
             case "stop" -> {
                 Object ms = args.get("timeout_ms");
                 if (ms != null && !(ms instanceof Number)) {
-                    throw new IllegalArgumentException("stop: timeout_ms must be a number of milliseconds, but was " + ms);
+                    throw new IllegalArgumentException(
+                            "stop: timeout_ms must be a number of milliseconds, but was " + ms);
                 }
                 yield new Stop(ms == null ? null : Duration.ofMillis(((Number) ms).longValue()));
             }
             case "reload" -> new Reload(Boolean.TRUE.equals(args.get("reread")));
             case "scale" -> {
-                if (!(args.get("workers") instanceof Number n) || n.intValue() < 1 || n.intValue() > PoolConfig.MAX_WORKERS) {
-                    throw new IllegalArgumentException("workers must be from 1 to " + PoolConfig.MAX_WORKERS + ", but was "
-                            + args.get("workers"));
+                if (!(args.get("workers") instanceof Number n)
+                        || n.intValue() < 1
+                        || n.intValue() > PoolConfig.MAX_WORKERS) {
+                    throw new IllegalArgumentException(
+                            "workers must be from 1 to " + PoolConfig.MAX_WORKERS + ", but was " + args.get("workers"));
                 }
                 yield new Scale(n.intValue());
             }

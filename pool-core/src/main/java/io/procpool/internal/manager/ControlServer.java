@@ -1,11 +1,10 @@
 package io.procpool.internal.manager;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.procpool.internal.control.StatusCodec;
+import io.procpool.internal.manager.SupervisorEvent.Command;
 import io.procpool.internal.queue.PushRefusedException;
 import io.procpool.internal.queue.QueueEngine;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.procpool.internal.manager.SupervisorEvent.Command;
 import io.procpool.internal.queue.QueueRows;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -44,6 +43,7 @@ final class ControlServer {
     private final Supervisor supervisor;
     /** The built-in queue, or null when the pool's source is another. */
     private final QueueEngine queue;
+
     private final String sourceType;
     private final ObjectMapper json = new ObjectMapper();
     /** Requests read and not yet answered: the manager waits for them before it exits. */
@@ -68,8 +68,9 @@ final class ControlServer {
 
     private void serve(SocketChannel ch) {
         try (ch;
-             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
-             OutputStream out = Channels.newOutputStream(ch)) {
+                BufferedReader in =
+                        new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+                OutputStream out = Channels.newOutputStream(ch)) {
             String line;
             while ((line = in.readLine()) != null) {
                 unanswered.incrementAndGet();
@@ -131,7 +132,8 @@ final class ControlServer {
             return Map.of("ok", false, "error", "interrupted");
         } catch (ExecutionException | TimeoutException e) {
             log.warn("control command {} got no answer: {}", command, e.toString());
-            return Map.of("ok", false, "error", "the supervisor did not answer within " + ANSWER_TIMEOUT_SECONDS + " s");
+            return Map.of(
+                    "ok", false, "error", "the supervisor did not answer within " + ANSWER_TIMEOUT_SECONDS + " s");
         }
     }
 
@@ -171,7 +173,8 @@ final class ControlServer {
                 int limit = request.get("limit") instanceof Number n ? n.intValue() : 10;
                 yield Map.of("ok", true, "messages", QueueRows.of(queue.peek(dead, limit)));
             }
-            case "queue_requeue_dead" -> Map.of("ok", true, "message", queue.requeueDead() + " dead letter(s) requeued");
+            case "queue_requeue_dead" ->
+                Map.of("ok", true, "message", queue.requeueDead() + " dead letter(s) requeued");
             case "queue_purge" -> Map.of("ok", true, "message", queue.purge() + " message(s) purged");
             default -> Map.of("ok", false, "error", "unknown command " + command);
         };

@@ -1,16 +1,15 @@
 package io.procpool.internal.manager;
 
-import io.procpool.internal.ipc.WorkerFeed;
-import io.procpool.internal.queue.PushRefusedException;
-import io.procpool.internal.queue.QueueEngine;
-
 import io.procpool.internal.ipc.Frame;
 import io.procpool.internal.ipc.FrameType;
-import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Handshake;
+import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Outcomes;
+import io.procpool.internal.ipc.WorkerFeed;
 import io.procpool.internal.ipc.WorkerReports;
 import io.procpool.internal.manager.SupervisorEvent.Connected;
+import io.procpool.internal.queue.PushRefusedException;
+import io.procpool.internal.queue.QueueEngine;
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import java.util.List;
@@ -76,8 +75,11 @@ final class IpcServer {
                 }
             }
             case READY -> supervisor.post(new SupervisorEvent.Ready(id));
-            case HEARTBEAT -> supervisor.post(new SupervisorEvent.Heartbeat(id, WorkerReports.Heartbeat.decode(f.payload())));
-            case RECYCLE -> supervisor.post(new SupervisorEvent.RecycleAsked(id, WorkerReports.Recycle.decode(f.payload()).reason()));
+            case HEARTBEAT ->
+                supervisor.post(new SupervisorEvent.Heartbeat(id, WorkerReports.Heartbeat.decode(f.payload())));
+            case RECYCLE ->
+                supervisor.post(new SupervisorEvent.RecycleAsked(
+                        id, WorkerReports.Recycle.decode(f.payload()).reason()));
             case SEND -> {
                 WorkerReports.Send send = WorkerReports.Send.decode(f.payload());
                 supervisor.mailbox().send(hello.slot(), send.slot(), send.body());
@@ -87,7 +89,10 @@ final class IpcServer {
                 // thread, which must keep reading the worker's acks (they make the room).
                 WorkerReports.Push p = WorkerReports.Push.decode(f.payload());
                 if (queue == null) {
-                    log.error("a push from worker {} (slot {}) was refused: this pool has no built-in queue", id, hello.slot());
+                    log.error(
+                            "a push from worker {} (slot {}) was refused: this pool has no built-in queue",
+                            id,
+                            hello.slot());
                     return;
                 }
                 Thread.ofVirtual().name("push-from-worker-" + id).start(() -> {

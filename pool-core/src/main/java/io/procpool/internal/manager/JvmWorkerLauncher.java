@@ -25,7 +25,8 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 
     private final PrintStream out;
     private final PrintStream err;
-    private final String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private final String javaBin =
+            Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private final String ownClasspath = System.getProperty("java.class.path");
     private PoolConfig aotConfig;
     private AotCache aotCache;

@@ -26,7 +26,10 @@ final class LoopGuard {
             failures++;
             Throwable last = e;
             if (failures <= MAX_FAILURES) {
-                log.error("the supervisor failed; stopping the pool gracefully (exit code {})", ExitCode.SUPERVISOR_FAILED, e);
+                log.error(
+                        "the supervisor failed; stopping the pool gracefully (exit code {})",
+                        ExitCode.SUPERVISOR_FAILED,
+                        e);
                 try {
                     stop.run();
                     return;

@@ -1,9 +1,9 @@
 package io.procpool.internal.manager;
 
-import io.procpool.internal.ipc.FrameType;
-import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Deliveries;
 import io.procpool.internal.ipc.Deliveries.Delivery;
+import io.procpool.internal.ipc.FrameType;
+import io.procpool.internal.ipc.IpcConnection;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;

@@ -4,10 +4,10 @@ import io.procpool.PoolListener;
 import io.procpool.internal.Signals;
 import io.procpool.internal.config.ConsumerClassCheck;
 import io.procpool.internal.config.PoolConfig;
+import io.procpool.internal.ipc.WorkerFeed;
 import io.procpool.internal.manager.RunDirectory.AlreadyRunningException;
 import io.procpool.internal.manager.SupervisorEvent.Command;
 import io.procpool.internal.manager.SupervisorEvent.SignalReceived;
-import io.procpool.internal.ipc.WorkerFeed;
 import io.procpool.internal.queue.BuiltInQueue;
 import io.procpool.internal.queue.PushRefusedException;
 import io.procpool.internal.queue.QueueEngine;
@@ -44,8 +44,13 @@ public final class Manager {
     /** The built-in queue, or null when the pool's source is another. */
     private volatile QueueEngine queue;
 
-    public Manager(PoolConfig config, Supplier<PoolConfig> reloader, List<PoolListener> listeners,
-                   PrintStream out, PrintStream err, WorkerEntry entry) {
+    public Manager(
+            PoolConfig config,
+            Supplier<PoolConfig> reloader,
+            List<PoolListener> listeners,
+            PrintStream out,
+            PrintStream err,
+            WorkerEntry entry) {
         this.entry = entry;
         this.config = config;
         this.reloader = reloader;
@@ -66,8 +71,8 @@ public final class Manager {
         }
         List<AutoCloseable> closer = new java.util.ArrayList<>();
         try (RunDirectory runDir = RunDirectory.open(config.runDir());
-             ServerSocketChannel ipc = runDir.bind("ipc.sock");
-             ServerSocketChannel control = runDir.bind("control.sock")) {
+                ServerSocketChannel ipc = runDir.bind("ipc.sock");
+                ServerSocketChannel control = runDir.bind("control.sock")) {
             // Only a pool whose source is the built-in queue has one: a push into any other pool is
             // refused, never kept in a queue that nothing consumes.
             BuiltInQueue builtIn = null;
@@ -80,8 +85,14 @@ public final class Manager {
             }
             QueueEngine queue = builtIn == null ? null : builtIn.engine();
             WorkerFeed feed = builtIn != null ? builtIn.feed() : WorkerFeed.NONE;
-            Supervisor s = new Supervisor(config, new JvmWorkerLauncher(out, err, entry), feed, queue, Clock.systemUTC(),
-                    listeners, checkedReloader());
+            Supervisor s = new Supervisor(
+                    config,
+                    new JvmWorkerLauncher(out, err, entry),
+                    feed,
+                    queue,
+                    Clock.systemUTC(),
+                    listeners,
+                    checkedReloader());
             ManagerSource source = managerSource(config);
             if (source != null) {
                 closer.add(source);
@@ -96,7 +107,8 @@ public final class Manager {
                 try {
                     source.start(router);
                 } catch (Exception e) {
-                    err.println("[manager] pool start: source " + config.sourceType() + " could not start: " + e.getMessage());
+                    err.println("[manager] pool start: source " + config.sourceType() + " could not start: "
+                            + e.getMessage());
                     return io.procpool.internal.ExitCode.SOURCE_FAILED;
                 }
                 feed = router;
@@ -179,7 +191,8 @@ public final class Manager {
     }
 
     /** Sends a control command to the running supervisor (what {@code control.sock} does); any thread. */
-    public CompletableFuture<Map<String, Object>> command(String name, Map<String, Object> args) throws InterruptedException {
+    public CompletableFuture<Map<String, Object>> command(String name, Map<String, Object> args)
+            throws InterruptedException {
         started.await();
         CompletableFuture<Map<String, Object>> reply = new CompletableFuture<>();
         Supervisor s = supervisor;

@@ -1,15 +1,13 @@
 package io.procpool.internal.manager;
 
-import io.procpool.internal.queue.PushRefusedException;
-import io.procpool.internal.queue.QueueEngine;
-
 import io.procpool.internal.ipc.Frame;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Producing;
+import io.procpool.internal.queue.PushRefusedException;
+import io.procpool.internal.queue.QueueEngine;
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +55,8 @@ final class ProducerServer {
         Producing.PushAnswer answer;
         try {
             long first = queue.push(batch.queue(), batch.bodies(), batch.delayMs());
-            answer = new Producing.PushAnswer(batch.requestId(), first, batch.bodies().size(), null);
+            answer = new Producing.PushAnswer(
+                    batch.requestId(), first, batch.bodies().size(), null);
         } catch (PushRefusedException e) {
             answer = new Producing.PushAnswer(batch.requestId(), 0, 0, e.getMessage());
         } catch (InterruptedException e) {

@@ -1,13 +1,12 @@
 package io.procpool.internal.manager;
 
-import io.procpool.internal.ipc.WorkerFeed;
 import io.procpool.internal.config.PoolConfig;
+import io.procpool.internal.ipc.Deliveries;
+import io.procpool.internal.ipc.Deliveries.Delivery;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;
-import io.procpool.internal.ipc.Deliveries;
-import io.procpool.internal.ipc.Outcomes;
-import io.procpool.internal.ipc.Deliveries.Delivery;
 import io.procpool.internal.ipc.Outcomes.Outcome;
+import io.procpool.internal.ipc.WorkerFeed;
 import io.procpool.spi.Request;
 import io.procpool.spi.RequestSink;
 import java.io.IOException;
@@ -62,6 +61,7 @@ final class RequestRouter implements WorkerFeed, RequestSink {
     private volatile int prefetch;
     /** Run when a graceful stop begins: the source stops accepting. */
     private final Runnable onStopIntake;
+
     private final AtomicLong lost = new AtomicLong();
     private long nextTag = 1;
     private boolean intakeStopped;
@@ -276,7 +276,9 @@ final class RequestRouter implements WorkerFeed, RequestSink {
     private RoutedWorker leastLoaded() {
         RoutedWorker best = null;
         for (RoutedWorker o : routed.values()) {
-            if (!o.paused && o.inFlight.size() < prefetch && (best == null || o.inFlight.size() < best.inFlight.size())) {
+            if (!o.paused
+                    && o.inFlight.size() < prefetch
+                    && (best == null || o.inFlight.size() < best.inFlight.size())) {
                 best = o;
             }
         }

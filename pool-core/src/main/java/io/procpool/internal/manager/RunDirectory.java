@@ -1,5 +1,6 @@
 package io.procpool.internal.manager;
 
+import io.procpool.internal.PrivateFiles;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -10,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import io.procpool.internal.PrivateFiles;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,7 +48,9 @@ public final class RunDirectory implements AutoCloseable {
                     + (pid == null ? "" : " (manager pid " + pid + ")")
                     + "; stop it with `pool stop`, or give this pool another run_dir");
         }
-        Files.writeString(PrivateFiles.file(dir.resolve("pool.pid")), ProcessHandle.current().pid() + "\n",
+        Files.writeString(
+                PrivateFiles.file(dir.resolve("pool.pid")),
+                ProcessHandle.current().pid() + "\n",
                 StandardCharsets.US_ASCII);
         return new RunDirectory(dir, held.channel(), held.lock());
     }
@@ -86,7 +88,8 @@ public final class RunDirectory implements AutoCloseable {
     /** The manager pid recorded in {@code pool.pid}, or null. */
     public static String readPid(Path dir) {
         try {
-            return Files.readString(dir.resolve("pool.pid"), StandardCharsets.US_ASCII).trim();
+            return Files.readString(dir.resolve("pool.pid"), StandardCharsets.US_ASCII)
+                    .trim();
         } catch (IOException e) {
             return null;
         }
@@ -102,8 +105,10 @@ public final class RunDirectory implements AutoCloseable {
             server.bind(UnixDomainSocketAddress.of(path));
         } catch (IOException | RuntimeException e) {
             server.close();
-            throw new IOException("cannot bind socket " + path + " (" + e.getMessage() + "); a Unix socket path must be "
-                    + "under 108 bytes, so choose a shorter run_dir", e);
+            throw new IOException(
+                    "cannot bind socket " + path + " (" + e.getMessage() + "); a Unix socket path must be "
+                            + "under 108 bytes, so choose a shorter run_dir",
+                    e);
         }
         Files.setPosixFilePermissions(path, PrivateFiles.FILE);
         sockets.add(path);

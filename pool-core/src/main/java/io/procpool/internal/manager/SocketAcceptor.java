@@ -17,12 +17,15 @@ final class SocketAcceptor {
      * @param virtualPerConnection serve connections on virtual threads (short control requests)
      *     rather than platform threads (long-lived, busy IPC connections)
      */
-    static void start(ServerSocketChannel server, String name, boolean virtualPerConnection, Consumer<SocketChannel> serve) {
+    static void start(
+            ServerSocketChannel server, String name, boolean virtualPerConnection, Consumer<SocketChannel> serve) {
         Thread.ofPlatform().name(name + "-accept").daemon().start(() -> {
             while (server.isOpen()) {
                 try {
                     SocketChannel ch = server.accept();
-                    Thread.Builder builder = virtualPerConnection ? Thread.ofVirtual() : Thread.ofPlatform().daemon();
+                    Thread.Builder builder = virtualPerConnection
+                            ? Thread.ofVirtual()
+                            : Thread.ofPlatform().daemon();
                     builder.name(name).start(() -> serve.accept(ch));
                 } catch (IOException e) {
                     return; // closed at shutdown

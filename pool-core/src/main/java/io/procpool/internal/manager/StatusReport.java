@@ -32,9 +32,21 @@ final class StatusReport {
             Optional<Duration> readyAfter =
                     w.readyAtMs == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(w.readyAtMs - w.spawnedAtMs));
             long rss = w.rssBytes >= 0 ? w.rssBytes : ProcessMemory.rssBytes(w.pid());
-            rows.add(new Worker(w.slot, w.id, w.pid(), stateOf(w), Duration.ofMillis(now - w.spawnedAtMs), readyAfter,
-                    w.processed, w.failed, w.inFlight, slot == null ? 0 : slot.restarts, rss, w.maxRequests,
-                    w.sourceStats, Optional.empty()));
+            rows.add(new Worker(
+                    w.slot,
+                    w.id,
+                    w.pid(),
+                    stateOf(w),
+                    Duration.ofMillis(now - w.spawnedAtMs),
+                    readyAfter,
+                    w.processed,
+                    w.failed,
+                    w.inFlight,
+                    slot == null ? 0 : slot.restarts,
+                    rss,
+                    w.maxRequests,
+                    w.sourceStats,
+                    Optional.empty()));
             if (!w.sourceStats.isEmpty()) {
                 reportsSource = true;
                 sourceUnavailable |= "false".equals(w.sourceStats.get("available"));
@@ -42,18 +54,43 @@ final class StatusReport {
         }
         for (Slot slot : table.slots().values()) {
             if (slot.isEmpty()) {
-                Backoff backoff = new Backoff(slot.consecutiveFailures,
-                        Duration.ofMillis(Math.max(0, slot.nextStartAtMs - now)), slot.lastExit);
-                rows.add(new Worker(slot.index, 0, 0, WorkerState.BACKOFF, Duration.ZERO, Optional.empty(), 0, 0, 0,
-                        slot.restarts, -1, 0, Map.of(), Optional.of(backoff)));
+                Backoff backoff = new Backoff(
+                        slot.consecutiveFailures,
+                        Duration.ofMillis(Math.max(0, slot.nextStartAtMs - now)),
+                        slot.lastExit);
+                rows.add(new Worker(
+                        slot.index,
+                        0,
+                        0,
+                        WorkerState.BACKOFF,
+                        Duration.ZERO,
+                        Optional.empty(),
+                        0,
+                        0,
+                        0,
+                        slot.restarts,
+                        -1,
+                        0,
+                        Map.of(),
+                        Optional.of(backoff)));
             }
         }
         rows.sort(Comparator.comparingInt(Worker::slot));
 
         PoolState state = s.stopping() ? PoolState.STOPPING : s.reloading() ? PoolState.RELOADING : PoolState.RUNNING;
-        PoolStatus.Pool pool = new PoolStatus.Pool(ProcessHandle.current().pid(), state, s.config().consumer(),
-                s.config().sourceType(), Duration.ofMillis(now - s.startedAtMs()), s.target(), table.readyCount(),
-                table.processed(), table.failed(), table.restarts(), s.mailbox().delivered(), s.mailbox().dropped(),
+        PoolStatus.Pool pool = new PoolStatus.Pool(
+                ProcessHandle.current().pid(),
+                state,
+                s.config().consumer(),
+                s.config().sourceType(),
+                Duration.ofMillis(now - s.startedAtMs()),
+                s.target(),
+                table.readyCount(),
+                table.processed(),
+                table.failed(),
+                table.restarts(),
+                s.mailbox().delivered(),
+                s.mailbox().dropped(),
                 Optional.ofNullable(s.queue()).map(q -> q.stats()),
                 reportsSource ? Optional.of(!sourceUnavailable) : Optional.empty(),
                 s.sourceStats() == null ? Map.of() : s.sourceStats().get());

@@ -2,7 +2,6 @@ package io.procpool.internal.manager;
 
 import io.procpool.PoolListener;
 import io.procpool.internal.ExitCode;
-import io.procpool.internal.config.ConfigException;
 import io.procpool.internal.config.PoolConfig;
 import io.procpool.internal.config.Units;
 import io.procpool.internal.ipc.WorkerFeed;
@@ -59,6 +58,7 @@ public final class Supervisor implements WorkerLifecycle.PoolState {
     private WorkerFeed feed;
     /** Counters of a manager-run source for status, or null. */
     private Supplier<Map<String, Object>> sourceStats;
+
     private PoolConfig config;
     private RestartBackoff backoff;
     private int target;
@@ -71,8 +71,14 @@ public final class Supervisor implements WorkerLifecycle.PoolState {
      * @param feed what feeds READY workers (the queue's, or {@link WorkerFeed#NONE} when workers run their own source)
      * @param queue the built-in queue, or null when the pool's source is another
      */
-    public Supervisor(PoolConfig config, WorkerLauncher launcher, WorkerFeed feed, QueueEngine queue, Clock clock,
-                      List<PoolListener> listeners, Supplier<PoolConfig> configReloader) {
+    public Supervisor(
+            PoolConfig config,
+            WorkerLauncher launcher,
+            WorkerFeed feed,
+            QueueEngine queue,
+            Clock clock,
+            List<PoolListener> listeners,
+            Supplier<PoolConfig> configReloader) {
         this.config = config;
         this.queue = queue;
         this.feed = feed;
@@ -206,10 +212,14 @@ public final class Supervisor implements WorkerLifecycle.PoolState {
             case "TERM" -> stop(config.maxWaitTime());
             case "INT" -> {
                 if (stopping) {
-                    log.warn("second interrupt: stopping now, killing {} worker(s)", table.workers().size());
+                    log.warn(
+                            "second interrupt: stopping now, killing {} worker(s)",
+                            table.workers().size());
                     table.workers().values().forEach(WorkerHandle::kill);
                 } else {
-                    log.info("stopping gracefully within {} (press Ctrl-C again to force)", Units.format(config.maxWaitTime()));
+                    log.info(
+                            "stopping gracefully within {} (press Ctrl-C again to force)",
+                            Units.format(config.maxWaitTime()));
                     stop(config.maxWaitTime());
                 }
             }
@@ -229,9 +239,12 @@ public final class Supervisor implements WorkerLifecycle.PoolState {
                     stop(s.timeout() == null ? config.maxWaitTime() : s.timeout());
                     yield ControlCommand.ok("stopping");
                 }
-                case ControlCommand.Reload r when r.rereadConfig() -> {
+                case ControlCommand.Reload r
+                when r.rereadConfig() -> {
                     String error = reloadConfig();
-                    yield error == null ? ControlCommand.ok("reloading with the reread configuration") : ControlCommand.failure(error);
+                    yield error == null
+                            ? ControlCommand.ok("reloading with the reread configuration")
+                            : ControlCommand.failure(error);
                 }
                 case ControlCommand.Reload r -> {
                     reload();
@@ -264,20 +277,12 @@ public final class Supervisor implements WorkerLifecycle.PoolState {
 
     /** HUP: rereads the configuration and applies it with a rolling reload. Returns an error or null. */
     private String reloadConfig() {
-        PoolConfig next;
-        try {
-            next = configReloader.get();
-        } catch (ConfigException e) {
-            log.error("configuration reload failed, keeping the running configuration: {}", e.getMessage());
-            return "configuration reload failed: " + e.getMessage();
+        ConfigReread reread = ConfigReread.of(config, configReloader);
+        if (reread.refusal() != null) {
+            log.error("{}; the running configuration stays", reread.refusal());
+            return reread.refusal();
         }
-        List<String> restartOnly = RestartOnlySettings.changed(config, next);
-        if (!restartOnly.isEmpty()) {
-            String refusal = RestartOnlySettings.refusal(restartOnly);
-            log.error(refusal);
-            return refusal;
-        }
-        config = next;
+        config = reread.next();
         backoff = new RestartBackoff(config.restartBackoff(), config.restartMaxBackoff());
         feed.reconfigure(config);
         log.info("configuration reloaded from {}", config.configFile());

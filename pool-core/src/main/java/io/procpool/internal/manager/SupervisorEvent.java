@@ -1,7 +1,7 @@
 package io.procpool.internal.manager;
 
-import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Handshake;
+import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.WorkerReports;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

@@ -27,16 +27,31 @@ final class Watchdog {
                 continue;
             }
             if (w.state == WorkerHandle.State.STOPPING && nowMs >= w.stopDeadlineMs) {
-                log.warn("worker {} in slot {} (pid {}) did not stop within its deadline; killing it", w.id, w.slot, w.pid());
+                log.warn(
+                        "worker {} in slot {} (pid {}) did not stop within its deadline; killing it",
+                        w.id,
+                        w.slot,
+                        w.pid());
                 w.kill();
-            } else if (w.state == WorkerHandle.State.STARTING && nowMs - w.spawnedAtMs > config.startupTimeout().toMillis()) {
-                log.warn("worker {} in slot {} (pid {}) was not ready within startup_timeout {}; killing it",
-                        w.id, w.slot, w.pid(), Units.format(config.startupTimeout()));
+            } else if (w.state == WorkerHandle.State.STARTING
+                    && nowMs - w.spawnedAtMs > config.startupTimeout().toMillis()) {
+                log.warn(
+                        "worker {} in slot {} (pid {}) was not ready within startup_timeout {}; killing it",
+                        w.id,
+                        w.slot,
+                        w.pid(),
+                        Units.format(config.startupTimeout()));
                 w.kill();
-            } else if (w.state == WorkerHandle.State.READY && !config.messageTimeout().isZero() && w.busySinceMs > 0
+            } else if (w.state == WorkerHandle.State.READY
+                    && !config.messageTimeout().isZero()
+                    && w.busySinceMs > 0
                     && nowMs - w.busySinceMs > config.messageTimeout().toMillis()) {
-                log.warn("worker {} in slot {} (pid {}) has been in one message for over message_timeout {}; killing it",
-                        w.id, w.slot, w.pid(), Units.format(config.messageTimeout()));
+                log.warn(
+                        "worker {} in slot {} (pid {}) has been in one message for over message_timeout {}; killing it",
+                        w.id,
+                        w.slot,
+                        w.pid(),
+                        Units.format(config.messageTimeout()));
                 w.killedForMessageTimeout = true; // its message counts the death
                 w.kill();
             }
@@ -55,8 +70,10 @@ final class Watchdog {
         for (WorkerHandle w : new ArrayList<>(table.workers().values())) {
             w.rssBytes = ProcessMemory.rssBytes(w.pid());
             if (config.maxMemoryBytes() > 0 && w.rssBytes > config.maxMemoryBytes()) {
-                recycle.accept(w, "RSS " + (w.rssBytes >> 20) + " MiB is over max_memory " + (config.maxMemoryBytes() >> 20)
-                        + " MiB");
+                recycle.accept(
+                        w,
+                        "RSS " + (w.rssBytes >> 20) + " MiB is over max_memory " + (config.maxMemoryBytes() >> 20)
+                                + " MiB");
             }
         }
         return true;

@@ -1,15 +1,18 @@
 package io.procpool.internal.manager;
 
 import io.procpool.internal.ExitCode;
-import io.procpool.internal.ipc.WorkerReports;
-
 import io.procpool.internal.ipc.IpcConnection;
+import io.procpool.internal.ipc.WorkerReports;
 import io.procpool.internal.manager.WorkerLauncher.LaunchedWorker;
 
 /** The supervisor's record of one worker process. Touched only by the supervisor thread. */
 final class WorkerHandle {
 
-    enum State { STARTING, READY, STOPPING }
+    enum State {
+        STARTING,
+        READY,
+        STOPPING
+    }
 
     final long id;
     final int slot;
@@ -24,6 +27,7 @@ final class WorkerHandle {
     boolean killedForMessageTimeout;
     /** Paused and waiting for a successor (max_requests, max_memory). */
     String recycleReason;
+
     long processed;
     long failed;
     int inFlight;
@@ -63,7 +67,11 @@ final class WorkerHandle {
         if (killedForMessageTimeout) {
             return true;
         }
-        return !killed && state != State.STOPPING && exitCode != 0 && exitCode != 137 && exitCode != 143
+        return !killed
+                && state != State.STOPPING
+                && exitCode != 0
+                && exitCode != 137
+                && exitCode != 143
                 && exitCode != ExitCode.MANAGER_GONE;
     }
 

@@ -44,8 +44,14 @@ final class WorkerLifecycle {
     private final Clock clock;
     private final Consumer<Consumer<PoolListener>> listeners;
 
-    WorkerLifecycle(PoolState state, WorkerTable table, WorkerStarts starts, RollingReload reload, Mailbox mailbox,
-                    Clock clock, Consumer<Consumer<PoolListener>> listeners) {
+    WorkerLifecycle(
+            PoolState state,
+            WorkerTable table,
+            WorkerStarts starts,
+            RollingReload reload,
+            Mailbox mailbox,
+            Clock clock,
+            Consumer<Consumer<PoolListener>> listeners) {
         this.state = state;
         this.table = table;
         this.starts = starts;
@@ -142,8 +148,10 @@ final class WorkerLifecycle {
         }
         slot.restarts++;
         slot.lastExit = how;
-        boolean quick = uptimeMs < state.config().minUptime().toMillis() || w.state == WorkerHandle.State.STARTING
-                || exitCode == ExitCode.CONSUMER_LOAD_FAILED || exitCode == ExitCode.CONSUMER_START_FAILED;
+        boolean quick = uptimeMs < state.config().minUptime().toMillis()
+                || w.state == WorkerHandle.State.STARTING
+                || exitCode == ExitCode.CONSUMER_LOAD_FAILED
+                || exitCode == ExitCode.CONSUMER_START_FAILED;
         slot.consecutiveFailures = quick ? slot.consecutiveFailures + 1 : 0;
         Duration delay = state.backoff().delayAfter(slot.consecutiveFailures);
         slot.nextStartAtMs = now + delay.toMillis();
@@ -151,8 +159,15 @@ final class WorkerLifecycle {
             return;
         }
         if (quick) {
-            log.warn("worker {} in slot {} (pid {}) {} after {} ms; {} quick failure(s) in a row, restarting in {}",
-                    w.id, w.slot, w.pid(), how, uptimeMs, slot.consecutiveFailures, Units.format(delay));
+            log.warn(
+                    "worker {} in slot {} (pid {}) {} after {} ms; {} quick failure(s) in a row, restarting in {}",
+                    w.id,
+                    w.slot,
+                    w.pid(),
+                    how,
+                    uptimeMs,
+                    slot.consecutiveFailures,
+                    Units.format(delay));
         } else {
             log.warn("worker {} in slot {} (pid {}) {}; restarting", w.id, w.slot, w.pid(), how);
         }

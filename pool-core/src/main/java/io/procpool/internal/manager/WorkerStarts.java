@@ -32,6 +32,7 @@ final class WorkerStarts {
     private final Clock clock;
     /** Where a worker's exit is posted, from the thread that sees it. */
     private final Consumer<SupervisorEvent> post;
+
     private String poolId;
 
     WorkerStarts(WorkerLauncher launcher, WorkerTable table, Clock clock, Consumer<SupervisorEvent> post) {
@@ -54,7 +55,11 @@ final class WorkerStarts {
             slot.consecutiveFailures++;
             Duration delay = backoff.delayAfter(slot.consecutiveFailures);
             slot.nextStartAtMs = clock.millis() + delay.toMillis();
-            log.error("cannot start a worker for slot {}: {}; next try in {}", slot.index, e.getMessage(), Units.format(delay));
+            log.error(
+                    "cannot start a worker for slot {}: {}; next try in {}",
+                    slot.index,
+                    e.getMessage(),
+                    Units.format(delay));
             return null;
         }
     }
@@ -71,11 +76,18 @@ final class WorkerStarts {
         Map<String, String> flat = new TreeMap<>(config.flat());
         flat.put("source.type", config.sourceType());
         SourceDefinition source = config.source();
-        int prefetch = source.placement() == SourceDefinition.Placement.MANAGER ? source.prefetch()
+        int prefetch = source.placement() == SourceDefinition.Placement.MANAGER
+                ? source.prefetch()
                 : PoolConfig.DEFAULT_PREFETCH;
-        var settings = new WorkerSettings(config.consumer(), config.concurrency(), w.maxRequests,
-                WorkerSettings.ackBatchFor(prefetch), config.retry(), poolId(config),
-                config.queue() != null ? config.queue().queue() : null, flat); // pool queue: what ctx.push may push to
+        var settings = new WorkerSettings(
+                config.consumer(),
+                config.concurrency(),
+                w.maxRequests,
+                WorkerSettings.ackBatchFor(prefetch),
+                config.retry(),
+                poolId(config),
+                config.queue() != null ? config.queue().queue() : null,
+                flat); // pool queue: what ctx.push may push to
         try {
             w.connection.send(FrameType.WELCOME, new Handshake.Welcome(settings).encode());
             if (w.state == WorkerHandle.State.STOPPING) {
@@ -99,7 +111,12 @@ final class WorkerStarts {
             } catch (IOException e) {
                 host = "localhost";
             }
-            poolId = host + "-" + Integer.toHexString(config.runDir().toAbsolutePath().normalize().toString().hashCode());
+            poolId = host + "-"
+                    + Integer.toHexString(config.runDir()
+                            .toAbsolutePath()
+                            .normalize()
+                            .toString()
+                            .hashCode());
         }
         return poolId;
     }
@@ -110,6 +127,7 @@ final class WorkerStarts {
             return 0;
         }
         long jitter = config.maxRequestsJitter();
-        return config.maxRequests() + (jitter == 0 ? 0 : ThreadLocalRandom.current().nextLong(jitter + 1));
+        return config.maxRequests()
+                + (jitter == 0 ? 0 : ThreadLocalRandom.current().nextLong(jitter + 1));
     }
 }

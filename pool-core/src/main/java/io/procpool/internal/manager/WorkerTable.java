@@ -68,7 +68,8 @@ final class WorkerTable {
     }
 
     long processed() {
-        return exitedProcessed + workers.values().stream().mapToLong(w -> w.processed).sum();
+        return exitedProcessed
+                + workers.values().stream().mapToLong(w -> w.processed).sum();
     }
 
     long failed() {

@@ -23,10 +23,11 @@ public final class BuiltInQueue implements AutoCloseable {
 
     /** Opens the store of {@code config}'s queue and loads what it kept. */
     public static BuiltInQueue open(PoolConfig config) {
-        QueueStore store = QueueStores.open(config.queueDatabase(), config.queue().durability());
+        QueueStore store =
+                QueueStores.open(config.queueDatabase(), config.queue().durability());
         try {
-            QueueEngine engine = new QueueEngine(config.queue(), config.maxDeliveries(), config.concurrency(), store,
-                    Clock.systemUTC());
+            QueueEngine engine = new QueueEngine(
+                    config.queue(), config.maxDeliveries(), config.concurrency(), store, Clock.systemUTC());
             engine.load();
             return new BuiltInQueue(store, engine);
         } catch (RuntimeException e) {

@@ -18,6 +18,7 @@ final class CreditDealer {
 
     /** Messages per DELIVER frame at most: large enough to amortize a syscall, small enough to spread load. */
     static final int MAX_BATCH = 1024;
+
     static final long MAX_BATCH_BYTES = 4 << 20;
 
     private long round;

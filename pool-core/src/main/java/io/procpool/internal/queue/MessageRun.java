@@ -1,6 +1,5 @@
 package io.procpool.internal.queue;
 
-
 /**
  * Consecutive messages of the built-in queue that share their delivery state: ids
  * {@code firstId ..}, bodies {@code [from, to)} of {@code bodies}. A pushed batch is one run;

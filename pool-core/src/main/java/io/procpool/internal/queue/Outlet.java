@@ -25,6 +25,7 @@ final class Outlet {
     private final TreeMap<Long, Flight> flights = new TreeMap<>();
     /** Unsettled messages in all flights. */
     int inFlight;
+
     boolean paused;
     /** It holds one suspect (a message a dead worker held) and gets nothing else until that is settled. */
     boolean holdsSuspect;
@@ -68,7 +69,8 @@ final class Outlet {
     /** Flights in the order they were sent. */
     List<Flight> flightsInSendOrder() {
         List<Flight> list = new ArrayList<>(flights.values());
-        list.sort(Comparator.comparingLong(Flight::seq).thenComparingLong(f -> f.run().firstId()));
+        list.sort(Comparator.comparingLong(Flight::seq)
+                .thenComparingLong(f -> f.run().firstId()));
         return list;
     }
 }

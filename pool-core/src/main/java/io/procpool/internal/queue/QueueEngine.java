@@ -2,9 +2,8 @@ package io.procpool.internal.queue;
 
 import io.procpool.PoolStatus;
 import io.procpool.internal.config.QueueSettings;
-import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Deliveries;
-import io.procpool.internal.ipc.Outcomes;
+import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Outcomes.Outcome;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -75,7 +74,8 @@ public final class QueueEngine {
     }
 
     /** {@link #push(String, Bodies, long)} for separate bodies. */
-    public long push(String queue, List<byte[]> bodies, long delayMs) throws PushRefusedException, InterruptedException {
+    public long push(String queue, List<byte[]> bodies, long delayMs)
+            throws PushRefusedException, InterruptedException {
         return push(queue, Bodies.of(bodies), delayMs);
     }
 
@@ -93,9 +93,18 @@ public final class QueueEngine {
         lock.lock();
         try {
             QueueSettings running = limits.settings();
-            limits = new QueueLimits(new QueueSettings(running.queue(), running.durability(), next.prefetch(), next.maxLength(),
-                    next.pushTimeout(), next.maxMessageBytes(), next.redeliveryDelay(), next.maxRedeliveryDelay()),
-                    maxDeliveries, concurrency);
+            limits = new QueueLimits(
+                    new QueueSettings(
+                            running.queue(),
+                            running.durability(),
+                            next.prefetch(),
+                            next.maxLength(),
+                            next.pushTimeout(),
+                            next.maxMessageBytes(),
+                            next.redeliveryDelay(),
+                            next.maxRedeliveryDelay()),
+                    maxDeliveries,
+                    concurrency);
             changed.signal();
             space.signalAll();
         } finally {
@@ -210,7 +219,9 @@ public final class QueueEngine {
         lock.lock();
         try {
             q.promoteDue(clock.millis());
-            return intakeStopped || closed ? List.of() : dealt(dealer.deal(q, limits.settings().prefetch()));
+            return intakeStopped || closed
+                    ? List.of()
+                    : dealt(dealer.deal(q, limits.settings().prefetch()));
         } finally {
             lock.unlock();
         }
@@ -280,7 +291,8 @@ public final class QueueEngine {
         lock.lock();
         try {
             // Back with the failure count reset, whatever the store kept: a requeued letter starts over.
-            for (MessageRun run : QueueState.runsOf(back.stream().map(m -> new StoredMessage(m.id(), m.body(), 0, 0, null))
+            for (MessageRun run : QueueState.runsOf(back.stream()
+                    .map(m -> new StoredMessage(m.id(), m.body(), 0, 0, null))
                     .toList())) {
                 q.addReady(run);
             }
@@ -358,9 +370,18 @@ public final class QueueEngine {
         lock.lock();
         try {
             QueueSettings s = settings();
-            return new PoolStatus.QueueStats(s.queue(), s.durability().name().toLowerCase(java.util.Locale.ROOT),
-                    q.waiting(), q.delayedCount, q.inFlight(), counters.dead(), counters.pushed, counters.acked,
-                    counters.pushedPerSecond(), counters.ackedPerSecond(), s.maxLength());
+            return new PoolStatus.QueueStats(
+                    s.queue(),
+                    s.durability().name().toLowerCase(java.util.Locale.ROOT),
+                    q.waiting(),
+                    q.delayedCount,
+                    q.inFlight(),
+                    counters.dead(),
+                    counters.pushed,
+                    counters.acked,
+                    counters.pushedPerSecond(),
+                    counters.ackedPerSecond(),
+                    s.maxLength());
         } finally {
             lock.unlock();
         }

@@ -1,10 +1,9 @@
 package io.procpool.internal.queue;
 
 import io.procpool.internal.config.PoolConfig;
+import io.procpool.internal.ipc.Deliveries;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;
-import io.procpool.internal.ipc.Deliveries;
-import io.procpool.internal.ipc.Outcomes;
 import io.procpool.internal.ipc.Outcomes.Outcome;
 import io.procpool.internal.ipc.WorkerFeed;
 import java.io.IOException;

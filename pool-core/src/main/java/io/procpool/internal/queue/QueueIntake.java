@@ -31,8 +31,15 @@ final class QueueIntake {
     /** Messages given ids whose commit is still awaited: they count against max_length. */
     private long pendingInserts;
 
-    QueueIntake(ReentrantLock lock, Condition changed, Condition space, QueueState q, QueueCounters counters, QueueStore store,
-                Clock clock, Supplier<QueueSettings> settings) {
+    QueueIntake(
+            ReentrantLock lock,
+            Condition changed,
+            Condition space,
+            QueueState q,
+            QueueCounters counters,
+            QueueStore store,
+            Clock clock,
+            Supplier<QueueSettings> settings) {
         this.lock = lock;
         this.changed = changed;
         this.space = space;
@@ -130,13 +137,15 @@ final class QueueIntake {
             return;
         }
         if (n > s.maxLength()) {
-            throw new PushRefusedException("a batch of " + n + " is larger than source.max_length (" + s.maxLength() + ")");
+            throw new PushRefusedException(
+                    "a batch of " + n + " is larger than source.max_length (" + s.maxLength() + ")");
         }
         long waitNanos = s.pushTimeout().toNanos();
         while (q.live() + pendingInserts + n > s.maxLength()) {
             if (waitNanos <= 0) {
-                throw new PushRefusedException("queue " + s.queue() + " is full (source.max_length " + s.maxLength()
-                        + ") and stayed full for " + s.pushTimeout().toMillis() + " ms; nothing was added: try again later");
+                throw new PushRefusedException(
+                        "queue " + s.queue() + " is full (source.max_length " + s.maxLength() + ") and stayed full for "
+                                + s.pushTimeout().toMillis() + " ms; nothing was added: try again later");
             }
             waitNanos = space.awaitNanos(waitNanos);
         }

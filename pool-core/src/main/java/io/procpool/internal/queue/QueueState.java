@@ -25,8 +25,9 @@ final class QueueState {
      * one that kills its worker again is known and counted (and the others are not).
      */
     final Deque<MessageRun> suspects = new ArrayDeque<>();
-    final PriorityQueue<MessageRun> delayed = new PriorityQueue<>(Comparator.comparingLong(MessageRun::deliverAtMs)
-            .thenComparingLong(MessageRun::firstId));
+
+    final PriorityQueue<MessageRun> delayed = new PriorityQueue<>(
+            Comparator.comparingLong(MessageRun::deliverAtMs).thenComparingLong(MessageRun::firstId));
     long delayedCount;
     final Map<Long, Outlet> outlets = new LinkedHashMap<>();
     /** Order of dispatch, kept by each flight and its pieces. */
@@ -84,16 +85,18 @@ final class QueueState {
         while (i < stored.size()) {
             StoredMessage first = stored.get(i);
             int j = i + 1;
-            while (j < stored.size() && stored.get(j).id() == first.id() + (j - i)
-                    && stored.get(j).failures() == first.failures() && stored.get(j).deliverAtMs() == first.deliverAtMs()) {
+            while (j < stored.size()
+                    && stored.get(j).id() == first.id() + (j - i)
+                    && stored.get(j).failures() == first.failures()
+                    && stored.get(j).deliverAtMs() == first.deliverAtMs()) {
                 j++;
             }
             List<byte[]> bodies = new ArrayList<>(j - i);
             for (int k = i; k < j; k++) {
                 bodies.add(stored.get(k).body());
             }
-            runs.add(new MessageRun(first.id(), Bodies.of(bodies), 0, j - i, first.failures(), first.failures(),
-                    first.deliverAtMs()));
+            runs.add(new MessageRun(
+                    first.id(), Bodies.of(bodies), 0, j - i, first.failures(), first.failures(), first.deliverAtMs()));
             i = j;
         }
         return runs;

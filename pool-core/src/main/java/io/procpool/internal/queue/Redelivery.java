@@ -51,7 +51,10 @@ final class Redelivery {
             if (lone && messageFault) {
                 MessageRun next = run.failed(0);
                 if (next.failures() >= limits.maxDeliveries()) {
-                    deadLetter(next, "its worker " + why + " while delivery " + run.attempt() + " of it was running", limits);
+                    deadLetter(
+                            next,
+                            "its worker " + why + " while delivery " + run.attempt() + " of it was running",
+                            limits);
                 } else {
                     store.recordFailure(run.firstId(), next.failures(), "worker " + why, 0);
                     suspected.add(next);
@@ -79,7 +82,11 @@ final class Redelivery {
         }
         long requeued = back.stream().mapToLong(MessageRun::size).sum() + suspected.size();
         if (requeued > 0) {
-            log.info("redelivering {} unacked message(s) of worker {} (slot {}){}", requeued, o.workerId, o.slot,
+            log.info(
+                    "redelivering {} unacked message(s) of worker {} (slot {}){}",
+                    requeued,
+                    o.workerId,
+                    o.slot,
                     suspected.size() > 1 ? ", one at a time: any of them may have killed it" : "");
         }
     }
@@ -91,7 +98,8 @@ final class Redelivery {
             deadLetter(failed, error, limits);
             return;
         }
-        long deliverAt = nowMs + limits.settings().redeliveryDelayAfter(failed.failures()).toMillis();
+        long deliverAt = nowMs
+                + limits.settings().redeliveryDelayAfter(failed.failures()).toMillis();
         q.addDelayed(m.failed(deliverAt));
         store.recordFailure(m.firstId(), failed.failures(), error, deliverAt);
     }
@@ -109,7 +117,11 @@ final class Redelivery {
         counters.deadLettered++;
         String queue = limits.settings().queue();
         store.moveToDead(queue, new StoredMessage(m.firstId(), m.body(0), m.failures(), 0, error));
-        log.warn("message {} of queue {} was dead-lettered after {} failed deliveries: {}", m.firstId(), queue, m.failures(),
+        log.warn(
+                "message {} of queue {} was dead-lettered after {} failed deliveries: {}",
+                m.firstId(),
+                queue,
+                m.failures(),
                 error);
     }
 }

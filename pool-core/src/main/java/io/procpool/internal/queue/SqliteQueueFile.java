@@ -64,7 +64,7 @@ final class SqliteQueueFile {
     private static void checkFormat(Connection c, Path file) throws SQLException {
         List<String> tables = new ArrayList<>();
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
+                ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
             while (rs.next()) {
                 tables.add(rs.getString(1));
             }
@@ -75,15 +75,17 @@ final class SqliteQueueFile {
         String format = null;
         if (tables.contains("procpool_meta")) {
             try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT value FROM procpool_meta WHERE key = 'format'")) {
+                    ResultSet rs = s.executeQuery("SELECT value FROM procpool_meta WHERE key = 'format'")) {
                 format = rs.next() ? rs.getString(1) : null;
             }
         }
         if (!FORMAT.equals(format)) {
             c.close();
-            throw new QueueStoreException("the queue database " + file + " is not a procpool queue (format "
-                    + (format == null ? "unknown, tables " + tables : format) + "); it was left untouched: "
-                    + "point data_dir elsewhere or move the file away", null);
+            throw new QueueStoreException(
+                    "the queue database " + file + " is not a procpool queue (format "
+                            + (format == null ? "unknown, tables " + tables : format) + "); it was left untouched: "
+                            + "point data_dir elsewhere or move the file away",
+                    null);
         }
     }
 

@@ -37,7 +37,8 @@ public final class SqliteQueueStore implements QueueStore {
         List<StoredMessage> list = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                list.add(new StoredMessage(rs.getLong(1), rs.getBytes(2), rs.getInt(3), rs.getLong(4), rs.getString(5)));
+                list.add(
+                        new StoredMessage(rs.getLong(1), rs.getBytes(2), rs.getInt(3), rs.getLong(4), rs.getString(5)));
             }
         }
         return list;
@@ -64,7 +65,7 @@ public final class SqliteQueueStore implements QueueStore {
     public long maxId() {
         return writer.await(w -> {
             try (Statement s = w.connection().createStatement();
-                 ResultSet rs = s.executeQuery("SELECT max(id) FROM messages")) {
+                    ResultSet rs = s.executeQuery("SELECT max(id) FROM messages")) {
                 long max = rs.next() ? rs.getLong(1) : 0;
                 try (ResultSet seq = s.executeQuery("SELECT seq FROM sqlite_sequence WHERE name = 'messages'")) {
                     return Math.max(max, seq.next() ? seq.getLong(1) : 0);
@@ -79,7 +80,8 @@ public final class SqliteQueueStore implements QueueStore {
      */
     int synchronousLevel() {
         return writer.await(w -> {
-            try (Statement s = w.connection().createStatement(); ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
+            try (Statement s = w.connection().createStatement();
+                    ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
                 return rs.next() ? rs.getInt(1) : -1;
             }
         });
@@ -137,8 +139,9 @@ public final class SqliteQueueStore implements QueueStore {
         // Multi-row statements: one statement per 100 rows instead of one per row.
         for (int from = 0; from < count; from += ROWS_PER_INSERT) {
             int rows = Math.min(ROWS_PER_INSERT, count - from);
-            PreparedStatement ps = w.statement("INSERT INTO messages(id, queue, body, attempts, deliver_at, last_error, "
-                    + "created_at) VALUES " + String.join(",", Collections.nCopies(rows, "(?, ?, ?, ?, ?, ?, ?)")));
+            PreparedStatement ps = w.statement(
+                    "INSERT INTO messages(id, queue, body, attempts, deliver_at, last_error, " + "created_at) VALUES "
+                            + String.join(",", Collections.nCopies(rows, "(?, ?, ?, ?, ?, ?, ?)")));
             for (int r = 0; r < rows; r++) {
                 binder.bind(ps, 1 + r * 7, from + r);
             }
@@ -164,7 +167,8 @@ public final class SqliteQueueStore implements QueueStore {
     @Override
     public void recordFailure(long id, int failures, String error, long deliverAtMs) {
         writer.submit(w -> {
-            PreparedStatement ps = w.statement("UPDATE messages SET attempts = ?, last_error = ?, deliver_at = ? WHERE id = ?");
+            PreparedStatement ps =
+                    w.statement("UPDATE messages SET attempts = ?, last_error = ?, deliver_at = ? WHERE id = ?");
             ps.setInt(1, failures);
             ps.setString(2, error);
             ps.setLong(3, deliverAtMs);
@@ -177,7 +181,8 @@ public final class SqliteQueueStore implements QueueStore {
     @Override
     public void moveToDead(String queue, StoredMessage m) {
         writer.submit(w -> {
-            PreparedStatement ps = w.statement("UPDATE messages SET queue = ?, attempts = ?, last_error = ?, deliver_at = 0 WHERE id = ?");
+            PreparedStatement ps = w.statement(
+                    "UPDATE messages SET queue = ?, attempts = ?, last_error = ?, deliver_at = 0 WHERE id = ?");
             ps.setString(1, QueueStore.deadQueue(queue));
             ps.setInt(2, m.failures());
             ps.setString(3, m.lastError());
@@ -219,7 +224,8 @@ public final class SqliteQueueStore implements QueueStore {
             PreparedStatement select = w.statement(COLUMNS + "WHERE queue = ? ORDER BY id");
             select.setString(1, QueueStore.deadQueue(queue));
             List<StoredMessage> dead = read(select);
-            PreparedStatement ps = w.statement("UPDATE messages SET queue = ?, attempts = 0, deliver_at = 0 WHERE queue = ?");
+            PreparedStatement ps =
+                    w.statement("UPDATE messages SET queue = ?, attempts = 0, deliver_at = 0 WHERE queue = ?");
             ps.setString(1, queue);
             ps.setString(2, QueueStore.deadQueue(queue));
             ps.executeUpdate();

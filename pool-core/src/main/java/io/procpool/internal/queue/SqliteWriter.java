@@ -42,6 +42,7 @@ final class SqliteWriter {
     private final Connection connection;
     /** Prepared once per SQL text; writer thread only. */
     private final Map<String, PreparedStatement> statements = new HashMap<>();
+
     private final BlockingQueue<Op<?>> ops = new LinkedBlockingQueue<>();
     private final Thread writer;
     /** Set, with CLOSE queued, under {@code ops}' lock. */
@@ -86,8 +87,12 @@ final class SqliteWriter {
         try {
             return submit(work).join();
         } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new QueueStoreException(SqliteQueueFile.describe(file,
-                    e.getCause() instanceof SQLException s ? s : new SQLException(e.getCause())), e.getCause());
+            throw e.getCause() instanceof RuntimeException r
+                    ? r
+                    : new QueueStoreException(
+                            SqliteQueueFile.describe(
+                                    file, e.getCause() instanceof SQLException s ? s : new SQLException(e.getCause())),
+                            e.getCause());
         }
     }
 

@@ -18,12 +18,13 @@ final class ConnectedWorkerContext implements WorkerContext {
     private final WorkerSettings settings;
     /** The configuration the consumer sees. */
     private final Map<String, String> config;
+
     private final IpcConnection connection;
     private final BooleanSupplier stopping;
     private final Logger logger;
 
-    ConnectedWorkerContext(int slot, WorkerSettings settings, IpcConnection connection,
-                           BooleanSupplier stopping, Logger logger) {
+    ConnectedWorkerContext(
+            int slot, WorkerSettings settings, IpcConnection connection, BooleanSupplier stopping, Logger logger) {
         this.slot = slot;
         this.settings = settings;
         this.config = settings.consumerView();

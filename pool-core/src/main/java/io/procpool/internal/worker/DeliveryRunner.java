@@ -3,7 +3,6 @@ package io.procpool.internal.worker;
 import io.procpool.Consumer;
 import io.procpool.Message;
 import io.procpool.WorkerContext;
-import io.procpool.internal.ipc.Deliveries;
 import io.procpool.internal.ipc.Deliveries.Delivery;
 import io.procpool.internal.ipc.Outcomes.Outcome;
 import io.procpool.spi.Request;
@@ -55,6 +54,7 @@ final class DeliveryRunner {
     private final Runnable onMaxRequests;
     /** Frames as they arrived: one queue operation per batch, not per message. */
     private final BlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
+
     private final Semaphore permits;
     /** Start times of running messages when several run at once ({@code concurrency > 1}). */
     private final Map<Long, Long> startedAtMs = new ConcurrentHashMap<>();
@@ -62,19 +62,29 @@ final class DeliveryRunner {
     private volatile long soleStartedAtMs;
     /** Deliveries received and not yet started or released: while there are some, acks wait to be batched. */
     private final AtomicInteger unstarted = new AtomicInteger();
+
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong localIds = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicBoolean recycleAsked = new AtomicBoolean();
     /** Deliveries received and not yet finished (queued or running). */
     private final AtomicInteger outstanding = new AtomicInteger();
+
     private volatile boolean closed;
     /** Set when the worker stops or recycles: deliveries not yet started go back to the manager. */
     private volatile boolean releasing;
+
     private Thread intake;
 
-    DeliveryRunner(Consumer consumer, WorkerContext ctx, int concurrency, long maxRequests, int ackBatch, MessageRetry retry,
-                   OutcomeBatcher.Sink sink, Runnable onMaxRequests) {
+    DeliveryRunner(
+            Consumer consumer,
+            WorkerContext ctx,
+            int concurrency,
+            long maxRequests,
+            int ackBatch,
+            MessageRetry retry,
+            OutcomeBatcher.Sink sink,
+            Runnable onMaxRequests) {
         this.retry = retry;
         this.consumer = consumer;
         this.ctx = ctx;
@@ -134,7 +144,8 @@ final class DeliveryRunner {
                 }
                 int size = batch.size();
                 for (int i = 0; i < size; i++) {
-                    Request local = batch.locals() == null ? null : batch.locals().get(i);
+                    Request local =
+                            batch.locals() == null ? null : batch.locals().get(i);
                     Delivery d = local == null ? batch.deliveries().get(i) : deliveryOf(local);
                     if (releasing && local == null) {
                         release(d);
@@ -163,19 +174,28 @@ final class DeliveryRunner {
         long key = d.tag() == NO_ACK ? -System.nanoTime() : d.tag();
         markStarted(key, System.currentTimeMillis());
         String error = null;
-        java.util.function.Consumer<byte[]> replyTo = local != null ? local::reply
-                : replies ? body -> outcomes.reply(d.tag(), body) : null;
+        java.util.function.Consumer<byte[]> replyTo =
+                local != null ? local::reply : replies ? body -> outcomes.reply(d.tag(), body) : null;
         boolean[] replied = {false};
-        Message m = new IncomingMessage(d, replyTo == null ? null : body -> {
-            replied[0] = true;
-            replyTo.accept(body);
-        });
+        Message m = new IncomingMessage(
+                d,
+                replyTo == null
+                        ? null
+                        : body -> {
+                            replied[0] = true;
+                            replyTo.accept(body);
+                        });
         int[] tries = {0};
         try {
             retry.run(() -> {
                 if (tries[0]++ > 0) {
-                    ctx.logger().info("message {} (delivery {}): try {} of {}", IncomingMessage.idOf(d), d.attempt(), tries[0],
-                            retry.maxTries());
+                    ctx.logger()
+                            .info(
+                                    "message {} (delivery {}): try {} of {}",
+                                    IncomingMessage.idOf(d),
+                                    d.attempt(),
+                                    tries[0],
+                                    retry.maxTries());
                 }
                 try {
                     consumer.onMessage(m, ctx);
@@ -187,8 +207,12 @@ final class DeliveryRunner {
         } catch (MessageRetry.AfterReply e) {
             failed.incrementAndGet();
             error = describe(e.getCause());
-            ctx.logger().warn("message {} (delivery {}) failed after it replied, so it is not tried again: {}",
-                    IncomingMessage.idOf(d), d.attempt(), error);
+            ctx.logger()
+                    .warn(
+                            "message {} (delivery {}) failed after it replied, so it is not tried again: {}",
+                            IncomingMessage.idOf(d),
+                            d.attempt(),
+                            error);
         } catch (Throwable e) {
             if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
                 // Out of memory or worse: this JVM cannot be trusted. Die now; the manager starts a
@@ -198,8 +222,14 @@ final class DeliveryRunner {
             }
             failed.incrementAndGet();
             error = describe(e);
-            ctx.logger().warn("message {} (delivery {}) failed after {} tr{}: {}", IncomingMessage.idOf(d), d.attempt(), tries[0],
-                    tries[0] == 1 ? "y" : "ies", error);
+            ctx.logger()
+                    .warn(
+                            "message {} (delivery {}) failed after {} tr{}: {}",
+                            IncomingMessage.idOf(d),
+                            d.attempt(),
+                            tries[0],
+                            tries[0] == 1 ? "y" : "ies",
+                            error);
         } finally {
             markStarted(key, 0);
         }
@@ -217,7 +247,9 @@ final class DeliveryRunner {
             }
         }
         outstanding.decrementAndGet();
-        if (maxRequests > 0 && processed.get() + failed.get() >= maxRequests && recycleAsked.compareAndSet(false, true)) {
+        if (maxRequests > 0
+                && processed.get() + failed.get() >= maxRequests
+                && recycleAsked.compareAndSet(false, true)) {
             releaseUnstarted();
             onMaxRequests.run();
         }

@@ -1,6 +1,5 @@
 package io.procpool.internal.worker;
 
-import io.procpool.internal.ipc.Deliveries;
 import io.procpool.Message;
 import io.procpool.internal.ipc.Deliveries.Delivery;
 import java.util.Map;

@@ -56,9 +56,10 @@ final class MessageRetry {
             }
         }
         this.backoff = settings.jitter() > 0
-                ? IntervalFunction.ofExponentialRandomBackoff(settings.backoff(), settings.multiplier(), settings.jitter(),
-                        settings.maxBackoff())
-                : IntervalFunction.ofExponentialBackoff(settings.backoff(), settings.multiplier(), settings.maxBackoff());
+                ? IntervalFunction.ofExponentialRandomBackoff(
+                        settings.backoff(), settings.multiplier(), settings.jitter(), settings.maxBackoff())
+                : IntervalFunction.ofExponentialBackoff(
+                        settings.backoff(), settings.multiplier(), settings.maxBackoff());
         this.maxTries = settings.maxTries();
         this.retryable = e -> !(e instanceof AfterReply) && ignored.stream().noneMatch(c -> c.isInstance(e));
         this.sleeper = sleeper;

@@ -27,14 +27,17 @@ final class OutcomeBatcher {
     private final Sink sink;
     /** Deliveries received and not yet started or released: while there are some, batches wait to fill. */
     private final IntSupplier unstarted;
+
     private final List<Outcome> pending = new ArrayList<>();
     /** Replies not yet sent; guarded by {@code pending}. */
     private final List<Reply> pendingReplies = new ArrayList<>();
+
     private final Object flushLock = new Object();
     /** Deliveries the outcomes in {@link #pending} and the open ack range cover; guarded by {@code pending}. */
     private int pendingCount;
     /** The open range of consecutive acks, not yet in {@link #pending}; guarded by {@code pending}. */
     private long ackFrom;
+
     private int ackCount;
 
     OutcomeBatcher(int ackBatch, Sink sink, IntSupplier unstarted) {

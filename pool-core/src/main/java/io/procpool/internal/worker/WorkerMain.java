@@ -13,10 +13,12 @@ public final class WorkerMain {
 
     public static void main(String[] args) {
         if (args.length != 3) {
-            System.err.println("usage: WorkerMain <ipc socket> <slot> <worker id> (started by the pool manager, not by hand)");
+            System.err.println(
+                    "usage: WorkerMain <ipc socket> <slot> <worker id> (started by the pool manager, not by hand)");
             System.exit(ExitCode.WORKER_BOOT_FAILED);
         }
-        int code = new WorkerRuntime(Path.of(args[0]), Integer.parseInt(args[1]), Long.parseLong(args[2])).runWithSignals();
+        int code = new WorkerRuntime(Path.of(args[0]), Integer.parseInt(args[1]), Long.parseLong(args[2]))
+                .runWithSignals();
         System.out.flush();
         System.err.flush();
         System.exit(code);

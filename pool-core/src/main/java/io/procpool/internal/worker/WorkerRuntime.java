@@ -4,11 +4,11 @@ import io.procpool.Consumer;
 import io.procpool.internal.ExitCode;
 import io.procpool.internal.config.SourceProviders;
 import io.procpool.internal.config.WorkerSettings;
+import io.procpool.internal.ipc.Deliveries;
 import io.procpool.internal.ipc.Frame;
 import io.procpool.internal.ipc.FrameType;
-import io.procpool.internal.ipc.IpcConnection;
-import io.procpool.internal.ipc.Deliveries;
 import io.procpool.internal.ipc.Handshake;
+import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Outcomes;
 import io.procpool.internal.ipc.WorkerReports;
 import io.procpool.spi.Request;
@@ -47,13 +47,16 @@ public final class WorkerRuntime {
     private final int slot;
     /** The source this worker runs itself (Redis, TCP base mode), or null. */
     private volatile WorkerSource ownSource;
+
     private final long workerId;
     /** A consumer made by the program itself (embedded pools), or null to load the configured class. */
     private final Consumer given;
+
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile boolean stopping;
     /** Set when this worker closes its own connection at its end: only then is an EOF not the manager's death. */
     private volatile boolean closingConnection;
+
     private Logger log;
     private IpcConnection connection;
     private DeliveryRunner runner;
@@ -101,7 +104,9 @@ public final class WorkerRuntime {
             SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
             ch.connect(UnixDomainSocketAddress.of(ipcSocket));
             connection = new IpcConnection(ch);
-            connection.send(FrameType.HELLO, new Handshake.Hello(workerId, slot, ProcessHandle.current().pid()).encode());
+            connection.send(
+                    FrameType.HELLO,
+                    new Handshake.Hello(workerId, slot, ProcessHandle.current().pid()).encode());
             Frame welcome = connection.readFrame();
             if (welcome.type() != FrameType.WELCOME) {
                 System.err.println("worker: expected WELCOME from the manager, got " + welcome.type());
@@ -127,16 +132,25 @@ public final class WorkerRuntime {
             log.error(e.getMessage(), e.getCause());
             return ExitCode.CONSUMER_LOAD_FAILED;
         }
-        ConnectedWorkerContext ctx = new ConnectedWorkerContext(slot, settings, connection, () -> stopping,
-                LoggerFactory.getLogger(consumer.getClass()));
-        runner = new DeliveryRunner(consumer, ctx, settings.concurrency(), settings.maxRequests(), settings.ackBatch(),
-                new MessageRetry(settings.retry(), log), this::sendOutcomes, this::askForRecycle);
+        ConnectedWorkerContext ctx = new ConnectedWorkerContext(
+                slot, settings, connection, () -> stopping, LoggerFactory.getLogger(consumer.getClass()));
+        runner = new DeliveryRunner(
+                consumer,
+                ctx,
+                settings.concurrency(),
+                settings.maxRequests(),
+                settings.ackBatch(),
+                new MessageRetry(settings.retry(), log),
+                this::sendOutcomes,
+                this::askForRecycle);
         Thread reader = Thread.ofPlatform().name("ipc-reader").daemon().start(this::readLoop);
         try {
             consumer.onStart(ctx);
         } catch (Exception | LinkageError e) {
-            log.error("consumer {}.onStart threw; the manager will restart this worker with backoff",
-                    consumer.getClass().getName(), e);
+            log.error(
+                    "consumer {}.onStart threw; the manager will restart this worker with backoff",
+                    consumer.getClass().getName(),
+                    e);
             return ExitCode.CONSUMER_START_FAILED;
         }
         runner.start();
@@ -210,17 +224,19 @@ public final class WorkerRuntime {
      */
     private WorkerSource startOwnSource(SourceDefinition source, String poolId, int slot) throws Exception {
         WorkerSource ws = source.workerSource(poolId);
-        ws.start(new RequestSink() {
-            @Override
-            public void submit(Request request) {
-                runner.offerLocal(request);
-            }
+        ws.start(
+                new RequestSink() {
+                    @Override
+                    public void submit(Request request) {
+                        runner.offerLocal(request);
+                    }
 
-            @Override
-            public void submitAll(List<? extends Request> requests) {
-                runner.offerLocal(requests);
-            }
-        }, slot);
+                    @Override
+                    public void submitAll(List<? extends Request> requests) {
+                        runner.offerLocal(requests);
+                    }
+                },
+                slot);
         return ws;
     }
 
@@ -229,7 +245,10 @@ public final class WorkerRuntime {
             consumer.run(ctx);
             return ExitCode.OK;
         } catch (Exception e) {
-            log.error("consumer {}.run threw; the worker exits and is replaced", consumer.getClass().getName(), e);
+            log.error(
+                    "consumer {}.run threw; the worker exits and is replaced",
+                    consumer.getClass().getName(),
+                    e);
             return ExitCode.CONSUMER_LOOP_FAILED;
         }
     }
@@ -281,8 +300,15 @@ public final class WorkerRuntime {
             try {
                 Thread.sleep(HEARTBEAT_MS);
                 runner.flushOutcomes();
-                connection.send(FrameType.HEARTBEAT, new WorkerReports.Heartbeat(runner.processed(), runner.failed(),
-                        runner.inFlight(), runner.busySinceEpochMs(), ownSourceStats()).encode());
+                connection.send(
+                        FrameType.HEARTBEAT,
+                        new WorkerReports.Heartbeat(
+                                        runner.processed(),
+                                        runner.failed(),
+                                        runner.inFlight(),
+                                        runner.busySinceEpochMs(),
+                                        ownSourceStats())
+                                .encode());
             } catch (InterruptedException | IOException e) {
                 return;
             }
@@ -323,16 +349,20 @@ public final class WorkerRuntime {
         try {
             type = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {
-            throw new ConsumerLoadException("consumer class " + className + " was not found on the worker's "
-                    + "classpath; check `consumer` and `classpath` in the configuration", e);
+            throw new ConsumerLoadException(
+                    "consumer class " + className + " was not found on the worker's "
+                            + "classpath; check `consumer` and `classpath` in the configuration",
+                    e);
         }
         if (!Consumer.class.isAssignableFrom(type)) {
-            throw new ConsumerLoadException("consumer class " + className + " does not implement io.procpool.Consumer", null);
+            throw new ConsumerLoadException(
+                    "consumer class " + className + " does not implement io.procpool.Consumer", null);
         }
         try {
             return (Consumer) type.getDeclaredConstructor().newInstance();
         } catch (NoSuchMethodException e) {
-            throw new ConsumerLoadException("consumer class " + className + " needs a public no-argument constructor", e);
+            throw new ConsumerLoadException(
+                    "consumer class " + className + " needs a public no-argument constructor", e);
         } catch (InvocationTargetException e) {
             throw new ConsumerLoadException("the constructor of consumer class " + className + " threw", e.getCause());
         } catch (ReflectiveOperationException e) {

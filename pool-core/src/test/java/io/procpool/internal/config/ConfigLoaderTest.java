@@ -47,15 +47,28 @@ class ConfigLoaderTest {
 
         @Test
         void aPoolVariableThatNamesNoKeyIsLeftAloneAndPoolAppSetsAnAppKey() throws IOException {
-            PoolConfig c = load("consumer: A\n", Map.of("POOL_SIZE", "big", "POOL_RETRY_FOREVER", "yes",
-                    "POOL_APP_GREETING", "hi", "POOL_APP_MAX_ITEMS", "3"), Map.of());
-            assertThat(c.flat()).containsEntry("app.greeting", "hi").containsEntry("app.max_items", "3")
+            PoolConfig c = load(
+                    "consumer: A\n",
+                    Map.of(
+                            "POOL_SIZE",
+                            "big",
+                            "POOL_RETRY_FOREVER",
+                            "yes",
+                            "POOL_APP_GREETING",
+                            "hi",
+                            "POOL_APP_MAX_ITEMS",
+                            "3"),
+                    Map.of());
+            assertThat(c.flat())
+                    .containsEntry("app.greeting", "hi")
+                    .containsEntry("app.max_items", "3")
                     .doesNotContainKeys("size", "retry.forever");
         }
 
         @Test
         void environmentOverridesTheFileAndFlagsOverrideBoth() throws IOException {
-            PoolConfig c = load("consumer: A\nworkers: 2\nmax_wait_time: 5s\n",
+            PoolConfig c = load(
+                    "consumer: A\nworkers: 2\nmax_wait_time: 5s\n",
                     Map.of("POOL_WORKERS", "8", "POOL_MAX_WAIT_TIME", "7s", "POOL_SOURCE_QUEUE", "q", "HOME", "/root"),
                     Map.of("workers", "5"));
             assertThat(c.workers()).isEqualTo(5);
@@ -76,14 +89,17 @@ class ConfigLoaderTest {
         void aRenamedKeyIsRefusedWithItsNewName() {
             assertThatThrownBy(() -> load("consumer: A\nretry: {max_attempts: 2}\n", Map.of(), Map.of()))
                     .isInstanceOf(ConfigException.class)
-                    .hasMessageContaining("retry.max_attempts").hasMessageContaining("renamed to retry.max_tries");
+                    .hasMessageContaining("retry.max_attempts")
+                    .hasMessageContaining("renamed to retry.max_tries");
         }
 
         @Test
         void negativeWorkersNamesKeyAndValue() {
             assertThatThrownBy(() -> load("consumer: A\nworkers: -2\n", Map.of(), Map.of()))
                     .isInstanceOf(ConfigException.class)
-                    .hasMessageContaining("workers").hasMessageContaining("\"-2\"").hasMessageContaining("pool.yaml");
+                    .hasMessageContaining("workers")
+                    .hasMessageContaining("\"-2\"")
+                    .hasMessageContaining("pool.yaml");
         }
 
         @Test
@@ -95,24 +111,29 @@ class ConfigLoaderTest {
         @Test
         void durationWithoutUnitIsRefused() {
             assertThatThrownBy(() -> load("consumer: A\nmax_wait_time: 30\n", Map.of(), Map.of()))
-                    .hasMessageContaining("max_wait_time").hasMessageContaining("\"30\"").hasMessageContaining("unit");
+                    .hasMessageContaining("max_wait_time")
+                    .hasMessageContaining("\"30\"")
+                    .hasMessageContaining("unit");
         }
 
         @Test
         void badEnvironmentValueNamesTheVariable() {
             assertThatThrownBy(() -> load("consumer: A\n", Map.of("POOL_CONCURRENCY", "lots"), Map.of()))
-                    .hasMessageContaining("concurrency").hasMessageContaining("environment POOL_CONCURRENCY");
+                    .hasMessageContaining("concurrency")
+                    .hasMessageContaining("environment POOL_CONCURRENCY");
         }
 
         @Test
         void missingConsumerSaysWhereToSetIt() {
-            assertThatThrownBy(() -> load("workers: 2\n", Map.of(), Map.of())).hasMessageContaining("consumer: missing");
+            assertThatThrownBy(() -> load("workers: 2\n", Map.of(), Map.of()))
+                    .hasMessageContaining("consumer: missing");
         }
 
         @Test
         void unknownSourceTypeIsRefused() {
             assertThatThrownBy(() -> load("consumer: A\nsource: {type: rabbit}\n", Map.of(), Map.of()))
-                    .hasMessageContaining("source.type").hasMessageContaining("\"rabbit\"");
+                    .hasMessageContaining("source.type")
+                    .hasMessageContaining("\"rabbit\"");
         }
 
         @Test
@@ -136,6 +157,7 @@ class ConfigLoaderTest {
         assertThat(Units.parseSizeBytes("1GiB")).isEqualTo(1L << 30);
         assertThat(Units.parseSizeBytes("10MB")).isEqualTo(10_000_000L);
         assertThatThrownBy(() -> Units.parseSizeBytes("12 parsecs")).isInstanceOf(IllegalArgumentException.class);
-        assertThat(List.of(Units.format(Duration.ofMillis(1500)), Units.format(Duration.ofSeconds(3)))).containsExactly("1500ms", "3s");
+        assertThat(List.of(Units.format(Duration.ofMillis(1500)), Units.format(Duration.ofSeconds(3))))
+                .containsExactly("1500ms", "3s");
     }
 }

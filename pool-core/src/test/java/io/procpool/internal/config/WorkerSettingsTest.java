@@ -14,11 +14,18 @@ import org.junit.jupiter.api.Test;
 /** WELCOME's settings reach the worker as the manager decided them, and the consumer sees only the pool's keys. */
 class WorkerSettingsTest {
 
-    private static final RetrySettings RETRY =
-            new RetrySettings(5, Duration.ofMillis(250), 3.0, Duration.ofSeconds(4), 0.25, List.of("java.lang.IllegalStateException"));
+    private static final RetrySettings RETRY = new RetrySettings(
+            5, Duration.ofMillis(250), 3.0, Duration.ofSeconds(4), 0.25, List.of("java.lang.IllegalStateException"));
 
     private static WorkerSettings settings(String poolQueue) {
-        return new WorkerSettings("com.example.Orders", 4, 1_234, 16, RETRY, "host-1f2e", poolQueue,
+        return new WorkerSettings(
+                "com.example.Orders",
+                4,
+                1_234,
+                16,
+                RETRY,
+                "host-1f2e",
+                poolQueue,
                 Map.of("source.type", "redis", "source.key", "jobs", "app.greeting", "hi", "workers", "3"));
     }
 
@@ -40,7 +47,8 @@ class WorkerSettingsTest {
     @Test
     void theConsumerSeesTheEffectiveSettingsAndNoneOfTheManagersOwnKeys() {
         Map<String, String> view = settings("orders").consumerView();
-        assertThat(view).containsEntry("consumer", "com.example.Orders")
+        assertThat(view)
+                .containsEntry("consumer", "com.example.Orders")
                 .containsEntry("concurrency", "4")
                 .containsEntry("source.type", "redis")
                 .containsEntry("app.greeting", "hi")
@@ -62,8 +70,7 @@ class WorkerSettingsTest {
 
     @Test
     void aGarbledWelcomePayloadIsAProtocolError() {
-        assertThatThrownBy(() -> Welcome.decode(new byte[] {0, 0, 0, 1, 0}))
-                .isInstanceOf(IpcProtocolException.class);
+        assertThatThrownBy(() -> Welcome.decode(new byte[] {0, 0, 0, 1, 0})).isInstanceOf(IpcProtocolException.class);
     }
 
     @Test

@@ -23,6 +23,7 @@ class IpcConnectionTest {
 
     @TempDir
     Path dir;
+
     private ServerSocketChannel server;
     private SocketChannel clientChannel;
     private IpcConnection client;
@@ -49,7 +50,12 @@ class IpcConnectionTest {
     void carriesABatchOfDeliveriesIntact() throws Exception {
         List<Deliveries.Delivery> batch = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
-            batch.add(new Deliveries.Delivery(i, "id-" + i, 1 + i % 3, "queue:default", i % 2 == 0 ? Map.of() : Map.of("k", "v" + i),
+            batch.add(new Deliveries.Delivery(
+                    i,
+                    "id-" + i,
+                    1 + i % 3,
+                    "queue:default",
+                    i % 2 == 0 ? Map.of() : Map.of("k", "v" + i),
                     ("body " + i).getBytes()));
         }
         client.send(FrameType.DELIVER, new Deliveries.Deliver(batch).encode());
@@ -83,10 +89,17 @@ class IpcConnectionTest {
 
     @Test
     void acksKeepTheirErrors() throws Exception {
-        client.send(FrameType.ACK, new Outcomes.Ack(List.of(Outcomes.Outcome.acked(1),
-                Outcomes.Outcome.failed(2, "java.lang.IllegalStateException: boom"), Outcomes.Outcome.released(3))).encode());
-        List<Outcomes.Outcome> got = Outcomes.Ack.decode(served.readFrame().payload()).outcomes();
-        assertThat(got).extracting(Outcomes.Outcome::result)
+        client.send(
+                FrameType.ACK,
+                new Outcomes.Ack(List.of(
+                                Outcomes.Outcome.acked(1),
+                                Outcomes.Outcome.failed(2, "java.lang.IllegalStateException: boom"),
+                                Outcomes.Outcome.released(3)))
+                        .encode());
+        List<Outcomes.Outcome> got =
+                Outcomes.Ack.decode(served.readFrame().payload()).outcomes();
+        assertThat(got)
+                .extracting(Outcomes.Outcome::result)
                 .containsExactly(Outcomes.Result.ACKED, Outcomes.Result.FAILED, Outcomes.Result.RELEASED);
         assertThat(got.get(1).error()).isEqualTo("java.lang.IllegalStateException: boom");
     }
@@ -100,12 +113,16 @@ class IpcConnectionTest {
     @Test
     void aGarbageLengthIsRefusedWithoutAllocatingIt() throws Exception {
         clientChannel.write(ByteBuffer.wrap(new byte[] {(byte) 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 4}));
-        assertThatThrownBy(served::readFrame).isInstanceOf(IpcProtocolException.class).hasMessageContaining("over the limit");
+        assertThatThrownBy(served::readFrame)
+                .isInstanceOf(IpcProtocolException.class)
+                .hasMessageContaining("over the limit");
     }
 
     @Test
     void anUnknownFrameTypeIsRefused() throws Exception {
         clientChannel.write(ByteBuffer.wrap(new byte[] {0, 0, 0, 0, 99}));
-        assertThatThrownBy(served::readFrame).isInstanceOf(IpcProtocolException.class).hasMessageContaining("unknown frame type 99");
+        assertThatThrownBy(served::readFrame)
+                .isInstanceOf(IpcProtocolException.class)
+                .hasMessageContaining("unknown frame type 99");
     }
 }

@@ -44,7 +44,8 @@ class PayloadCodecTest {
     @Test
     void handshakeRoundTrips() {
         assertThat(Hello.decode(new Hello(7, 3, 4242).encode())).isEqualTo(new Hello(7, 3, 4242));
-        var settings = new WorkerSettings("com.example.C", 2, 100, 8, RetrySettings.DEFAULTS, TEXT, null, Map.of("app.k", TEXT));
+        var settings = new WorkerSettings(
+                "com.example.C", 2, 100, 8, RetrySettings.DEFAULTS, TEXT, null, Map.of("app.k", TEXT));
         assertThat(Welcome.decode(new Welcome(settings).encode()).settings()).isEqualTo(settings);
     }
 
@@ -80,15 +81,16 @@ class PayloadCodecTest {
         List<Delivery> decoded = DeliverRuns.decode(out.array());
         assertThat(decoded).extracting(Delivery::tag).containsExactly(100L, 101L, 200L, 201L);
         assertThat(decoded).extracting(Delivery::attempt).containsExactly(1, 1, 3, 3);
-        assertThat(decoded).extracting(d -> new String(d.body(), StandardCharsets.UTF_8))
+        assertThat(decoded)
+                .extracting(d -> new String(d.body(), StandardCharsets.UTF_8))
                 .containsExactly("a", "bb", "ccc", "dddd");
         assertThat(decoded).allSatisfy(d -> assertThat(d.source()).isEqualTo(TEXT));
     }
 
     @Test
     void outcomesAndRepliesRoundTrip() {
-        List<Outcome> outcomes = List.of(
-                new Outcome(1, 50, Result.ACKED, null), Outcome.failed(51, TEXT), Outcome.released(52));
+        List<Outcome> outcomes =
+                List.of(new Outcome(1, 50, Result.ACKED, null), Outcome.failed(51, TEXT), Outcome.released(52));
         assertThat(Ack.decode(new Ack(outcomes).encode()).outcomes()).isEqualTo(outcomes);
 
         Replies replies = Replies.decode(new Replies(List.of(new Reply(5, bytes(TEXT)))).encode());
@@ -100,7 +102,9 @@ class PayloadCodecTest {
 
     @Test
     void aFailureWithoutAMessageStillCarriesText() {
-        Outcome failed = Ack.decode(new Ack(List.of(Outcome.failed(3, null))).encode()).outcomes().get(0);
+        Outcome failed = Ack.decode(new Ack(List.of(Outcome.failed(3, null))).encode())
+                .outcomes()
+                .get(0);
         assertThat(failed.result()).isEqualTo(Result.FAILED);
         assertThat(failed.error()).isNotBlank();
     }
@@ -127,8 +131,8 @@ class PayloadCodecTest {
 
     @Test
     void producingRoundTrips() {
-        PushBatch batch = PushBatch.decode(
-                new PushBatch(8, "jobs", 250, Bodies.of(List.of(bytes("p"), bytes(TEXT)))).encode());
+        PushBatch batch =
+                PushBatch.decode(new PushBatch(8, "jobs", 250, Bodies.of(List.of(bytes("p"), bytes(TEXT)))).encode());
         assertThat(batch.requestId()).isEqualTo(8);
         assertThat(batch.queue()).isEqualTo("jobs");
         assertThat(batch.delayMs()).isEqualTo(250);
@@ -137,8 +141,7 @@ class PayloadCodecTest {
 
         assertThat(PushAnswer.decode(new PushAnswer(8, 1000, 2, null).encode()))
                 .isEqualTo(new PushAnswer(8, 1000, 2, null));
-        assertThat(PushAnswer.decode(new PushAnswer(8, 0, 0, TEXT).encode()))
-                .isEqualTo(new PushAnswer(8, 0, 0, TEXT));
+        assertThat(PushAnswer.decode(new PushAnswer(8, 0, 0, TEXT).encode())).isEqualTo(new PushAnswer(8, 0, 0, TEXT));
     }
 
     @Test

@@ -23,8 +23,23 @@ class RestartOnlySettingsTest {
     @Test
     void settingsTheSupervisorOrTheWorkersReadAreReloadable() {
         PoolConfig running = config("workers", "2");
-        PoolConfig next = config("workers", "5", "restart_backoff", "1s", "max_requests", "100", "jvm_options", "-Xmx64m",
-                "source.prefetch", "512", "source.max_length", "10", "source.redelivery_delay", "5s", "app.x", "y");
+        PoolConfig next = config(
+                "workers",
+                "5",
+                "restart_backoff",
+                "1s",
+                "max_requests",
+                "100",
+                "jvm_options",
+                "-Xmx64m",
+                "source.prefetch",
+                "512",
+                "source.max_length",
+                "10",
+                "source.redelivery_delay",
+                "5s",
+                "app.x",
+                "y");
         assertThat(RestartOnlySettings.changed(running, next)).isEmpty();
     }
 
@@ -33,9 +48,13 @@ class RestartOnlySettingsTest {
         PoolConfig running = config();
         PoolConfig next = config("run_dir", "/tmp/other-run", "source.queue", "orders", "source.durability", "power");
         List<String> changed = RestartOnlySettings.changed(running, next);
-        assertThat(changed).hasSize(3).anySatisfy(c -> assertThat(c).startsWith("run_dir: ").endsWith(" -> /tmp/other-run"))
+        assertThat(changed)
+                .hasSize(3)
+                .anySatisfy(c -> assertThat(c).startsWith("run_dir: ").endsWith(" -> /tmp/other-run"))
                 .contains("source.queue: default -> orders", "source.durability: process -> power");
-        assertThat(RestartOnlySettings.refusal(changed)).contains("the running configuration stays").contains("need a restart");
+        assertThat(RestartOnlySettings.refusal(changed))
+                .contains("the running configuration stays")
+                .contains("need a restart");
         assertThat(RestartOnlySettings.changed(running, config("source.type", "none")))
                 .containsExactly("source.type: queue -> none");
     }

@@ -3,17 +3,17 @@ package io.procpool.internal.manager;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.procpool.internal.ExitCode;
+import io.procpool.internal.TestClock;
 import io.procpool.internal.config.ConfigLoader;
 import io.procpool.internal.config.PoolConfig;
 import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.WorkerFeed;
 import io.procpool.internal.manager.SupervisorTest.FakeWorker;
-import io.procpool.internal.TestClock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.ArrayList;
 import org.junit.jupiter.api.Test;
 
 /** A supervisor step that throws (a bug) stops the pool gracefully and ends with a named exit code. */
@@ -32,8 +32,8 @@ class SupervisorGuardTest {
 
     @Test
     void aHandlerThatThrowsStopsThePoolGracefullyAndExitsWithSupervisorFailed() {
-        PoolConfig config = ConfigLoader.load(null, Map.of(), Map.of("consumer", "com.acme.C", "workers", "2",
-                "max_wait_time", "5s"));
+        PoolConfig config = ConfigLoader.load(
+                null, Map.of(), Map.of("consumer", "com.acme.C", "workers", "2", "max_wait_time", "5s"));
         WorkerLauncher launcher = (slot, id, c) -> {
             FakeWorker w = new FakeWorker(slot, id);
             launched.add(w);

@@ -81,8 +81,22 @@ class SupervisorTest {
 
     @BeforeEach
     void startSupervisor() {
-        PoolConfig config = ConfigLoader.load(null, Map.of(), Map.of("consumer", "com.acme.C", "workers", "2",
-                "min_uptime", "5s", "restart_backoff", "1s", "restart_max_backoff", "8s", "max_wait_time", "2s"));
+        PoolConfig config = ConfigLoader.load(
+                null,
+                Map.of(),
+                Map.of(
+                        "consumer",
+                        "com.acme.C",
+                        "workers",
+                        "2",
+                        "min_uptime",
+                        "5s",
+                        "restart_backoff",
+                        "1s",
+                        "restart_max_backoff",
+                        "8s",
+                        "max_wait_time",
+                        "2s"));
         WorkerLauncher launcher = (slot, id, cfg) -> {
             FakeWorker w = new FakeWorker(slot, id);
             launched.add(w);
@@ -100,7 +114,8 @@ class SupervisorTest {
             }
         };
         QueueEngine queue = new QueueEngine(config.queue(), 5, 1, new MemoryQueueStore(), clock);
-        supervisor = new Supervisor(config, launcher, new QueueFeed(queue), queue, clock, List.of(listener), () -> config);
+        supervisor =
+                new Supervisor(config, launcher, new QueueFeed(queue), queue, clock, List.of(listener), () -> config);
         supervisor.start();
         supervisor.drain();
     }
@@ -108,7 +123,9 @@ class SupervisorTest {
     @Test
     void spawnsOneWorkerPerSlot() {
         assertThat(launched).extracting(w -> w.slot).containsExactly(0, 1);
-        assertThat(listened).as("listeners hear of a start just after the launch").containsExactly("start 0", "start 1");
+        assertThat(listened)
+                .as("listeners hear of a start just after the launch")
+                .containsExactly("start 0", "start 1");
     }
 
     @Test
@@ -133,7 +150,8 @@ class SupervisorTest {
         assertThat(launched).as("slot 0 restarted after 1 s").hasSize(3);
 
         exit(launched.get(2), 5);
-        assertThat(slotRow(0).backoff()).contains(new PoolStatus.Backoff(2, Duration.ofMillis(2000), "consumer onStart threw"));
+        assertThat(slotRow(0).backoff())
+                .contains(new PoolStatus.Backoff(2, Duration.ofMillis(2000), "consumer onStart threw"));
     }
 
     @Test
@@ -143,7 +161,9 @@ class SupervisorTest {
         tick(Duration.ofMillis(1_900));
         assertThat(launched.get(1).killed).isFalse();
         tick(Duration.ofMillis(200));
-        assertThat(launched.get(1).killed).as("the straggler killed at max_wait_time").isTrue();
+        assertThat(launched.get(1).killed)
+                .as("the straggler killed at max_wait_time")
+                .isTrue();
         assertThat(supervisor.finished()).isTrue();
         assertThat(supervisor.finish()).isZero();
         assertThat(launched).hasSize(2);
@@ -158,7 +178,9 @@ class SupervisorTest {
         assertThat(launched).as("a successor for slot 0").hasSize(3);
         assertThat(launched.get(2).slot).isEqualTo(0);
         tick(Duration.ofMillis(200));
-        assertThat(launched).as("slot 1 waits until slot 0's successor is ready").hasSize(3);
+        assertThat(launched)
+                .as("slot 1 waits until slot 0's successor is ready")
+                .hasSize(3);
         assertThat(pool().workersReady()).isEqualTo(2);
 
         ready(launched.get(2));
@@ -190,8 +212,10 @@ class SupervisorTest {
     @Test
     void aBadCommandIsRefusedNamingWhatIsWrong() {
         assertThatThrownBy(() -> ControlCommand.parse("scale", Map.of("workers", 0)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("workers must be from 1 to 1024");
-        assertThatThrownBy(() -> ControlCommand.parse("explode", Map.of())).hasMessageContaining("unknown command explode");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("workers must be from 1 to 1024");
+        assertThatThrownBy(() -> ControlCommand.parse("explode", Map.of()))
+                .hasMessageContaining("unknown command explode");
     }
 
     // --- helpers -------------------------------------------------------------------------------

@@ -34,9 +34,11 @@ class BodiesTest {
     void aLengthThatRunsPastTheFrameIsRefused() {
         ByteBuffer frame = ByteBuffer.allocate(13).putInt(5).put(utf8("abcde")).putInt(1_000);
         frame.flip();
-        assertThatThrownBy(() -> Bodies.read(frame, 2)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Bodies.read(frame, 2))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("message 2 of 2 claims 1000 bytes");
-        assertThatThrownBy(() -> Bodies.read(ByteBuffer.allocate(8), 1_000_000)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Bodies.read(ByteBuffer.allocate(8), 1_000_000))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

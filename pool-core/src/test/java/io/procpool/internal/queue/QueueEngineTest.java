@@ -27,8 +27,15 @@ class QueueEngineTest {
     record Sent(long workerId, long tag, int attempt, String body) {}
 
     private QueueEngine start(int prefetch, int maxDeliveries, long maxLength) {
-        QueueSettings s = new QueueSettings("q", Durability.NONE, prefetch, maxLength, Duration.ofMillis(300), 1 << 20,
-                Duration.ofMillis(50), Duration.ofSeconds(1));
+        QueueSettings s = new QueueSettings(
+                "q",
+                Durability.NONE,
+                prefetch,
+                maxLength,
+                Duration.ofMillis(300),
+                1 << 20,
+                Duration.ofMillis(50),
+                Duration.ofSeconds(1));
         engine = new QueueEngine(s, maxDeliveries, 1, new MemoryQueueStore(), clock);
         engine.load();
         return engine;
@@ -44,7 +51,10 @@ class QueueEngineTest {
         for (QueueEngine.Dealt d : engine.deal()) {
             for (Deliveries.Run r : d.runs()) {
                 for (int i = 0; i < r.count(); i++) {
-                    sent.add(new Sent(d.workerId(), r.firstTag() + i, r.attempt(),
+                    sent.add(new Sent(
+                            d.workerId(),
+                            r.firstTag() + i,
+                            r.attempt(),
                             new String(r.bodies().body(r.from() + i), StandardCharsets.UTF_8)));
                 }
             }
@@ -53,7 +63,9 @@ class QueueEngineTest {
     }
 
     private static List<byte[]> bodies(String... texts) {
-        return java.util.Arrays.stream(texts).map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
+        return java.util.Arrays.stream(texts)
+                .map(t -> t.getBytes(StandardCharsets.UTF_8))
+                .toList();
     }
 
     private void push(String... texts) throws Exception {
@@ -69,7 +81,9 @@ class QueueEngineTest {
         assertThat(first).extracting(Sent::body).containsExactly("a", "b");
         assertThat(first).allSatisfy(d -> assertThat(d.attempt()).isEqualTo(1));
         assertThat(deal()).as("the window is full").isEmpty();
-        assertThat(StatusCodec.queue(engine.stats())).containsEntry("in_flight", 2L).containsEntry("depth", 1L);
+        assertThat(StatusCodec.queue(engine.stats()))
+                .containsEntry("in_flight", 2L)
+                .containsEntry("depth", 1L);
         engine.settle(1, List.of(Outcome.acked(first.get(0).tag())));
         assertThat(deal()).extracting(Sent::body).containsExactly("c");
         assertThat(StatusCodec.queue(engine.stats())).containsEntry("acked", 1L);
@@ -85,7 +99,9 @@ class QueueEngineTest {
         push("c", "d", "e", "f", "g", "h");
         List<Sent> flood = deal();
         assertThat(flood).hasSize(4);
-        assertThat(StatusCodec.queue(engine.stats())).containsEntry("in_flight", 6L).containsEntry("depth", 2L);
+        assertThat(StatusCodec.queue(engine.stats()))
+                .containsEntry("in_flight", 6L)
+                .containsEntry("depth", 2L);
     }
 
     @Test
@@ -98,9 +114,15 @@ class QueueEngineTest {
         attach(2);
         List<Sent> again = deal();
         assertThat(again).extracting(Sent::body).containsExactly("a", "b");
-        assertThat(again).extracting(Sent::tag).containsExactlyElementsOf(toFirst.stream().map(Sent::tag).toList());
-        assertThat(again.get(0).attempt()).as("may have been running: delivery counted").isEqualTo(2);
-        assertThat(again.get(1).attempt()).as("was waiting unstarted: as if never sent").isEqualTo(1);
+        assertThat(again)
+                .extracting(Sent::tag)
+                .containsExactlyElementsOf(toFirst.stream().map(Sent::tag).toList());
+        assertThat(again.get(0).attempt())
+                .as("may have been running: delivery counted")
+                .isEqualTo(2);
+        assertThat(again.get(1).attempt())
+                .as("was waiting unstarted: as if never sent")
+                .isEqualTo(1);
     }
 
     @Test
@@ -116,8 +138,13 @@ class QueueEngineTest {
         Sent d2 = deal().get(0);
         assertThat(d2.attempt()).isEqualTo(2);
         engine.settle(1, List.of(Outcome.failed(d2.tag(), "boom again")));
-        assertThat(StatusCodec.queue(engine.stats())).containsEntry("dead", 1L).containsEntry("in_flight", 0L).containsEntry("delayed", 0L);
-        assertThat(engine.peek(true, 10)).singleElement().satisfies(m -> assertThat(m.lastError()).isEqualTo("boom again"));
+        assertThat(StatusCodec.queue(engine.stats()))
+                .containsEntry("dead", 1L)
+                .containsEntry("in_flight", 0L)
+                .containsEntry("delayed", 0L);
+        assertThat(engine.peek(true, 10))
+                .singleElement()
+                .satisfies(m -> assertThat(m.lastError()).isEqualTo("boom again"));
         assertThat(engine.requeueDead()).isEqualTo(1);
         assertThat(deal().get(0).attempt()).isEqualTo(1);
     }
@@ -155,9 +182,12 @@ class QueueEngineTest {
         push("a", "b");
         List<Sent> held = deal();
         long started = System.nanoTime();
-        assertThatThrownBy(() -> push("c")).isInstanceOf(PushRefusedException.class)
-                .hasMessageContaining("is full").hasMessageContaining("nothing was added");
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("held back for push_timeout")
+        assertThatThrownBy(() -> push("c"))
+                .isInstanceOf(PushRefusedException.class)
+                .hasMessageContaining("is full")
+                .hasMessageContaining("nothing was added");
+        assertThat(Duration.ofNanos(System.nanoTime() - started))
+                .as("held back for push_timeout")
                 .isGreaterThanOrEqualTo(Duration.ofMillis(290));
         CompletableFuture<Long> waiting = CompletableFuture.supplyAsync(() -> {
             try {
@@ -192,12 +222,19 @@ class QueueEngineTest {
         List<Sent> sent = deal();
         assertThat(sent).extracting(Sent::body).containsExactly("a", "b", "c", "d", "e", "f", "g", "h", "i", "j");
         long t = sent.get(0).tag();
-        engine.settle(1, List.of(new Outcome(t + 2, 3, Outcomes.Result.ACKED, null), Outcome.failed(t, "boom"),
-                new Outcome(t + 7, 3, Outcomes.Result.RELEASED, null)));
+        engine.settle(
+                1,
+                List.of(
+                        new Outcome(t + 2, 3, Outcomes.Result.ACKED, null),
+                        Outcome.failed(t, "boom"),
+                        new Outcome(t + 7, 3, Outcomes.Result.RELEASED, null)));
         List<Sent> released = deal();
         assertThat(released).extracting(Sent::body).containsExactly("h", "i", "j");
         assertThat(released).allSatisfy(d -> assertThat(d.attempt()).isEqualTo(1));
-        assertThat(StatusCodec.queue(engine.stats())).containsEntry("acked", 3L).containsEntry("in_flight", 6L).containsEntry("delayed", 1L);
+        assertThat(StatusCodec.queue(engine.stats()))
+                .containsEntry("acked", 3L)
+                .containsEntry("in_flight", 6L)
+                .containsEntry("delayed", 1L);
 
         engine.detach(1, "killed (SIGKILL)", false);
         attach(2);
@@ -209,7 +246,10 @@ class QueueEngineTest {
         assertThat(retried.body()).isEqualTo("a");
         assertThat(retried.attempt()).isEqualTo(2);
         engine.settle(2, List.of(new Outcome(t, 10, Outcomes.Result.ACKED, null)));
-        assertThat(StatusCodec.queue(engine.stats())).containsEntry("acked", 10L).containsEntry("in_flight", 0L).containsEntry("depth", 0L);
+        assertThat(StatusCodec.queue(engine.stats()))
+                .containsEntry("acked", 10L)
+                .containsEntry("in_flight", 0L)
+                .containsEntry("depth", 0L);
     }
 
     @Test
@@ -222,7 +262,10 @@ class QueueEngineTest {
         assertThat(deal()).extracting(Sent::body).containsExactly("a");
         assertThat(StatusCodec.queue(engine.stats())).containsEntry("in_flight", 3L);
         engine.settle(1, List.of(new Outcome(t, 3, Outcomes.Result.ACKED, null)));
-        assertThat(StatusCodec.queue(engine.stats())).containsEntry("acked", 3L).containsEntry("in_flight", 0L).containsEntry("depth", 0L);
+        assertThat(StatusCodec.queue(engine.stats()))
+                .containsEntry("acked", 3L)
+                .containsEntry("in_flight", 0L)
+                .containsEntry("depth", 0L);
     }
 
     @Test
@@ -257,7 +300,10 @@ class QueueEngineTest {
         Sent c = deal().get(0);
         assertThat(c.body()).isEqualTo("c");
         engine.settle(4, List.of(Outcome.acked(c.tag())));
-        assertThat(StatusCodec.queue(engine.stats())).containsEntry("acked", 2L).containsEntry("depth", 0L).containsEntry("in_flight", 0L);
+        assertThat(StatusCodec.queue(engine.stats()))
+                .containsEntry("acked", 2L)
+                .containsEntry("depth", 0L)
+                .containsEntry("in_flight", 0L);
     }
 
     @Test
@@ -272,7 +318,9 @@ class QueueEngineTest {
         assertThat(toW1).hasSize(2);
         engine.detach(2, "exit code 42", true);
         push("e");
-        assertThat(deal()).as("w1 still holds two: it gets neither a suspect nor e").isEmpty();
+        assertThat(deal())
+                .as("w1 still holds two: it gets neither a suspect nor e")
+                .isEmpty();
         engine.settle(1, List.of(new Outcome(toW1.get(0).tag(), 2, Outcomes.Result.ACKED, null)));
         assertThat(deal()).extracting(Sent::body).containsExactly(toW2.get(0).body());
     }

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.procpool.internal.config.QueueSettings;
 import io.procpool.internal.control.StatusCodec;
+import io.procpool.internal.ipc.Deliveries;
+import io.procpool.internal.ipc.Deliveries.Delivery;
 import io.procpool.internal.ipc.Frame;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;
-import io.procpool.internal.ipc.Deliveries;
 import io.procpool.internal.ipc.Outcomes;
-import io.procpool.internal.ipc.Deliveries.Delivery;
 import io.procpool.internal.ipc.Outcomes.Outcome;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -32,6 +32,7 @@ class QueueFeedTest {
 
     @TempDir
     Path dir;
+
     private final List<AutoCloseable> closing = new ArrayList<>();
     private QueueEngine engine;
     private QueueFeed feed;
@@ -48,7 +49,14 @@ class QueueFeedTest {
 
     /** A feed with one attached worker; returns the worker's end of its connection. */
     private IpcConnection startWithOneWorker() throws Exception {
-        QueueSettings s = new QueueSettings("q", Durability.NONE, 64, 0, Duration.ofSeconds(1), 1 << 20, Duration.ofMillis(50),
+        QueueSettings s = new QueueSettings(
+                "q",
+                Durability.NONE,
+                64,
+                0,
+                Duration.ofSeconds(1),
+                1 << 20,
+                Duration.ofMillis(50),
                 Duration.ofSeconds(1));
         engine = new QueueEngine(s, 5, 1, new MemoryQueueStore(), Clock.systemUTC());
         feed = new QueueFeed(engine);
@@ -70,16 +78,17 @@ class QueueFeedTest {
     private static List<Delivery> receive(IpcConnection workerEnd, int n) throws Exception {
         List<Delivery> got = new ArrayList<>();
         CompletableFuture.runAsync(() -> {
-            try {
-                while (got.size() < n) {
-                    Frame f = workerEnd.readFrame();
-                    assertThat(f.type()).isEqualTo(FrameType.DELIVER_RUNS);
-                    got.addAll(Deliveries.DeliverRuns.decode(f.payload()));
-                }
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        }).get(5, TimeUnit.SECONDS);
+                    try {
+                        while (got.size() < n) {
+                            Frame f = workerEnd.readFrame();
+                            assertThat(f.type()).isEqualTo(FrameType.DELIVER_RUNS);
+                            got.addAll(Deliveries.DeliverRuns.decode(f.payload()));
+                        }
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                })
+                .get(5, TimeUnit.SECONDS);
         return got;
     }
 
@@ -88,7 +97,9 @@ class QueueFeedTest {
         IpcConnection worker = startWithOneWorker();
         engine.push("q", List.of("a".getBytes(StandardCharsets.UTF_8), "b".getBytes(StandardCharsets.UTF_8)), 0);
         List<Delivery> got = receive(worker, 2);
-        assertThat(got).extracting(d -> new String(d.body(), StandardCharsets.UTF_8)).containsExactly("a", "b");
+        assertThat(got)
+                .extracting(d -> new String(d.body(), StandardCharsets.UTF_8))
+                .containsExactly("a", "b");
         assertThat(got).allSatisfy(d -> assertThat(d.source()).isEqualTo("queue:q"));
         feed.settle(1, List.of(new Outcome(got.get(0).tag(), 2, Outcomes.Result.ACKED, null)));
         assertThat(StatusCodec.queue(engine.stats())).containsEntry("acked", 2L).containsEntry("in_flight", 0L);

@@ -23,8 +23,10 @@ class SqliteQueueStoreTest {
     Path dir;
 
     private static List<StoredMessage> messages(long firstId, int n) {
-        return IntStream.range(0, n).mapToObj(i -> new StoredMessage(firstId + i,
-                ("m" + (firstId + i)).getBytes(StandardCharsets.UTF_8), 0, 0, null)).toList();
+        return IntStream.range(0, n)
+                .mapToObj(i -> new StoredMessage(
+                        firstId + i, ("m" + (firstId + i)).getBytes(StandardCharsets.UTF_8), 0, 0, null))
+                .toList();
     }
 
     @Test
@@ -55,7 +57,9 @@ class SqliteQueueStoreTest {
             assertThat(store.synchronousLevel()).as("PRAGMA synchronous FULL").isEqualTo(2);
         }
         try (SqliteQueueStore store = SqliteQueueStore.open(dir.resolve("process.db"), Durability.PROCESS)) {
-            assertThat(store.synchronousLevel()).as("PRAGMA synchronous NORMAL, in WAL mode").isEqualTo(1);
+            assertThat(store.synchronousLevel())
+                    .as("PRAGMA synchronous NORMAL, in WAL mode")
+                    .isEqualTo(1);
         }
     }
 
@@ -63,9 +67,12 @@ class SqliteQueueStoreTest {
     void deadLettersAreKeptApartAndCanBeRequeued() {
         try (SqliteQueueStore store = SqliteQueueStore.open(dir.resolve("queue.db"), Durability.PROCESS)) {
             store.insert("q", messages(1, 3)).join();
-            store.moveToDead("q", new StoredMessage(2, "m2".getBytes(StandardCharsets.UTF_8), 5, 0, "IllegalStateException: poison"));
+            store.moveToDead(
+                    "q",
+                    new StoredMessage(2, "m2".getBytes(StandardCharsets.UTF_8), 5, 0, "IllegalStateException: poison"));
             assertThat(store.counts("q")).isEqualTo(new QueueStore.Counts(2, 1));
-            assertThat(store.peek("q.dead", 10)).singleElement()
+            assertThat(store.peek("q.dead", 10))
+                    .singleElement()
                     .satisfies(m -> assertThat(m.lastError()).isEqualTo("IllegalStateException: poison"));
             List<StoredMessage> back = store.requeueDead("q");
             assertThat(back).extracting(StoredMessage::id).containsExactly(2L);
@@ -100,20 +107,25 @@ class SqliteQueueStoreTest {
         store.close();
         assertThat(before).as("queued before the close: committed").isDone().isNotCompletedExceptionally();
         assertThat(store.insert("q", messages(11, 10))).isCompletedExceptionally();
-        assertThatThrownBy(() -> store.counts("q")).isInstanceOf(QueueStoreException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> store.counts("q"))
+                .isInstanceOf(QueueStoreException.class)
+                .hasMessageContaining("closed");
     }
 
     @Test
     void aForeignDatabaseIsRefusedAndLeftUntouched() throws Exception {
         Path db = dir.resolve("queue.db");
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE invoices(id INTEGER PRIMARY KEY, total REAL)");
             s.execute("INSERT INTO invoices(total) VALUES (42.0)");
         }
         byte[] before = Files.readAllBytes(db);
         assertThatThrownBy(() -> SqliteQueueStore.open(db, Durability.PROCESS))
                 .isInstanceOf(QueueStoreException.class)
-                .hasMessageContaining("is not a procpool queue").hasMessageContaining("invoices").hasMessageContaining("untouched");
+                .hasMessageContaining("is not a procpool queue")
+                .hasMessageContaining("invoices")
+                .hasMessageContaining("untouched");
         assertThat(Files.readAllBytes(db)).isEqualTo(before);
     }
 
@@ -126,7 +138,9 @@ class SqliteQueueStoreTest {
         }
         Files.write(db, garbage);
         assertThatThrownBy(() -> SqliteQueueStore.open(db, Durability.PROCESS))
-                .isInstanceOf(QueueStoreException.class).hasMessageContaining(db.toString()).hasMessageContaining("untouched");
+                .isInstanceOf(QueueStoreException.class)
+                .hasMessageContaining(db.toString())
+                .hasMessageContaining("untouched");
         assertThat(Files.readAllBytes(db)).isEqualTo(garbage);
     }
 }

@@ -16,10 +16,18 @@ class MessageRetryTest {
 
     private final List<Long> waits = new ArrayList<>();
 
-    private MessageRetry retry(int maxTries, long backoffMs, double multiplier, long maxBackoffMs, double jitter,
-                               List<String> ignore) {
-        return new MessageRetry(new RetrySettings(maxTries, Duration.ofMillis(backoffMs), multiplier,
-                Duration.ofMillis(maxBackoffMs), jitter, ignore), LoggerFactory.getLogger("test"), waits::add);
+    private MessageRetry retry(
+            int maxTries, long backoffMs, double multiplier, long maxBackoffMs, double jitter, List<String> ignore) {
+        return new MessageRetry(
+                new RetrySettings(
+                        maxTries,
+                        Duration.ofMillis(backoffMs),
+                        multiplier,
+                        Duration.ofMillis(maxBackoffMs),
+                        jitter,
+                        ignore),
+                LoggerFactory.getLogger("test"),
+                waits::add);
     }
 
     private static MessageRetry.Try failing(AtomicInteger calls, RuntimeException e) {
@@ -32,7 +40,8 @@ class MessageRetryTest {
     @Test
     void triesMaxAttemptsTimesWaitingTheBackoffMultipliedEachTimeUpToItsCap() {
         AtomicInteger calls = new AtomicInteger();
-        assertThatThrownBy(() -> retry(5, 100, 2, 500, 0, List.of()).run(failing(calls, new IllegalStateException("x"))))
+        assertThatThrownBy(
+                        () -> retry(5, 100, 2, 500, 0, List.of()).run(failing(calls, new IllegalStateException("x"))))
                 .hasMessage("x");
         assertThat(calls).hasValue(5);
         assertThat(waits).containsExactly(100L, 200L, 400L, 500L);
@@ -71,7 +80,9 @@ class MessageRetryTest {
         }
         assertThat(first).hasSize(200).allSatisfy(w -> assertThat(w).isBetween(500L, 1500L));
         assertThat(second).allSatisfy(w -> assertThat(w).isBetween(1000L, 3000L));
-        assertThat(first.stream().distinct().count()).as("jittered, not one fixed wait").isGreaterThan(20);
+        assertThat(first.stream().distinct().count())
+                .as("jittered, not one fixed wait")
+                .isGreaterThan(20);
     }
 
     @Test
@@ -82,11 +93,13 @@ class MessageRetryTest {
                 .isInstanceOf(NumberFormatException.class);
         assertThat(calls).hasValue(1);
         assertThatThrownBy(() -> r.run(() -> {
-            calls.incrementAndGet();
-            throw new AssertionError("an Error");
-        })).isInstanceOf(AssertionError.class);
+                    calls.incrementAndGet();
+                    throw new AssertionError("an Error");
+                }))
+                .isInstanceOf(AssertionError.class);
         assertThat(calls).hasValue(2);
-        assertThatThrownBy(() -> r.run(failing(calls, new MessageRetry.AfterReply(new IllegalStateException("replied")))))
+        assertThatThrownBy(
+                        () -> r.run(failing(calls, new MessageRetry.AfterReply(new IllegalStateException("replied")))))
                 .isInstanceOf(MessageRetry.AfterReply.class);
         assertThat(calls).hasValue(3);
         assertThat(waits).isEmpty();

@@ -20,10 +20,13 @@ class OutcomeBatcherTest {
     private final AtomicInteger unstarted = new AtomicInteger();
 
     private OutcomeBatcher batcher(int ackBatch) {
-        return new OutcomeBatcher(ackBatch, (r, o) -> {
-            replies.add(r);
-            sent.add(o);
-        }, unstarted::get);
+        return new OutcomeBatcher(
+                ackBatch,
+                (r, o) -> {
+                    replies.add(r);
+                    sent.add(o);
+                },
+                unstarted::get);
     }
 
     @Test
@@ -55,8 +58,12 @@ class OutcomeBatcherTest {
         b.outcome(Outcome.failed(6, "boom"));
         b.outcome(Outcome.released(7));
         b.flush();
-        assertThat(sent).containsExactly(List.of(new Outcome(1, 2, Result.ACKED, null), new Outcome(5, 1, Result.ACKED, null),
-                Outcome.failed(6, "boom"), Outcome.released(7)));
+        assertThat(sent)
+                .containsExactly(List.of(
+                        new Outcome(1, 2, Result.ACKED, null),
+                        new Outcome(5, 1, Result.ACKED, null),
+                        Outcome.failed(6, "boom"),
+                        Outcome.released(7)));
         b.flush();
         assertThat(sent).as("nothing left to send").hasSize(1);
     }
@@ -80,11 +87,14 @@ class OutcomeBatcherTest {
 
     @Test
     void acksFromManyThreadsAreEachSentExactlyOnce() throws Exception {
-        OutcomeBatcher b = new OutcomeBatcher(16, (r, o) -> {
-            synchronized (sent) {
-                sent.add(o);
-            }
-        }, unstarted::get);
+        OutcomeBatcher b = new OutcomeBatcher(
+                16,
+                (r, o) -> {
+                    synchronized (sent) {
+                        sent.add(o);
+                    }
+                },
+                unstarted::get);
         unstarted.set(1_000);
         int threads = 8;
         int perThread = 2_000;
@@ -108,7 +118,9 @@ class OutcomeBatcherTest {
             for (List<Outcome> batch : sent) {
                 for (Outcome o : batch) {
                     for (int i = 0; i < o.count(); i++) {
-                        assertThat(tags.add(o.tag() + i)).as("tag %d sent once", o.tag() + i).isTrue();
+                        assertThat(tags.add(o.tag() + i))
+                                .as("tag %d sent once", o.tag() + i)
+                                .isTrue();
                     }
                     total += o.count();
                 }

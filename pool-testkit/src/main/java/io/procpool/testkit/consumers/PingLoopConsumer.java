@@ -31,7 +31,8 @@ public class PingLoopConsumer implements Consumer {
 
     @Override
     public void onMessage(Message message, WorkerContext ctx) {
-        RecordingConsumer.append(Path.of(ctx.config().get("app.record_dir")).resolve("received-" + ctx.pid() + ".log"),
+        RecordingConsumer.append(
+                Path.of(ctx.config().get("app.record_dir")).resolve("received-" + ctx.pid() + ".log"),
                 message.source() + " " + message.bodyAsString() + "\n");
     }
 }

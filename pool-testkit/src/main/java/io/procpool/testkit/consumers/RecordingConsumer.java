@@ -30,6 +30,7 @@ public class RecordingConsumer implements Consumer {
 
     /** What {@code grow:<MiB>} bodies allocated: kept, so that the worker's RSS stays up. */
     private static final java.util.List<byte[]> GROWN = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private Path dir;
     private long sleepMs;
     private long sleepMicros;
@@ -44,7 +45,9 @@ public class RecordingConsumer implements Consumer {
         Files.writeString(dir.resolve("started-" + ctx.pid()), ctx.slot() + "\n");
         System.out.println("recording consumer of slot " + ctx.slot() + " started"); // stdout, which the manager tags
         System.err.println("recording consumer of slot " + ctx.slot() + " writes to stderr too");
-        Files.writeString(dir.resolve("config-" + ctx.pid()), String.join("\n", new java.util.TreeSet<>(ctx.config().keySet())) + "\n");
+        Files.writeString(
+                dir.resolve("config-" + ctx.pid()),
+                String.join("\n", new java.util.TreeSet<>(ctx.config().keySet())) + "\n");
     }
 
     @Override
@@ -66,7 +69,9 @@ public class RecordingConsumer implements Consumer {
             throw new IllegalStateException("flaky " + body + " fails once");
         }
         if (body.startsWith("headers")) {
-            append(dir.resolve("headers-" + ctx.pid() + ".log"), body + " " + new java.util.TreeMap<>(message.headers()) + "\n");
+            append(
+                    dir.resolve("headers-" + ctx.pid() + ".log"),
+                    body + " " + new java.util.TreeMap<>(message.headers()) + "\n");
         }
         if (body.startsWith("grow:")) { // grow:<MiB> allocates that much and keeps it
             for (int i = 0; i < Integer.parseInt(body.substring("grow:".length())); i++) {
@@ -84,9 +89,10 @@ public class RecordingConsumer implements Consumer {
         if (body.startsWith("push:")) {
             ctx.push("default", body.substring("push:".length()).getBytes(StandardCharsets.UTF_8));
         }
-        append(dir.resolve("processed-" + ctx.pid() + ".log"),
-                ctx.slot() + " " + ctx.pid() + " " + message.id() + " " + message.attempt() + " " + System.currentTimeMillis()
-                        + " " + body + "\n");
+        append(
+                dir.resolve("processed-" + ctx.pid() + ".log"),
+                ctx.slot() + " " + ctx.pid() + " " + message.id() + " " + message.attempt() + " "
+                        + System.currentTimeMillis() + " " + body + "\n");
     }
 
     @Override
