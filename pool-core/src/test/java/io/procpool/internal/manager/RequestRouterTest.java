@@ -1,0 +1,206 @@
+package io.procpool.internal.manager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.procpool.internal.config.ConfigLoader;
+import io.procpool.internal.ipc.Deliveries;
+import io.procpool.internal.ipc.Deliveries.Delivery;
+import io.procpool.internal.ipc.Frame;
+import io.procpool.internal.ipc.FrameType;
+import io.procpool.internal.ipc.IpcConnection;
+import io.procpool.internal.ipc.Outcomes.Outcome;
+import io.procpool.spi.Request;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The router over real sockets: each request goes to the least loaded worker within its credit, a
+ * settled request is finished once, a released one runs elsewhere, and a dead worker's requests fail
+ * rather than run again.
+ */
+class RequestRouterTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> closing = new ArrayList<>();
+    private RequestRouter router;
+    private int sockets;
+
+    /** A request that records what the pool told it. */
+    private static final class Recorded implements Request {
+        final String body;
+        final List<String> events = new CopyOnWriteArrayList<>();
+
+        Recorded(String body) {
+            this.body = body;
+        }
+
+        @Override
+        public byte[] body() {
+            return body.getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String source() {
+            return "test";
+        }
+
+        @Override
+        public void reply(byte[] reply) {
+            events.add("reply " + new String(reply, StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void done() {
+            events.add("done");
+        }
+
+        @Override
+        public void failed(String error) {
+            events.add("failed " + error);
+        }
+    }
+
+    @BeforeEach
+    void start() {
+        router = new RequestRouter(
+                ConfigLoader.load(null, Map.of(), Map.of("consumer", "com.acme.C", "source.prefetch", "2")), () -> {});
+        router.start();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        router.close();
+        for (AutoCloseable c : closing) {
+            c.close();
+        }
+    }
+
+    /** Attaches worker {@code id}; returns the worker's end of its connection. */
+    private IpcConnection attach(long id) throws Exception {
+        Path socket = dir.resolve("w" + sockets++ + ".sock");
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socket));
+        closing.add(server);
+        SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX);
+        client.connect(UnixDomainSocketAddress.of(socket));
+        IpcConnection managerEnd = new IpcConnection(server.accept());
+        IpcConnection workerEnd = new IpcConnection(client);
+        closing.add(managerEnd::close);
+        closing.add(workerEnd::close);
+        router.attach(id, (int) id, managerEnd);
+        return workerEnd;
+    }
+
+    /** Reads DELIVER frames until {@code n} deliveries arrived (5 s at most). */
+    private static List<Delivery> receive(IpcConnection worker, int n) throws Exception {
+        List<Delivery> got = new ArrayList<>();
+        CompletableFuture.runAsync(() -> {
+                    try {
+                        while (got.size() < n) {
+                            Frame f = worker.readFrame();
+                            assertThat(f.type()).isEqualTo(FrameType.DELIVER);
+                            Deliveries.Deliver deliver = Deliveries.Deliver.decode(f.payload());
+                            assertThat(deliver.replies())
+                                    .as("requests may be replied to")
+                                    .isTrue();
+                            got.addAll(deliver.deliveries());
+                        }
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                })
+                .get(5, TimeUnit.SECONDS);
+        return got;
+    }
+
+    private static String body(Delivery d) {
+        return new String(d.body(), StandardCharsets.UTF_8);
+    }
+
+    /** Polls until {@code r} has {@code n} events (5 s at most). */
+    private static void awaitEvents(Recorded r, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (r.events.size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(r.events).as("events of " + r.body).hasSize(n);
+    }
+
+    @Test
+    void aWorkerGetsNoMoreThanItsCreditAndAnAckFinishesTheRequest() throws Exception {
+        IpcConnection worker = attach(1);
+        List<Recorded> requests = List.of(new Recorded("a"), new Recorded("b"), new Recorded("c"));
+        requests.forEach(router::submit);
+
+        List<Delivery> first = receive(worker, 2);
+        assertThat(first).extracting(RequestRouterTest::body).containsExactly("a", "b");
+        assertThat(router.stats()).containsEntry("waiting", 1).containsEntry("in_flight", 2L);
+
+        router.reply(1, first.get(0).tag(), "for a".getBytes(StandardCharsets.UTF_8));
+        router.settle(1, List.of(Outcome.acked(first.get(0).tag())));
+        awaitEvents(requests.get(0), 2);
+        assertThat(requests.get(0).events).containsExactly("reply for a", "done");
+
+        assertThat(receive(worker, 1)).extracting(RequestRouterTest::body).containsExactly("c");
+        router.settle(1, List.of(Outcome.acked(first.get(0).tag())));
+        assertThat(requests.get(0).events)
+                .as("a second settle of one tag changes nothing")
+                .hasSize(2);
+    }
+
+    @Test
+    void requestsGoToTheLeastLoadedWorker() throws Exception {
+        IpcConnection one = attach(1);
+        IpcConnection two = attach(2);
+        for (String b : List.of("a", "b", "c", "d")) {
+            router.submit(new Recorded(b));
+        }
+        assertThat(receive(one, 2)).hasSize(2);
+        assertThat(receive(two, 2)).hasSize(2);
+    }
+
+    @Test
+    void aReleasedRequestRunsOnAnotherWorkerAndADeadWorkersRequestsFail() throws Exception {
+        IpcConnection stopping = attach(1);
+        Recorded released = new Recorded("released");
+        Recorded running = new Recorded("running");
+        router.submit(released);
+        router.submit(running);
+        List<Delivery> held = receive(stopping, 2);
+        router.pause(1);
+        IpcConnection other = attach(2);
+
+        router.settle(1, List.of(Outcome.released(held.get(0).tag())));
+        assertThat(receive(other, 1)).extracting(RequestRouterTest::body).containsExactly("released");
+
+        router.detach(1, "was killed", false);
+        awaitEvents(running, 1);
+        assertThat(running.events.get(0)).startsWith("failed worker was killed");
+        assertThat(released.events).as("the released request is not failed").isEmpty();
+        assertThat(router.stats()).containsEntry("failed_by_worker_death", 1L);
+    }
+
+    @Test
+    void requestsLeftWaitingWhenThePoolStopsFail() {
+        Recorded waiting = new Recorded("w");
+        router.submit(waiting);
+        router.close();
+        assertThat(waiting.events).containsExactly("failed the pool stopped before a worker took this request");
+    }
+}
