@@ -185,14 +185,12 @@ public final class ConsumerPool implements AutoCloseable {
 
     /** Configures an embedded pool; any configuration key can be set with {@link #set}. */
     public static final class Builder {
-        private final String consumerClass;
         private final Consumer handler;
         private final Map<String, Object> settings = new LinkedHashMap<>();
         private final List<PoolListener> listeners = new ArrayList<>();
         private List<String> programCommand;
 
         private Builder(String consumerClass, Consumer handler) {
-            this.consumerClass = consumerClass;
             this.handler = handler;
             settings.put(
                     "consumer",
@@ -237,7 +235,7 @@ public final class ConsumerPool implements AutoCloseable {
          * Starts the pool (or, in a worker re-run of the program, serves as that worker and exits
          * the JVM when it stops: this method does not return there).
          *
-         * @throws io.procpool.internal.config.ConfigException for a bad setting, naming key and value
+         * @throws RuntimeException for a bad setting; its message names the key, the value and why
          */
         public ConsumerPool start() throws Exception {
             String workerSpec = System.getProperty(WorkerRuntime.WORKER_PROPERTY);

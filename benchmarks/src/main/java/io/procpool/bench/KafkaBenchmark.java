@@ -1,6 +1,7 @@
 package io.procpool.bench;
 
 import io.procpool.testkit.KafkaFixture;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,11 +91,13 @@ public final class KafkaBenchmark {
         return s.get(s.size() / 2);
     }
 
+    @SuppressWarnings(
+            "FutureReturnValueIgnored") // load generation: a write that fails shows up as a missing reply or record
     private static void load(Admin admin, String bootstrap, String topic, int n) throws Exception {
         admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1)))
                 .all()
                 .get(30, TimeUnit.SECONDS);
-        byte[] value = "x".repeat(64).getBytes();
+        byte[] value = "x".repeat(64).getBytes(StandardCharsets.UTF_8);
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(
                 Map.of(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,

@@ -115,6 +115,8 @@ final class LoadClient {
         }
 
         @Override
+        @SuppressWarnings(
+                "FutureReturnValueIgnored") // load generation: a write that fails shows up as a missing reply or record
         public void channelActive(ChannelHandlerContext ctx) {
             for (int i = 0; i < window; i++) {
                 sent.addLast(System.nanoTime());
@@ -124,6 +126,8 @@ final class LoadClient {
         }
 
         @Override
+        @SuppressWarnings(
+                "FutureReturnValueIgnored") // load generation: a write that fails shows up as a missing reply or record
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ((ByteBuf) msg).release();
             long now = System.nanoTime();
@@ -144,6 +148,8 @@ final class LoadClient {
         }
 
         @Override
+        @SuppressWarnings(
+                "FutureReturnValueIgnored") // load generation: a write that fails shows up as a missing reply or record
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             System.err.println("load connection failed: " + cause);
             ctx.close();
@@ -165,11 +171,15 @@ final class LoadClient {
         }
 
         @Override
+        @SuppressWarnings(
+                "FutureReturnValueIgnored") // load generation: a write that fails shows up as a missing reply or record
         public void channelActive(ChannelHandlerContext ctx) {
             ctx.writeAndFlush(frame(ctx), ctx.voidPromise());
         }
 
         @Override
+        @SuppressWarnings(
+                "FutureReturnValueIgnored") // load generation: a write that fails shows up as a missing reply or record
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ((ByteBuf) msg).release();
             long now = System.nanoTime();
@@ -183,6 +193,8 @@ final class LoadClient {
         }
 
         @Override
+        @SuppressWarnings(
+                "FutureReturnValueIgnored") // load generation: a write that fails shows up as a missing reply or record
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             System.err.println("one-shot connection failed: " + cause);
             ctx.close();

@@ -41,6 +41,9 @@ public final class NettyEchoServer {
                                         new LengthFieldPrepender(4),
                                         new SimpleChannelInboundHandler<ByteBuf>() {
                                             @Override
+                                            @SuppressWarnings(
+                                                    "FutureReturnValueIgnored") // load generation: a write that fails
+                                            // shows up as a missing reply or record
                                             protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
                                                 ctx.write(msg.retain());
                                             }

@@ -8,6 +8,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PlainRedisLoop {
 
+    @SuppressWarnings("unchecked") // one stream offset through lettuce's generic varargs
     public static void main(String[] args) throws InterruptedException {
         RedisClient client = RedisClient.create(args[0]);
         String key = args[2];
@@ -70,7 +72,7 @@ public final class PlainRedisLoop {
                     .start());
         }
         for (Process p : loops) {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             if (!"ready".equals(out.readLine())) {
                 stop(loops);
                 throw new IllegalStateException("a plain loop did not start");

@@ -117,6 +117,8 @@ public final class QueueBenchmark {
     }
 
     /** Pushes {@code n} copies of {@code body} in batches of {@link #BATCH}, {@link #IN_FLIGHT} batches pipelined. */
+    @SuppressWarnings(
+            "FutureReturnValueIgnored") // load generation: a write that fails shows up as a missing reply or record
     private static void pushAll(QueueClient client, byte[] body, int n) throws InterruptedException {
         Semaphore window = new Semaphore(IN_FLIGHT);
         for (int sent = 0; sent < n; sent += BATCH) {

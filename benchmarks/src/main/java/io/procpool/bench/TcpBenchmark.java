@@ -1,6 +1,7 @@
 package io.procpool.bench;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -78,7 +79,7 @@ public final class TcpBenchmark {
                     .start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline) {
-                try (Socket s = new Socket("127.0.0.1", port)) {
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
                     return p;
                 } catch (IOException e) {
                     Thread.sleep(20);

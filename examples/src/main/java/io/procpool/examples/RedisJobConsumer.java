@@ -32,7 +32,7 @@ public class RedisJobConsumer implements Consumer {
             RedisCommands<String, String> redis = connection.sync();
             String processing = key + ":processing:" + ctx.slot();
             int recovered = 0;
-            while (redis.rpoplpush(processing, key) != null) {
+            while (redis.lmove(processing, key, LMoveArgs.Builder.rightLeft()) != null) {
                 recovered++; // what this slot's previous worker held when it died goes back to the queue
             }
             if (recovered > 0) {

@@ -23,6 +23,7 @@ class KafkaOrderConsumerTest {
     PoolRunner pool = PoolRunner.of(KafkaOrderConsumer.class).set("source.type", "none");
 
     @Test
+    @SuppressWarnings("FutureReturnValueIgnored") // test load: the test checks what arrived, not each send
     void ordersAreProcessedAndTheWorkerStopsCleanly() throws Exception {
         kafka.createTopic("example-orders", 1);
         try (var producer = new KafkaProducer<String, String>(

@@ -28,6 +28,7 @@ class OrderConsumerTest {
             .set("retry.backoff", "10ms");
 
     @Test
+    @SuppressWarnings("FutureReturnValueIgnored") // test load: the test checks what arrived, not each send
     void ordersAreHandledAndARefusedOneGoesToTheDeadLetterTopic() throws Exception {
         kafka.createTopic("example-kafka-source", 2);
         try (var producer = new KafkaProducer<String, String>(

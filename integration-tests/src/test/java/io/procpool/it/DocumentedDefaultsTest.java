@@ -136,7 +136,7 @@ class DocumentedDefaultsTest {
             accessor.setAccessible(true);
             Object a = accessor.invoke(unset);
             Object b = accessor.invoke(set);
-            boolean same = a instanceof java.util.regex.Pattern pa && b instanceof java.util.regex.Pattern pb
+            boolean same = (a instanceof java.util.regex.Pattern pa && b instanceof java.util.regex.Pattern pb)
                     ? pa.pattern().equals(pb.pattern())
                     : Objects.deepEquals(a, b);
             assertThat(same)

@@ -29,6 +29,7 @@ class KafkaFixtureTest {
     PoolRunner pool = PoolRunner.of(KafkaOrderConsumer.class).workers(2).set("source.type", "none");
 
     @Test
+    @SuppressWarnings("FutureReturnValueIgnored") // test load: the test checks what arrived, not each send
     void aPoolOfTwoWorkersConsumesEveryRecordOfAThreePartitionTopic() throws Exception {
         String topic = "orders-" + System.nanoTime();
         kafka.createTopic(topic, 3);

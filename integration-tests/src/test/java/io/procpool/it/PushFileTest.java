@@ -51,7 +51,7 @@ class PushFileTest {
                     .contains("msg/s")
                     .contains("[#####")
                     .contains("pushed 1000000 message(s) to queue default");
-            pool.awaitStatus("a million acked", s -> s.queue().acked() == n, Duration.ofSeconds(180));
+            pool.awaitStatus("a million acked", s -> s.queue().acked() == n, Duration.ofMinutes(3));
         }
     }
 }

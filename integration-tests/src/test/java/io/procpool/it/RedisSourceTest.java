@@ -224,6 +224,7 @@ class RedisSourceTest {
     }
 
     @Test
+    @SuppressWarnings("FutureReturnValueIgnored") // test load: the test checks what arrived, not each send
     void streamTwoPoolsShareAGroupAndTheSurvivorClaimsWhatAKilledPoolHeld() throws Exception {
         int n = 100_000;
         RedisAsyncCommands<String, String> a = connection.async();
@@ -253,7 +254,7 @@ class RedisSourceTest {
         firstPids.forEach(
                 pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly)); // kill -9 the whole pool
         Set<String> seen =
-                awaitBodies(n, Duration.ofSeconds(120), dir.resolve("first/records"), dir.resolve("second/records"));
+                awaitBodies(n, Duration.ofMinutes(2), dir.resolve("first/records"), dir.resolve("second/records"));
         assertThat(seen).hasSize(n);
         assertThat(second.log()).contains("reading Redis stream");
         long claimed = second.status().workers().stream()
@@ -374,6 +375,7 @@ class RedisSourceTest {
 
     @org.junit.jupiter.params.ParameterizedTest(name = "mode {0}")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"list", "stream"})
+    @SuppressWarnings("FutureReturnValueIgnored") // test load: the test checks what arrived, not each send
     void aRedisServerKilledMidRunAndRestartedWithItsAppendOnlyFileLosesNoMessage(String mode) throws Exception {
         int n = 3_000;
         int port = FrameClient.freePort();
@@ -414,7 +416,7 @@ class RedisSourceTest {
                     st -> st.pool().sourceAvailable().equals(Optional.of(false)),
                     Duration.ofSeconds(30));
             own.restart();
-            Set<String> seen = awaitBodies(n, Duration.ofSeconds(120), d.resolve("records"));
+            Set<String> seen = awaitBodies(n, Duration.ofMinutes(2), d.resolve("records"));
             assertThat(seen)
                     .as(() -> "messages processed after the restart\n" + pool.log())
                     .hasSize(n);

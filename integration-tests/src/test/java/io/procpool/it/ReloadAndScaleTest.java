@@ -138,12 +138,12 @@ class ReloadAndScaleTest {
                     Pools.recording(dir, 1, "min_uptime: 60s", "restart_backoff: 100ms", "restart_max_backoff: 200ms"));
             PoolProcess.CliResult r = pool.cli("reload", "--reread");
             assertThat(r.exitCode()).as(r.output()).isZero();
-            long reloaded = (pool.awaitStatus(
+            long reloaded = pool.awaitStatus(
                             "the worker replaced",
                             s -> s.readyPids().size() == 1
                                     && s.workers().size() == 1
                                     && !first.contains(s.readyPids().get(0)),
-                            WAIT))
+                            WAIT)
                     .readyPids()
                     .get(0);
             ProcessHandle.of(reloaded).orElseThrow().destroyForcibly(); // a quick death: it backs off

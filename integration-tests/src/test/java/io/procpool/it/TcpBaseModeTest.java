@@ -8,6 +8,7 @@ import io.procpool.testkit.consumers.EchoConsumer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -93,7 +94,7 @@ class TcpBaseModeTest {
         try (PoolProcess pool = PoolProcess.start(dir, yaml)) {
             pool.awaitReady(1, Duration.ofSeconds(60));
             try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
                 s.setSoTimeout(10_000);
                 OutputStream out = s.getOutputStream();
                 BufferedReader in =

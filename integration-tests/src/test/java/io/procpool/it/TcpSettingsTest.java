@@ -8,6 +8,7 @@ import io.procpool.testkit.consumers.EchoConsumer;
 import java.io.DataInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
@@ -55,7 +56,6 @@ class TcpSettingsTest {
      * with a body offset the body alone, with 0 the whole frame.
      */
     private static byte[] swooleFrame(String type, int offset, int bodyOffset, boolean countsWholeFrame, byte[] body) {
-        int fieldBytes = type.equals("N") || type.equals("V") ? 4 : type.equals("C") ? 1 : 2;
         ByteBuffer b = ByteBuffer.allocate(bodyOffset + body.length);
         for (int i = 0; i < offset; i++) {
             b.put((byte) 0x5A); // a header byte the length does not cover (a magic number, a version)
@@ -86,7 +86,7 @@ class TcpSettingsTest {
                         "source.body_offset: " + bodyOffset,
                         "source.length_includes_header: " + includesHeader);
                 Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
             socket.setSoTimeout(10_000);
             byte[] body = "framed body".getBytes(StandardCharsets.UTF_8);
             OutputStream out = socket.getOutputStream();

@@ -77,7 +77,7 @@ final class PushCommand implements Callable<Integer> {
             System.err.println("pool push: nothing to push; give TEXT, --file FILE or - for stdin");
             return ExitCode.CONFIG_INVALID;
         }
-        if (file != null && System.console() != null) {
+        if (file != null && Terminal.attached()) {
             progress = new Progress(countLines(file));
         }
         Result result = QueueAccess.run(options, this::pushViaPool, this::pushDirect);

@@ -133,7 +133,7 @@ final class QueueCommand implements Runnable {
         public Integer call() throws Exception {
             if (!yes) {
                 Console console = System.console();
-                if (console == null) {
+                if (!Terminal.attached()) {
                     System.err.println("pool queue purge: deletes messages for good; confirm with --yes");
                     return ExitCode.CONFIG_INVALID;
                 }

@@ -80,6 +80,8 @@ final class ListSource implements WorkerSource {
     }
 
     /** Opens both connections and sees what this slot's previous worker left. Starting thread, or the fetch thread later. */
+    @SuppressWarnings(
+            "FutureReturnValueIgnored") // an ack or error record that fails is retried by redelivery (at least once)
     private void connect() {
         fetchConnection = client.connect(ByteArrayCodec.INSTANCE);
         ackConnection = client.connect(ByteArrayCodec.INSTANCE);

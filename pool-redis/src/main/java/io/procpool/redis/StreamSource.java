@@ -86,6 +86,8 @@ final class StreamSource implements WorkerSource {
     }
 
     /** Opens both connections and makes the group if it is missing. Starting thread, or the reader thread later. */
+    @SuppressWarnings(
+            "FutureReturnValueIgnored") // an ack or error record that fails is retried by redelivery (at least once)
     private void connect() {
         readConnection = client.connect(CODEC);
         ackConnection = client.connect(StringCodec.UTF8);
@@ -109,6 +111,7 @@ final class StreamSource implements WorkerSource {
         ackConnection = null;
     }
 
+    @SuppressWarnings("unchecked") // one stream offset through lettuce's generic varargs
     private void readLoop(RequestSink sink) {
         RedisCommands<String, byte[]> r = readConnection.sync();
         // Where the read of this consumer's own pending entries goes on: an id read from the history
@@ -286,6 +289,9 @@ final class StreamSource implements WorkerSource {
         }
 
         @Override
+        @SuppressWarnings(
+                "FutureReturnValueIgnored") // an ack or error record that fails is retried by redelivery (at least
+        // once)
         public void done() {
             if (takenBack) {
                 try {
@@ -303,6 +309,9 @@ final class StreamSource implements WorkerSource {
         }
 
         @Override
+        @SuppressWarnings(
+                "FutureReturnValueIgnored") // an ack or error record that fails is retried by redelivery (at least
+        // once)
         public void failed(String error) {
             // Left pending: claimed again after claim_idle (by any pool), until max_deliveries; the
             // error waits in <stream>:errors for the dead letter.

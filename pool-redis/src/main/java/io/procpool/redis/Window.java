@@ -35,6 +35,7 @@ final class Window {
      * Takes room for up to a batch, waiting up to {@code timeout} until at least a read's worth is
      * free. Returns how much it took: 0 when the time ran out. One reader thread.
      */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // only the reader thread writes reading; others read it
     int take(long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         while (true) {

@@ -273,6 +273,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    @SuppressWarnings(
+            "FutureReturnValueIgnored") // Netty: a failed write or close closes the channel, which the connection
+    // handles
     private void write(byte[] reply) {
         channel.write(framing.encode(channel.alloc(), reply), channel.voidPromise());
         stats.framesOut.increment();
@@ -313,6 +316,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
         closeNow();
     }
 
+    @SuppressWarnings(
+            "FutureReturnValueIgnored") // Netty: a failed write or close closes the channel, which the connection
+    // handles
     private void closeNow() {
         closing = true;
         channel.close();

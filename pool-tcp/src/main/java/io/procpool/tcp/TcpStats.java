@@ -1,5 +1,6 @@
 package io.procpool.tcp;
 
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,20 +25,20 @@ final class TcpStats {
     final LongAdder framesIn = new LongAdder();
     final LongAdder framesOut = new LongAdder();
     final LongAdder errorReplies = new LongAdder();
-    private final LongAdder[] closed = new LongAdder[Closed.values().length];
+    private final Map<Closed, LongAdder> closed = new EnumMap<>(Closed.class);
 
     TcpStats() {
-        for (int i = 0; i < closed.length; i++) {
-            closed[i] = new LongAdder();
+        for (Closed c : Closed.values()) {
+            closed.put(c, new LongAdder());
         }
     }
 
     void closed(Closed why) {
-        closed[why.ordinal()].increment();
+        closed.get(why).increment();
     }
 
     long closedFor(Closed why) {
-        return closed[why.ordinal()].sum();
+        return closed.get(why).sum();
     }
 
     Map<String, Object> snapshot() {

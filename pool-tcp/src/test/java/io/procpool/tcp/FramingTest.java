@@ -42,7 +42,8 @@ class FramingTest {
         }
         ByteBuf frame = ch.readInbound();
         assertThat(frame).as("one frame decoded").isNotNull();
-        assertThat((Object) ch.readInbound()).as("and no more").isNull();
+        Object next = ch.readInbound();
+        assertThat(next).as("and no more").isNull();
         ch.finishAndReleaseAll();
         return new String(bytes(frame), StandardCharsets.UTF_8);
     }

@@ -97,7 +97,8 @@ public final class LocalKafka implements AutoCloseable {
         if (broker != null && broker.isAlive()) {
             throw new IllegalStateException("the Kafka broker on port " + port + " is still running");
         }
-        Path log = dir.resolve("kafka-" + (++runs) + ".log");
+        runs++;
+        Path log = dir.resolve("kafka-" + runs + ".log");
         broker = LocalServer.start(
                 "kafka broker",
                 List.of(

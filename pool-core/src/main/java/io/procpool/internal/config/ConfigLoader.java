@@ -34,6 +34,8 @@ public final class ConfigLoader {
     private ConfigLoader() {}
 
     /**
+     * Loads the configuration: the file, then the environment's {@code POOL_*} variables over it, then flags.
+     *
      * @param configFile the YAML file, or null to use only env and flags (paths then resolve
      *     against the working directory)
      * @param env the environment (usually {@code System.getenv()})

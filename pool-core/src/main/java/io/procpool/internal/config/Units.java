@@ -18,7 +18,11 @@ public final class Units {
 
     private Units() {}
 
-    /** @throws IllegalArgumentException with a message that says what is accepted */
+    /**
+     * Parses the text.
+     *
+     * @throws IllegalArgumentException with a message that says what is accepted
+     */
     public static Duration parseDuration(String text) {
         String t = text.trim();
         if (t.equals("0")) {
@@ -37,7 +41,11 @@ public final class Units {
         };
     }
 
-    /** @throws IllegalArgumentException with a message that says what is accepted */
+    /**
+     * Parses the text.
+     *
+     * @throws IllegalArgumentException with a message that says what is accepted
+     */
     public static long parseSizeBytes(String text) {
         String t = text.trim();
         if (t.equals("0")) {

@@ -50,7 +50,11 @@ public enum FrameType {
         }
     }
 
-    /** @throws IpcProtocolException for a code no frame type has */
+    /**
+     * The frame type of a code.
+     *
+     * @throws IpcProtocolException for a code no frame type has
+     */
     public static FrameType of(byte code) {
         FrameType t = code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
         if (t == null) {

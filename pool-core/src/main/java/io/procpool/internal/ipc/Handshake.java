@@ -33,7 +33,11 @@ public final class Handshake {
             return out.array();
         }
 
-        /** @throws IpcProtocolException when the payload is garbled or lacks a setting */
+        /**
+         * Reads a WELCOME payload.
+         *
+         * @throws IpcProtocolException when the payload is garbled or lacks a setting
+         */
         public static Welcome decode(byte[] b) {
             Map<String, String> wire = Wire.read(b, "WELCOME", Wire::getMap);
             try {

@@ -48,11 +48,26 @@ public final class Outcomes {
         }
     }
 
-    /** What became of one delivery. */
+    /** What became of one delivery, with its code on the wire (fixed: the enum's order is not the protocol). */
     public enum Result {
-        ACKED,
-        FAILED,
-        RELEASED
+        ACKED(0),
+        FAILED(1),
+        RELEASED(2);
+
+        final byte code;
+
+        Result(int code) {
+            this.code = (byte) code;
+        }
+
+        static Result ofCode(int code) {
+            for (Result r : values()) {
+                if (r.code == code) {
+                    return r;
+                }
+            }
+            throw new IpcProtocolException("unknown outcome " + code);
+        }
     }
 
     /**
@@ -93,7 +108,7 @@ public final class Outcomes {
             for (Outcome o : outcomes) {
                 out.putLong(o.tag());
                 out.putInt(o.count());
-                out.put((byte) o.result().ordinal());
+                out.put(o.result().code);
                 if (o.result() == Result.FAILED) {
                     Wire.putString(out, Wire.utf8(o.error()));
                 }
@@ -108,19 +123,14 @@ public final class Outcomes {
                     throw new IpcProtocolException("an ACK claims " + n + " outcomes");
                 }
                 List<Outcome> list = new ArrayList<>(n);
-                Result[] results = Result.values();
                 for (int i = 0; i < n; i++) {
                     long tag = in.getLong();
                     int count = in.getInt();
-                    int r = in.get();
-                    if (r < 0 || r >= results.length) {
-                        throw new IpcProtocolException("unknown outcome " + r);
-                    }
-                    if (count < 1 || (results[r] == Result.FAILED && count != 1)) {
+                    Result r = Result.ofCode(in.get());
+                    if (count < 1 || (r == Result.FAILED && count != 1)) {
                         throw new IpcProtocolException("an outcome of " + count + " deliveries");
                     }
-                    list.add(new Outcome(
-                            tag, count, results[r], results[r] == Result.FAILED ? Wire.getString(in) : null));
+                    list.add(new Outcome(tag, count, r, r == Result.FAILED ? Wire.getString(in) : null));
                 }
                 return new Ack(list);
             });

@@ -11,10 +11,10 @@ import java.util.List;
  */
 public interface WorkerFeed {
 
-    /** The feed of a pool whose workers run their own source (Redis, Kafka, TCP base mode) or loop: nothing to feed. */
-    WorkerFeed NONE = new Idle();
-
-    /** A feed that does nothing; tests override what they need. */
+    /**
+     * The feed of a pool whose workers run their own source (Redis, Kafka, TCP base mode) or loop: nothing
+     * to feed. Tests override what they need.
+     */
     class Idle implements WorkerFeed {
         @Override
         public void attach(long workerId, int slot, IpcConnection connection) {}

@@ -119,7 +119,7 @@ final class AotCache {
             // -Xshare must not be set with an AOT cache: the JVM refuses to start.
             return List.of("-XX:AOTCache=" + file, "-Xlog:aot=off", "-Xlog:cds=off");
         }
-        if (trainer != null && trainer.isAlive() || trainings >= MAX_TRAININGS) {
+        if ((trainer != null && trainer.isAlive()) || trainings >= MAX_TRAININGS) {
             return List.of();
         }
         try {

@@ -77,6 +77,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
     }
 
     /** The AOT cache flags for the next worker; the cache is chosen anew when the configuration changed. */
+    @SuppressWarnings("ReferenceEquality") // a reload brings a new configuration object; the cache follows that one
     private List<String> aotFlags(PoolConfig config) {
         if (!config.aotCache()) {
             return List.of();
@@ -109,6 +110,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         }
 
         @Override
+        @SuppressWarnings("FutureReturnValueIgnored") // the exit callback logs; nothing waits for it
         public void onExit(IntConsumer onExit) {
             // Process.onExit plays SIGCHLD's part: the JVM stops delivering SIGCHLD to handlers
             // after the first ProcessBuilder.start().

@@ -84,7 +84,7 @@ public final class Manager {
                 new ProducerServer(producers, builtIn.engine()).start();
             }
             QueueEngine queue = builtIn == null ? null : builtIn.engine();
-            WorkerFeed feed = builtIn != null ? builtIn.feed() : WorkerFeed.NONE;
+            WorkerFeed feed = builtIn != null ? builtIn.feed() : new WorkerFeed.Idle();
             Supervisor s = new Supervisor(
                     config,
                     new JvmWorkerLauncher(out, err, entry),
@@ -92,7 +92,7 @@ public final class Manager {
                     queue,
                     Clock.systemUTC(),
                     listeners,
-                    checkedReloader());
+                    this::rereadChecked);
             ManagerSource source = managerSource(config);
             if (source != null) {
                 closer.add(source);
@@ -155,14 +155,12 @@ public final class Manager {
      * Rereads the configuration for a reload, and checks its consumer class as a start does: a reload
      * to a class that cannot be loaded is refused, instead of putting every new worker in a crash loop.
      */
-    private Supplier<PoolConfig> checkedReloader() {
-        return () -> {
-            PoolConfig next = reloader.get();
-            if (entry.loadsConsumerByName()) {
-                ConsumerClassCheck.verify(next);
-            }
-            return next;
-        };
+    private PoolConfig rereadChecked() {
+        PoolConfig next = reloader.get();
+        if (entry.loadsConsumerByName()) {
+            ConsumerClassCheck.verify(next);
+        }
+        return next;
     }
 
     /** The manager's instance of a manager-run source that hands requests to the router (TCP in process mode), or null. */

@@ -42,13 +42,11 @@ final class RequestRouter implements WorkerFeed, RequestSink {
 
     /** One attached worker and the requests it has not finished. */
     private static final class RoutedWorker {
-        final long workerId;
         final IpcConnection connection;
         final Map<Long, Request> inFlight = new HashMap<>();
         boolean paused;
 
-        RoutedWorker(long workerId, IpcConnection connection) {
-            this.workerId = workerId;
+        RoutedWorker(IpcConnection connection) {
             this.connection = connection;
         }
     }
@@ -107,7 +105,7 @@ final class RequestRouter implements WorkerFeed, RequestSink {
     public void attach(long workerId, int slot, IpcConnection connection) {
         lock.lock();
         try {
-            routed.put(workerId, new RoutedWorker(workerId, connection));
+            routed.put(workerId, new RoutedWorker(connection));
             changed.signal();
         } finally {
             lock.unlock();

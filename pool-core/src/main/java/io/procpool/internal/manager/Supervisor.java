@@ -68,7 +68,7 @@ public final class Supervisor implements WorkerLifecycle.PoolState {
     private long nextTickMs;
 
     /**
-     * @param feed what feeds READY workers (the queue's, or {@link WorkerFeed#NONE} when workers run their own source)
+     * @param feed what feeds READY workers (the queue's, or {@link WorkerFeed.Idle} when workers run their own source)
      * @param queue the built-in queue, or null when the pool's source is another
      */
     public Supervisor(

@@ -11,6 +11,8 @@ public final class QueueStores {
     private QueueStores() {}
 
     /**
+     * Opens the store of {@code database} for {@code durability}.
+     *
      * @throws QueueStoreException when the database is corrupt, foreign or cannot be opened
      */
     public static QueueStore open(Path database, Durability durability) {

@@ -150,6 +150,8 @@ public final class SqliteQueueStore implements QueueStore {
     }
 
     @Override
+    @SuppressWarnings(
+            "FutureReturnValueIgnored") // the writer logs a failed commit; an undeleted message is delivered again
     public void delete(IdRanges ids) {
         writer.submit(w -> {
             // Acks come as runs of consecutive ids: one ranged DELETE per run.
@@ -165,6 +167,8 @@ public final class SqliteQueueStore implements QueueStore {
     }
 
     @Override
+    @SuppressWarnings(
+            "FutureReturnValueIgnored") // the writer logs a failed commit; an undeleted message is delivered again
     public void recordFailure(long id, int failures, String error, long deliverAtMs) {
         writer.submit(w -> {
             PreparedStatement ps =
@@ -179,6 +183,8 @@ public final class SqliteQueueStore implements QueueStore {
     }
 
     @Override
+    @SuppressWarnings(
+            "FutureReturnValueIgnored") // the writer logs a failed commit; an undeleted message is delivered again
     public void moveToDead(String queue, StoredMessage m) {
         writer.submit(w -> {
             PreparedStatement ps = w.statement(

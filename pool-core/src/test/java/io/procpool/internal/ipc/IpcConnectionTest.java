@@ -9,6 +9,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +57,7 @@ class IpcConnectionTest {
                     1 + i % 3,
                     "queue:default",
                     i % 2 == 0 ? Map.of() : Map.of("k", "v" + i),
-                    ("body " + i).getBytes()));
+                    ("body " + i).getBytes(StandardCharsets.UTF_8)));
         }
         client.send(FrameType.DELIVER, new Deliveries.Deliver(batch).encode());
         Frame f = served.readFrame();
@@ -65,7 +66,7 @@ class IpcConnectionTest {
         assertThat(got).hasSize(1000);
         assertThat(got.get(999).id()).isEqualTo("id-999");
         assertThat(got.get(999).headers()).containsEntry("k", "v999");
-        assertThat(new String(got.get(500).body())).isEqualTo("body 500");
+        assertThat(new String(got.get(500).body(), StandardCharsets.UTF_8)).isEqualTo("body 500");
     }
 
     @Test

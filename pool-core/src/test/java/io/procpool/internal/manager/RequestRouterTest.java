@@ -101,8 +101,8 @@ class RequestRouterTest {
         client.connect(UnixDomainSocketAddress.of(socket));
         IpcConnection managerEnd = new IpcConnection(server.accept());
         IpcConnection workerEnd = new IpcConnection(client);
-        closing.add(managerEnd::close);
-        closing.add(workerEnd::close);
+        closing.add(managerEnd);
+        closing.add(workerEnd);
         router.attach(id, (int) id, managerEnd);
         return workerEnd;
     }

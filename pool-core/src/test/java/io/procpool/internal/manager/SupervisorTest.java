@@ -143,7 +143,7 @@ class SupervisorTest {
     void aQuicklyDyingSlotWaitsLongerEachTime() {
         exit(launched.get(0), 5);
         assertThat(slotRow(0).state()).isEqualTo(WorkerState.BACKOFF);
-        assertThat(slotRow(0).backoff().orElseThrow().nextStartIn()).isEqualTo(Duration.ofMillis(1000));
+        assertThat(slotRow(0).backoff().orElseThrow().nextStartIn()).isEqualTo(Duration.ofSeconds(1));
         tick(Duration.ofMillis(900));
         assertThat(launched).hasSize(2);
         tick(Duration.ofMillis(200));
@@ -151,7 +151,7 @@ class SupervisorTest {
 
         exit(launched.get(2), 5);
         assertThat(slotRow(0).backoff())
-                .contains(new PoolStatus.Backoff(2, Duration.ofMillis(2000), "consumer onStart threw"));
+                .contains(new PoolStatus.Backoff(2, Duration.ofSeconds(2), "consumer onStart threw"));
     }
 
     @Test

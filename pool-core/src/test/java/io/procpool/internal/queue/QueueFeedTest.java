@@ -68,8 +68,8 @@ class QueueFeedTest {
         client.connect(UnixDomainSocketAddress.of(dir.resolve("feed.sock")));
         IpcConnection managerEnd = new IpcConnection(server.accept());
         IpcConnection workerEnd = new IpcConnection(client);
-        closing.add(managerEnd::close);
-        closing.add(workerEnd::close);
+        closing.add(managerEnd);
+        closing.add(workerEnd);
         feed.attach(1, 0, managerEnd);
         return workerEnd;
     }
