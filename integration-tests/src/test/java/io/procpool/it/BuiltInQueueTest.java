@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.procpool.QueueClient;
 import io.procpool.testkit.PoolProcess;
 import io.procpool.testkit.PoolProcess.CliResult;
+import io.procpool.testkit.RecordedOutput;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ class BuiltInQueueTest {
 
     private int tries() {
         try {
-            return PoolProcess.recordLines(records(), "tries-").size();
+            return RecordedOutput.lines(records(), "tries-").size();
         } catch (java.io.IOException e) {
             return -1;
         }
@@ -73,7 +74,7 @@ class BuiltInQueueTest {
                             && s.queue().inFlight() == 0
                             && s.queue().delayed() == 0,
                     WAIT);
-            List<String> bodies = PoolProcess.processedLines(records()).stream()
+            List<String> bodies = RecordedOutput.processedLines(records()).stream()
                     .map(BuiltInQueueTest::bodyOf)
                     .toList();
             assertThat(bodies.stream().distinct().count())
@@ -97,7 +98,7 @@ class BuiltInQueueTest {
             first.process().destroyForcibly();
             first.awaitExit(Duration.ofSeconds(10));
         }
-        List<String> before = PoolProcess.processedLines(records());
+        List<String> before = RecordedOutput.processedLines(records());
         assertThat(dir.resolve("data/queue.db"))
                 .as("durability none writes no database")
                 .doesNotExist();
@@ -106,7 +107,7 @@ class BuiltInQueueTest {
             assertThat(s.queue().depth() + s.queue().inFlight())
                     .as("what the killed manager held is gone")
                     .isZero();
-            assertThat(PoolProcess.processedLines(records())).isEqualTo(before);
+            assertThat(RecordedOutput.processedLines(records())).isEqualTo(before);
         }
     }
 
@@ -126,7 +127,7 @@ class BuiltInQueueTest {
                     "20 acked and 1 dead",
                     s -> s.queue().acked() == 20 && s.queue().dead() == 1,
                     WAIT);
-            List<String> tries = PoolProcess.recordLines(records(), "tries-");
+            List<String> tries = RecordedOutput.lines(records(), "tries-");
             assertThat(tries).as("2 deliveries of 2 tries each").hasSize(4);
             assertThat(tries.stream().map(t -> t.split(" ")[0]).distinct())
                     .as("message.id() of every delivery")
@@ -178,7 +179,7 @@ class BuiltInQueueTest {
                     "60 acked and 1 dead",
                     s -> s.queue().acked() == 60 && s.queue().dead() == 1,
                     WAIT);
-            assertThat(PoolProcess.processedLines(records()).stream()
+            assertThat(RecordedOutput.processedLines(records()).stream()
                             .map(BuiltInQueueTest::bodyOf)
                             .distinct())
                     .hasSize(60)
@@ -197,7 +198,7 @@ class BuiltInQueueTest {
             assertThat(push.exitCode()).as(push.output()).isZero();
             pool.push(List.of("now"));
             pool.awaitStatus("both processed", s -> s.queue().acked() == 2, WAIT);
-            List<String> lines = PoolProcess.processedLines(records());
+            List<String> lines = RecordedOutput.processedLines(records());
             String late = lines.stream()
                     .filter(l -> bodyOf(l).equals("late"))
                     .findFirst()

@@ -6,6 +6,7 @@ import io.procpool.PoolControl;
 import io.procpool.PoolStatus;
 import io.procpool.testkit.PoolProcess;
 import io.procpool.testkit.PoolProcess.CliResult;
+import io.procpool.testkit.RecordedOutput;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +33,7 @@ class ConcurrencyAndDaemonTest {
                     s -> s.workers().get(0).inFlight() == 4,
                     Duration.ofSeconds(10));
             pool.awaitStatus("all 8 processed", s -> s.workers().get(0).processed() == 8, Duration.ofSeconds(10));
-            assertThat(PoolProcess.processedLines(dir.resolve("records"))).hasSize(8);
+            assertThat(RecordedOutput.processedLines(dir.resolve("records"))).hasSize(8);
         }
     }
 

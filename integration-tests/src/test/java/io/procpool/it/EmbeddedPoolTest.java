@@ -6,6 +6,7 @@ import io.procpool.ConsumerPool;
 import io.procpool.PoolListener;
 import io.procpool.testkit.EmbeddedPoolProgram;
 import io.procpool.testkit.PoolProcess;
+import io.procpool.testkit.RecordedOutput;
 import io.procpool.testkit.consumers.RecordingConsumer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,10 +62,10 @@ class EmbeddedPoolTest {
             List<String> ids = pool.push("a", "b", "c");
             assertThat(ids).hasSize(3);
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (PoolProcess.processedLines(dir.resolve("records")).size() < 3 && System.nanoTime() < deadline) {
+            while (RecordedOutput.processedLines(dir.resolve("records")).size() < 3 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertThat(PoolProcess.processedLines(dir.resolve("records"))).hasSize(3);
+            assertThat(RecordedOutput.processedLines(dir.resolve("records"))).hasSize(3);
             pool.scale(3);
             pool.awaitReady(Duration.ofSeconds(30));
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.procpool.PoolStatus.PoolState;
 import io.procpool.PoolStatus.WorkerState;
 import io.procpool.testkit.PoolProcess;
+import io.procpool.testkit.RecordedOutput;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +36,7 @@ class GracefulStopTest {
 
             assertThat(code).isZero();
             assertThat(took).isLessThan(Duration.ofSeconds(8));
-            assertThat(PoolProcess.processedLines(dir.resolve("records")))
+            assertThat(RecordedOutput.processedLines(dir.resolve("records")))
                     .extracting(l -> l.substring(l.lastIndexOf(' ') + 1))
                     .containsExactlyInAnyOrder("a", "b");
             for (long pid : pids) {

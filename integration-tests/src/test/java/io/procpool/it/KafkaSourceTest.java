@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.procpool.PoolStatus;
 import io.procpool.testkit.KafkaFixture;
 import io.procpool.testkit.PoolProcess;
+import io.procpool.testkit.RecordedOutput;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -107,7 +108,8 @@ class KafkaSourceTest {
         try (PoolProcess pool = pool(topic, 3)) {
             awaitAssigned(pool, 3);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (PoolProcess.processedLines(dir.resolve("records")).size() < n / 4 && System.nanoTime() < deadline) {
+            while (RecordedOutput.processedLines(dir.resolve("records")).size() < n / 4
+                    && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
             long victim = pool.status().readyPids().get(0);
@@ -117,7 +119,7 @@ class KafkaSourceTest {
             deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
             while (distinct.size() < n && System.nanoTime() < deadline) {
                 Thread.sleep(200);
-                lines = PoolProcess.processedLines(dir.resolve("records"));
+                lines = RecordedOutput.processedLines(dir.resolve("records"));
                 distinct.clear();
                 for (String l : lines) {
                     distinct.add(l.substring(l.lastIndexOf(' ') + 1));
@@ -142,7 +144,7 @@ class KafkaSourceTest {
             while (seen.size() < 3 && System.nanoTime() < deadline) {
                 Thread.sleep(100);
                 seen.clear();
-                for (String l : PoolProcess.processedLines(dir.resolve("records"))) {
+                for (String l : RecordedOutput.processedLines(dir.resolve("records"))) {
                     seen.add(l.substring(l.lastIndexOf(' ') + 1));
                 }
             }
@@ -265,16 +267,17 @@ class KafkaSourceTest {
                     "app.sleep_us: 300",
                     "min_uptime: 0");
             try (pool) {
-                awaitProcessed(n / 4, Duration.ofSeconds(60), dir.resolve("records"));
+                RecordedOutput.awaitProcessedBodies(n / 4, Duration.ofSeconds(60), dir.resolve("records"));
                 own.stop(); // consumers lose their broker mid-run: polls and commits fail until it is back
                 own.restart();
-                Set<String> seen = awaitProcessed(n, Duration.ofSeconds(150), dir.resolve("records"));
+                Set<String> seen =
+                        RecordedOutput.awaitProcessedBodies(n, Duration.ofSeconds(150), dir.resolve("records"));
                 assertThat(seen)
                         .as(() -> "records processed after the broker's restart" + diagnosis(pool))
                         .hasSize(n);
                 System.out.printf(
                         "kafka: %d records, broker stopped and restarted mid-run: %d processed more than once%n",
-                        n, PoolProcess.processedLines(dir.resolve("records")).size() - n);
+                        n, RecordedOutput.processedLines(dir.resolve("records")).size() - n);
             }
         }
     }
@@ -288,9 +291,9 @@ class KafkaSourceTest {
         // polling while its window is full would be put out of the group and its records handed out again.
         try (PoolProcess pool = pool(
                 topic, 1, "app.sleep_ms: 300", "source.prefetch: 10", "source.consumer.max.poll.interval.ms: 3000")) {
-            Set<String> seen = awaitProcessed(n, Duration.ofSeconds(60), dir.resolve("records"));
+            Set<String> seen = RecordedOutput.awaitProcessedBodies(n, Duration.ofSeconds(60), dir.resolve("records"));
             assertThat(seen).hasSize(n);
-            assertThat(PoolProcess.processedLines(dir.resolve("records")))
+            assertThat(RecordedOutput.processedLines(dir.resolve("records")))
                     .as("no record handed out twice")
                     .hasSize(n);
             assertThat(pool.status().workers().get(0).source()).containsEntry("consumer_restarts", "0");
@@ -307,7 +310,7 @@ class KafkaSourceTest {
         produce(prefix + "-b", List.of("b1"));
         produce("other" + prefix, List.of("not-matched"));
         try (PoolProcess pool = pool(prefix, 1, "source.topics: '" + prefix + "-.*'")) {
-            Set<String> seen = awaitProcessed(3, Duration.ofSeconds(60), dir.resolve("records"));
+            Set<String> seen = RecordedOutput.awaitProcessedBodies(3, Duration.ofSeconds(60), dir.resolve("records"));
             assertThat(seen)
                     .as(() -> "records processed" + diagnosis(pool))
                     .containsExactlyInAnyOrder("a1", "a2", "b1");
@@ -321,7 +324,7 @@ class KafkaSourceTest {
         kafka.createTopic(topic, 1);
         produce(topic, List.of("a", "poison-s", "b"));
         try (PoolProcess pool = pool(topic, 2, "source.mode: share", "retry.max_tries: 2", "retry.backoff: 10ms")) {
-            Set<String> seen = awaitProcessed(2, Duration.ofSeconds(60), dir.resolve("records"));
+            Set<String> seen = RecordedOutput.awaitProcessedBodies(2, Duration.ofSeconds(60), dir.resolve("records"));
             assertThat(seen).containsExactlyInAnyOrder("a", "b");
             ConsumerRecord<String, String> dead = firstDeadLetter(topic + ".dlt");
             assertThat(dead.value()).isEqualTo("poison-s");
@@ -367,7 +370,7 @@ class KafkaSourceTest {
 
     private Set<String> uncheckedProcessed() {
         try {
-            return processed(dir.resolve("records"));
+            return RecordedOutput.processedBodies(dir.resolve("records"));
         } catch (Exception e) {
             return Set.of();
         }
@@ -383,39 +386,17 @@ class KafkaSourceTest {
         return o == null ? -1 : o.offset();
     }
 
-    private static Set<String> processed(Path... recordDirs) throws Exception {
-        Set<String> seen = new HashSet<>();
-        for (Path d : recordDirs) {
-            if (d.toFile().exists()) {
-                for (String l : PoolProcess.processedLines(d)) {
-                    seen.add(l.substring(l.lastIndexOf(' ') + 1));
-                }
-            }
-        }
-        return seen;
-    }
-
-    private static Set<String> awaitProcessed(int n, Duration timeout, Path... recordDirs) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Set<String> seen = processed(recordDirs);
-        while (seen.size() < n && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            seen = processed(recordDirs);
-        }
-        return seen;
-    }
-
     @Test
     void scalingThreeToSixToTwoWorkersWhileConsumingLosesNothing() throws Exception {
         int n = 30_000;
         String topic = loadedTopic("s", 6, "s", n);
         try (PoolProcess pool = pool(topic, 3, "app.sleep_us: 200")) {
-            awaitProcessed(n / 5, Duration.ofSeconds(60), dir.resolve("records"));
+            RecordedOutput.awaitProcessedBodies(n / 5, Duration.ofSeconds(60), dir.resolve("records"));
             assertThat(pool.cli("scale", "6").exitCode()).isZero();
             pool.awaitReady(6, Duration.ofSeconds(60));
-            awaitProcessed(n / 2, Duration.ofSeconds(60), dir.resolve("records"));
+            RecordedOutput.awaitProcessedBodies(n / 2, Duration.ofSeconds(60), dir.resolve("records"));
             assertThat(pool.cli("scale", "2").exitCode()).isZero();
-            Set<String> seen = awaitProcessed(n, Duration.ofMinutes(2), dir.resolve("records"));
+            Set<String> seen = RecordedOutput.awaitProcessedBodies(n, Duration.ofMinutes(2), dir.resolve("records"));
             assertThat(seen).as(() -> "records processed" + diagnosis(pool)).hasSize(n);
         }
     }
@@ -436,11 +417,12 @@ class KafkaSourceTest {
                     java.util.stream.IntStream.range(0, 2_000)
                             .mapToObj(i -> "x" + i)
                             .toList());
-            awaitProcessed(2_000, Duration.ofSeconds(60), a.resolve("records"), b.resolve("records"));
-            assertThat(processed(a.resolve("records")))
+            RecordedOutput.awaitProcessedBodies(
+                    2_000, Duration.ofSeconds(60), a.resolve("records"), b.resolve("records"));
+            assertThat(RecordedOutput.processedBodies(a.resolve("records")))
                     .as(() -> "the first pool's share" + diagnosis(first, second))
                     .isNotEmpty();
-            assertThat(processed(b.resolve("records")))
+            assertThat(RecordedOutput.processedBodies(b.resolve("records")))
                     .as(() -> "the second pool's share" + diagnosis(first, second))
                     .isNotEmpty();
             assertThat(first.cli("stop").exitCode()).isZero();
@@ -450,10 +432,10 @@ class KafkaSourceTest {
                     java.util.stream.IntStream.range(0, 2_000)
                             .mapToObj(i -> "y" + i)
                             .toList());
-            Set<String> later =
-                    awaitProcessed(4_000, Duration.ofSeconds(60), a.resolve("records"), b.resolve("records"));
+            Set<String> later = RecordedOutput.awaitProcessedBodies(
+                    4_000, Duration.ofSeconds(60), a.resolve("records"), b.resolve("records"));
             assertThat(later).as(() -> "records processed" + diagnosis(second)).hasSize(4_000);
-            assertThat(processed(b.resolve("records")))
+            assertThat(RecordedOutput.processedBodies(b.resolve("records")))
                     .as("after the stop, all new records go to the second pool")
                     .containsAll(java.util.stream.IntStream.range(0, 2_000)
                             .mapToObj(i -> "y" + i)
@@ -478,10 +460,10 @@ class KafkaSourceTest {
         int n = 5_000;
         String topic = loadedTopic("share", 1, "q", n);
         try (PoolProcess pool = pool(topic, 3, "source.mode: share", "app.sleep_us: 300", "source.prefetch: 50")) {
-            Set<String> seen = awaitProcessed(n, Duration.ofMinutes(2), dir.resolve("records"));
+            Set<String> seen = RecordedOutput.awaitProcessedBodies(n, Duration.ofMinutes(2), dir.resolve("records"));
             assertThat(seen).as(() -> "records processed" + diagnosis(pool)).hasSize(n);
             Map<String, Long> byWorker = new java.util.TreeMap<>();
-            for (String l : PoolProcess.processedLines(dir.resolve("records"))) {
+            for (String l : RecordedOutput.processedLines(dir.resolve("records"))) {
                 byWorker.merge(l.substring(0, l.indexOf(' ')), 1L, Long::sum);
             }
             System.out.printf("kafka share group: %d records of 1 partition over 3 workers: %s%n", n, byWorker);
@@ -497,15 +479,15 @@ class KafkaSourceTest {
         String topic = loadedTopic("sharekill", 1, "k", n);
         shortRecordLocks("g-" + topic);
         try (PoolProcess pool = pool(topic, 3, "source.mode: share", "app.sleep_us: 3000", "source.prefetch: 50")) {
-            awaitProcessed(300, Duration.ofSeconds(60), dir.resolve("records"));
+            RecordedOutput.awaitProcessedBodies(300, Duration.ofSeconds(60), dir.resolve("records"));
             long victim = pool.status().readyPids().get(0);
             ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly); // its acquired records are locked to it
-            Set<String> seen = awaitProcessed(n, Duration.ofSeconds(150), dir.resolve("records"));
+            Set<String> seen = RecordedOutput.awaitProcessedBodies(n, Duration.ofSeconds(150), dir.resolve("records"));
             assertThat(seen)
                     .as(() -> "records processed after a share member was killed" + diagnosis(pool))
                     .hasSize(n);
-            assertSameIdOnEveryDelivery(PoolProcess.processedLines(dir.resolve("records")));
-            assertThat(PoolProcess.processedLines(dir.resolve("records")))
+            assertSameIdOnEveryDelivery(RecordedOutput.processedLines(dir.resolve("records")));
+            assertThat(RecordedOutput.processedLines(dir.resolve("records")))
                     .as("records the killed member held came back " + "with the broker's delivery count raised")
                     .anyMatch(l -> Integer.parseInt(l.split(" ")[3]) >= 2);
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.procpool.QueueClient;
 import io.procpool.testkit.PoolProcess;
 import io.procpool.testkit.PoolProcess.CliResult;
+import io.procpool.testkit.RecordedOutput;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,7 +52,7 @@ class PushWithoutQueueTest {
                         .startsWith("procpool-error: ")
                         .contains("ctx.push needs the built-in queue, but this pool's source is tcp");
             }
-            assertThat(PoolProcess.processedLines(dir.resolve("records")))
+            assertThat(RecordedOutput.processedLines(dir.resolve("records")))
                     .as("nothing was delivered")
                     .isEmpty();
             assertThat(pool.status().pool().queue()).isEmpty();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.procpool.testkit.PoolProcess;
 import io.procpool.testkit.PoolProcess.CliResult;
+import io.procpool.testkit.RecordedOutput;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +39,7 @@ class QueueCliTest {
     }
 
     private List<String> processedBodies() throws Exception {
-        return PoolProcess.processedLines(dir.resolve("records")).stream()
+        return RecordedOutput.processedLines(dir.resolve("records")).stream()
                 .map(QueueCliTest::bodyOf)
                 .toList();
     }
@@ -92,7 +93,7 @@ class QueueCliTest {
             assertThat(push.exitCode()).as(push.output()).isZero();
             assertThat(pool.status().queue().delayed()).isEqualTo(1);
             pool.awaitStatus("it acked", s -> s.queue().acked() == 1, WAIT);
-            String line = PoolProcess.processedLines(dir.resolve("records")).get(0);
+            String line = RecordedOutput.processedLines(dir.resolve("records")).get(0);
             assertThat(Long.parseLong(line.split(" ")[4]))
                     .as("processed at, epoch ms")
                     .isGreaterThanOrEqualTo(at.toEpochMilli());

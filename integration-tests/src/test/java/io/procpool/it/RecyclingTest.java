@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.procpool.PoolStatus;
 import io.procpool.testkit.PoolProcess;
+import io.procpool.testkit.RecordedOutput;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,7 +29,7 @@ class RecyclingTest {
             pool.push(IntStream.range(0, 250).mapToObj(i -> "m" + i).toList());
             pool.awaitStatus("250 messages acked", s -> s.queue().acked() == 250, Duration.ofSeconds(60));
 
-            List<String> lines = PoolProcess.processedLines(dir.resolve("records"));
+            List<String> lines = RecordedOutput.processedLines(dir.resolve("records"));
             Map<String, Long> perPid =
                     lines.stream().collect(Collectors.groupingBy(l -> l.split(" ")[1], Collectors.counting()));
             assertThat(lines).hasSize(250);

@@ -9,12 +9,12 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.procpool.PoolStatus;
 import io.procpool.testkit.PoolProcess;
+import io.procpool.testkit.RecordedOutput;
 import io.procpool.testkit.RedisFixture;
 import io.procpool.testkit.consumers.RecordingConsumer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,32 +69,6 @@ class RedisSourceTest {
         return p;
     }
 
-    private static Set<String> bodies(Path recordDir) throws Exception {
-        Set<String> seen = new HashSet<>();
-        if (recordDir.toFile().exists()) {
-            for (String l : PoolProcess.processedLines(recordDir)) {
-                seen.add(l.substring(l.lastIndexOf(' ') + 1));
-            }
-        }
-        return seen;
-    }
-
-    private Set<String> awaitBodies(int n, Duration timeout, Path... recordDirs) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Set<String> seen = new HashSet<>();
-        while (System.nanoTime() < deadline) {
-            seen.clear();
-            for (Path d : recordDirs) {
-                seen.addAll(bodies(d));
-            }
-            if (seen.size() >= n) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        return seen;
-    }
-
     @Test
     void listAWorkerKilledMidMessageHasItsMessageProcessedAfterItsSlotRestarts() throws Exception {
         PoolProcess pool = pool("list", 1, "app.sleep_ms: 400");
@@ -103,7 +77,7 @@ class RedisSourceTest {
         }
         PoolStatus s = pool.awaitInFlight(1, Duration.ofSeconds(30));
         ProcessHandle.of(s.readyPids().get(0)).ifPresent(ProcessHandle::destroyForcibly);
-        Set<String> seen = awaitBodies(5, Duration.ofSeconds(60), dir.resolve("list/records"));
+        Set<String> seen = RecordedOutput.awaitProcessedBodies(5, Duration.ofSeconds(60), dir.resolve("list/records"));
         assertThat(seen).containsExactlyInAnyOrder("m0", "m1", "m2", "m3", "m4");
         assertThat(pool.log())
                 .containsPattern("taking back [1-5] message\\(s\\) that this slot's previous worker held");
@@ -130,7 +104,7 @@ class RedisSourceTest {
         PoolProcess second = PoolProcess.start(d, java.nio.file.Files.readString(d.resolve("pool.yaml")));
         pools.add(second);
         second.awaitReady(1, Duration.ofSeconds(60));
-        Set<String> seen = awaitBodies(6, Duration.ofSeconds(60), d.resolve("records"));
+        Set<String> seen = RecordedOutput.awaitProcessedBodies(6, Duration.ofSeconds(60), d.resolve("records"));
         assertThat(seen).containsExactlyInAnyOrder("h0", "h1", "h2", "h3", "h4", "h5");
         assertThat(second.log())
                 .containsPattern("taking back [1-4] message\\(s\\) that this slot's previous worker held");
@@ -140,7 +114,7 @@ class RedisSourceTest {
     void listAMessageThatKillsItsWorkerEveryTimeEndsInTheDeadLettersAloneTheOthersAreProcessed() throws Exception {
         pool("crash", 1, "source.max_deliveries: 2", "restart_backoff: 100ms", "source.prefetch: 8", "source.batch: 8");
         r.lpush(key, "a", "b", "crash-1", "c", "d"); // fetched together, held together when the worker dies
-        Set<String> seen = awaitBodies(4, Duration.ofSeconds(60), dir.resolve("crash/records"));
+        Set<String> seen = RecordedOutput.awaitProcessedBodies(4, Duration.ofSeconds(60), dir.resolve("crash/records"));
         assertThat(seen).containsExactlyInAnyOrder("a", "b", "c", "d");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (r.llen(key + ":dead") == 0 && System.nanoTime() < deadline) {
@@ -157,7 +131,8 @@ class RedisSourceTest {
     void listAPoisonMessageEndsInTheDeadLettersWithItsErrorAndTheRestFlow() throws Exception {
         pool("poison", 2, "retry.max_tries: 1", "source.max_deliveries: 3");
         r.lpush(key, "a", "poison-1", "b", "c");
-        Set<String> seen = awaitBodies(3, Duration.ofSeconds(30), dir.resolve("poison/records"));
+        Set<String> seen =
+                RecordedOutput.awaitProcessedBodies(3, Duration.ofSeconds(30), dir.resolve("poison/records"));
         assertThat(seen).containsExactlyInAnyOrder("a", "b", "c");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (r.llen(key + ":dead") == 0 && System.nanoTime() < deadline) {
@@ -169,7 +144,7 @@ class RedisSourceTest {
                 .asString()
                 .contains("IllegalStateException")
                 .contains("cannot process poison-1");
-        List<String> tries = PoolProcess.recordLines(dir.resolve("poison/records"), "tries-");
+        List<String> tries = RecordedOutput.lines(dir.resolve("poison/records"), "tries-");
         assertThat(tries)
                 .extracting(t -> t.split(" ")[1])
                 .as("attempt of each delivery")
@@ -180,9 +155,9 @@ class RedisSourceTest {
                 .hasSize(3)
                 .containsOnly(tries.get(0).split(" ")[0]);
         r.lpush(key, "flaky-1");
-        assertThat(awaitBodies(4, Duration.ofSeconds(30), dir.resolve("poison/records")))
+        assertThat(RecordedOutput.awaitProcessedBodies(4, Duration.ofSeconds(30), dir.resolve("poison/records")))
                 .contains("flaky-1");
-        assertThat(PoolProcess.processedLines(dir.resolve("poison/records")))
+        assertThat(RecordedOutput.processedLines(dir.resolve("poison/records")))
                 .filteredOn(l -> l.endsWith(" flaky-1"))
                 .singleElement()
                 .satisfies(l -> assertThat(l.split(" ")[3])
@@ -201,10 +176,10 @@ class RedisSourceTest {
         // must not erase the failure of the other, which is delivered again as its attempt 2.
         r.lpush(key, "flaky-dup", "flaky-dup");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (PoolProcess.processedLines(dir.resolve("equal/records")).size() < 2 && System.nanoTime() < deadline) {
+        while (RecordedOutput.processedLines(dir.resolve("equal/records")).size() < 2 && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        assertThat(PoolProcess.processedLines(dir.resolve("equal/records")))
+        assertThat(RecordedOutput.processedLines(dir.resolve("equal/records")))
                 .extracting(l -> l.split(" ")[3])
                 .as("attempts of the two equal bodies")
                 .containsExactlyInAnyOrder("1", "2");
@@ -216,7 +191,7 @@ class RedisSourceTest {
         }
         assertThat(r.lrange(key + ":dead", 0, -1)).containsExactly("poison-dup", "poison-dup");
         assertThat(r.llen(key + ":dead:errors")).isEqualTo(2);
-        List<String> tries = PoolProcess.recordLines(dir.resolve("equal/records"), "tries-");
+        List<String> tries = RecordedOutput.lines(dir.resolve("equal/records"), "tries-");
         assertThat(tries).as("each of the two delivered max_deliveries times").hasSize(6);
         assertThat(tries.stream().map(t -> t.split(" ")[0]).distinct())
                 .as("two messages, two ids")
@@ -248,13 +223,14 @@ class RedisSourceTest {
         };
         PoolProcess first = pool("first", 2, stream);
         PoolProcess second = pool("second", 2, stream);
-        awaitBodies(20_000, Duration.ofSeconds(60), dir.resolve("first/records"), dir.resolve("second/records"));
+        RecordedOutput.awaitProcessedBodies(
+                20_000, Duration.ofSeconds(60), dir.resolve("first/records"), dir.resolve("second/records"));
         List<Long> firstPids = new ArrayList<>(first.status().readyPids());
         firstPids.add(first.pid());
         firstPids.forEach(
                 pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly)); // kill -9 the whole pool
-        Set<String> seen =
-                awaitBodies(n, Duration.ofMinutes(2), dir.resolve("first/records"), dir.resolve("second/records"));
+        Set<String> seen = RecordedOutput.awaitProcessedBodies(
+                n, Duration.ofMinutes(2), dir.resolve("first/records"), dir.resolve("second/records"));
         assertThat(seen).hasSize(n);
         assertThat(second.log()).contains("reading Redis stream");
         long claimed = second.status().workers().stream()
@@ -280,13 +256,13 @@ class RedisSourceTest {
         for (int i = 0; i < 40; i++) {
             r.xadd(key, Map.of("body", "o" + i));
         }
-        awaitBodies(3, Duration.ofSeconds(30), dir.resolve("own/records"));
+        RecordedOutput.awaitProcessedBodies(3, Duration.ofSeconds(30), dir.resolve("own/records"));
         long killed = pool.status().readyPids().get(0);
         ProcessHandle.of(killed).ifPresent(ProcessHandle::destroyForcibly); // its 8 entries stay pending under its name
-        Set<String> seen = awaitBodies(40, Duration.ofSeconds(60), dir.resolve("own/records"));
+        Set<String> seen = RecordedOutput.awaitProcessedBodies(40, Duration.ofSeconds(60), dir.resolve("own/records"));
         assertThat(seen).hasSize(40);
         Map<String, Long> byNewWorker = new java.util.TreeMap<>();
-        for (String l : PoolProcess.processedLines(dir.resolve("own/records"))) {
+        for (String l : RecordedOutput.processedLines(dir.resolve("own/records"))) {
             String[] f = l.split(" ");
             if (Long.parseLong(f[1]) != killed) {
                 byNewWorker.merge(f[5], 1L, Long::sum);
@@ -305,7 +281,7 @@ class RedisSourceTest {
         for (String body : List.of("s1", "s2", "s3", "crash-1", "s4", "s5")) {
             r.xadd(key, Map.of("body", body));
         }
-        Set<String> seen = awaitBodies(5, Duration.ofSeconds(60), dir.resolve("crash/records"));
+        Set<String> seen = RecordedOutput.awaitProcessedBodies(5, Duration.ofSeconds(60), dir.resolve("crash/records"));
         assertThat(seen).containsExactlyInAnyOrder("s1", "s2", "s3", "s4", "s5");
         assertSoleDeadEntry("crash-1", "without an ack");
         assertThat(r.xpending(key, "procpool").getCount())
@@ -325,7 +301,8 @@ class RedisSourceTest {
                 .hasToString("300");
         r.xadd(key, Map.of("body", "headers-1 \u00fcber \u6f22", "trace", "t-42", "tenant", "\u00e9cole"));
         r.xadd(key, Map.of("body", "headers-2"));
-        Set<String> seen = awaitBodies(2, Duration.ofSeconds(30), dir.resolve("fields/records"));
+        Set<String> seen =
+                RecordedOutput.awaitProcessedBodies(2, Duration.ofSeconds(30), dir.resolve("fields/records"));
         assertThat(seen).contains("headers-2");
         List<String> lines = new ArrayList<>();
         try (var files = java.nio.file.Files.list(dir.resolve("fields/records"))) {
@@ -354,7 +331,7 @@ class RedisSourceTest {
         for (int i = 0; i < n; i++) {
             r.xadd(key, Map.of("body", "t" + i));
         }
-        Set<String> seen = awaitBodies(n, Duration.ofSeconds(90), dir.resolve("trim/records"));
+        Set<String> seen = RecordedOutput.awaitProcessedBodies(n, Duration.ofSeconds(90), dir.resolve("trim/records"));
         assertThat(seen)
                 .as("every entry processed: none was trimmed before it was read and acked")
                 .hasSize(n);
@@ -409,20 +386,20 @@ class RedisSourceTest {
                             "min_uptime: 0"));
             pools.add(pool);
             pool.awaitReady(2, Duration.ofSeconds(60));
-            awaitBodies(n / 4, Duration.ofSeconds(60), d.resolve("records"));
+            RecordedOutput.awaitProcessedBodies(n / 4, Duration.ofSeconds(60), d.resolve("records"));
             own.kill(); // SIGKILL mid-run: fetches and acks in flight are lost with it
             pool.awaitStatus(
                     "the workers see it gone",
                     st -> st.pool().sourceAvailable().equals(Optional.of(false)),
                     Duration.ofSeconds(30));
             own.restart();
-            Set<String> seen = awaitBodies(n, Duration.ofMinutes(2), d.resolve("records"));
+            Set<String> seen = RecordedOutput.awaitProcessedBodies(n, Duration.ofMinutes(2), d.resolve("records"));
             assertThat(seen)
                     .as(() -> "messages processed after the restart\n" + pool.log())
                     .hasSize(n);
             System.out.printf(
                     "redis %s: %d messages, redis-server SIGKILLed and restarted: %d processed more than once%n",
-                    mode, n, PoolProcess.processedLines(d.resolve("records")).size() - n);
+                    mode, n, RecordedOutput.processedLines(d.resolve("records")).size() - n);
         }
     }
 
@@ -467,7 +444,7 @@ class RedisSourceTest {
             } finally {
                 lateClient.shutdown();
             }
-            assertThat(awaitBodies(20, Duration.ofSeconds(60), d.resolve("records")))
+            assertThat(RecordedOutput.awaitProcessedBodies(20, Duration.ofSeconds(60), d.resolve("records")))
                     .hasSize(20);
             pool.awaitStatus(
                     "the source available",
@@ -494,12 +471,13 @@ class RedisSourceTest {
             r.xadd(key, Map.of("body", "x" + i));
         }
         r.xadd(key, Map.of("body", "poison-s"));
-        awaitBodies(50, Duration.ofSeconds(30), dir.resolve("kill/records"));
+        RecordedOutput.awaitProcessedBodies(50, Duration.ofSeconds(30), dir.resolve("kill/records"));
         r.clientKill(io.lettuce.core.KillArgs.Builder.typeNormal().skipme());
         for (int i = 200; i < 400; i++) {
             r.xadd(key, Map.of("body", "x" + i));
         }
-        Set<String> seen = awaitBodies(400, Duration.ofSeconds(60), dir.resolve("kill/records"));
+        Set<String> seen =
+                RecordedOutput.awaitProcessedBodies(400, Duration.ofSeconds(60), dir.resolve("kill/records"));
         assertThat(seen).hasSize(400);
         PoolStatus status = pools.get(0)
                 .awaitStatus(
@@ -508,7 +486,7 @@ class RedisSourceTest {
                         Duration.ofSeconds(30));
         assertThat(status.workers()).allSatisfy(w -> assertThat(w.source()).isNotEmpty());
         assertSoleDeadEntry("poison-s", "cannot process poison-s");
-        List<String> tries = PoolProcess.recordLines(dir.resolve("kill/records"), "tries-");
+        List<String> tries = RecordedOutput.lines(dir.resolve("kill/records"), "tries-");
         assertThat(tries).as("max_deliveries deliveries").hasSize(2);
         assertThat(tries.stream().map(t -> t.split(" ")[0]).distinct())
                 .as("the entry id on every delivery")

@@ -3,6 +3,7 @@ package io.procpool.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.procpool.testkit.PoolProcess;
+import io.procpool.testkit.RecordedOutput;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +27,7 @@ class WorkerContextTest {
                     "4 messages processed",
                     s -> {
                         try {
-                            return PoolProcess.processedLines(dir.resolve("records"))
+                            return RecordedOutput.processedLines(dir.resolve("records"))
                                             .size()
                                     == 4;
                         } catch (Exception e) {
@@ -34,7 +35,7 @@ class WorkerContextTest {
                         }
                     },
                     Duration.ofSeconds(20));
-            assertThat(PoolProcess.processedLines(dir.resolve("records")))
+            assertThat(RecordedOutput.processedLines(dir.resolve("records")))
                     .extracting(l -> l.substring(l.lastIndexOf(' ') + 1))
                     .containsExactlyInAnyOrder("push:child-1", "push:child-2", "child-1", "child-2");
         }

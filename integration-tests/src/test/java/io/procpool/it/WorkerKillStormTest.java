@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.procpool.PoolStatus;
 import io.procpool.testkit.PoolProcess;
+import io.procpool.testkit.RecordedOutput;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -57,7 +58,7 @@ class WorkerKillStormTest {
                     .as("acked after " + kills + " kills")
                     .isEqualTo(n);
 
-            List<String> lines = PoolProcess.processedLines(dir.resolve("records"));
+            List<String> lines = RecordedOutput.processedLines(dir.resolve("records"));
             Set<String> distinct = new HashSet<>();
             for (String l : lines) {
                 distinct.add(l.substring(l.lastIndexOf(' ') + 1));

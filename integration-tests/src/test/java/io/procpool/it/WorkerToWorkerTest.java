@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.RedisClient;
 import io.procpool.testkit.PoolProcess;
+import io.procpool.testkit.RecordedOutput;
 import io.procpool.testkit.RedisFixture;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +50,7 @@ class WorkerToWorkerTest {
                         "two sends delivered and one dropped",
                         s -> {
                             try {
-                                List<String> lines = PoolProcess.processedLines(dir.resolve("records"));
+                                List<String> lines = RecordedOutput.processedLines(dir.resolve("records"));
                                 return lines.stream().anyMatch(l -> l.startsWith("0 ") && l.endsWith(" to-zero"))
                                         && lines.stream().anyMatch(l -> l.startsWith("1 ") && l.endsWith(" to-one"))
                                         && s.pool().sendsDropped() == 1

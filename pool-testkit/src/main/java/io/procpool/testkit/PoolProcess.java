@@ -115,35 +115,6 @@ public final class PoolProcess implements AutoCloseable {
         }
     }
 
-    /**
-     * Complete lines of every file under {@code recordDir} whose name starts with {@code prefix}. A last
-     * line without its newline is left out: a worker is writing it right now, or was killed while
-     * writing it (its message was not acked then, and is recorded again by the worker that gets it).
-     */
-    public static List<String> recordLines(Path recordDir, String prefix) throws IOException {
-        if (!Files.isDirectory(recordDir)) {
-            return List.of();
-        }
-        List<String> lines = new ArrayList<>();
-        try (var files = Files.list(recordDir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().startsWith(prefix))
-                    .sorted()
-                    .toList()) {
-                String text = Files.readString(f, StandardCharsets.UTF_8);
-                int end = text.lastIndexOf('\n');
-                if (end > 0) {
-                    lines.addAll(List.of(text.substring(0, end).split("\n", -1)));
-                }
-            }
-        }
-        return lines;
-    }
-
-    /** Every line the {@code RecordingConsumer}s of this pool wrote to {@code processed-*.log} under {@code recordDir}. */
-    public static List<String> processedLines(Path recordDir) throws IOException {
-        return recordLines(recordDir, "processed-");
-    }
-
     /** Polls the status every 50 ms until {@code condition} holds; fails with the last status and the log. */
     public PoolStatus awaitStatus(String what, Predicate<PoolStatus> condition, Duration timeout)
             throws IOException, InterruptedException {
