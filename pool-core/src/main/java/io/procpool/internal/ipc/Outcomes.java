@@ -60,13 +60,13 @@ public final class Outcomes {
             this.code = (byte) code;
         }
 
+        private static final Result[] BY_CODE = {ACKED, FAILED, RELEASED};
+
         static Result ofCode(int code) {
-            for (Result r : values()) {
-                if (r.code == code) {
-                    return r;
-                }
+            if (code < 0 || code >= BY_CODE.length || BY_CODE[code].code != code) {
+                throw new IpcProtocolException("unknown outcome " + code);
             }
-            throw new IpcProtocolException("unknown outcome " + code);
+            return BY_CODE[code];
         }
     }
 

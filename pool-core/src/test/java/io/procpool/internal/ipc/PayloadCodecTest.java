@@ -110,6 +110,16 @@ class PayloadCodecTest {
     }
 
     @Test
+    void theOutcomeCodesAreTheProtocolsNotTheEnumsOrder() {
+        byte[] released = new Ack(List.of(Outcome.released(7))).encode();
+        assertThat(released[4 + 8 + 4]).as("RELEASED is code 2 on the wire").isEqualTo((byte) 2);
+        released[4 + 8 + 4] = 9;
+        assertThatThrownBy(() -> Ack.decode(released))
+                .isInstanceOf(IpcProtocolException.class)
+                .hasMessageContaining("unknown outcome 9");
+    }
+
+    @Test
     void anOutcomeOfZeroDeliveriesIsRefused() {
         byte[] ack = new Ack(List.of(new Outcome(1, 0, Result.ACKED, null))).encode();
         assertThatThrownBy(() -> Ack.decode(ack)).isInstanceOf(IpcProtocolException.class);
