@@ -1,6 +1,7 @@
 package io.procpool.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.procpool.PoolControl;
 import io.procpool.PoolStatus;
@@ -130,14 +131,8 @@ class SupervisionSettingsTest {
         }
     }
 
-    private static void awaitTrue(String what, java.util.concurrent.Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + WAIT + ": " + what);
-            }
-            Thread.sleep(50);
-        }
+    private static void awaitTrue(String what, java.util.concurrent.Callable<Boolean> condition) {
+        await(what).atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(condition);
     }
 
     /** A manager started with a command of the test's own; stopped, or killed with its workers, at the end. */
@@ -152,21 +147,22 @@ class SupervisionSettingsTest {
                     .start();
         }
 
-        PoolStatus awaitStatus(Predicate<PoolStatus> condition) throws Exception {
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (System.nanoTime() < deadline) {
-                assertThat(process.isAlive()).as("the manager is running").isTrue();
-                try {
-                    PoolStatus s = PoolControl.of(dir.resolve("run")).status();
-                    if (condition.test(s)) {
-                        return s;
-                    }
-                } catch (IOException e) {
-                    // not listening yet
-                }
-                Thread.sleep(50);
-            }
-            throw new AssertionError("the pool did not get there within " + WAIT);
+        PoolStatus awaitStatus(Predicate<PoolStatus> condition) {
+            return await("the pool's status")
+                    .atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(
+                            () -> {
+                                assertThat(process.isAlive())
+                                        .as("the manager is running")
+                                        .isTrue();
+                                try {
+                                    return PoolControl.of(dir.resolve("run")).status();
+                                } catch (IOException e) {
+                                    return null; // not listening yet
+                                }
+                            },
+                            s -> s != null && condition.test(s));
         }
 
         void stop() throws Exception {

@@ -14,7 +14,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real pool for a test: a manager JVM started with {@code pool start} on a configuration in
@@ -115,29 +118,40 @@ public final class PoolProcess implements AutoCloseable {
         }
     }
 
-    /** Polls the status every 50 ms until {@code condition} holds; fails with the last status and the log. */
+    /**
+     * Polls the status every 50 ms until {@code condition} holds; fails at once when the manager exits,
+     * and after {@code timeout} with the last status, the last error and the manager's log.
+     */
     public PoolStatus awaitStatus(String what, Predicate<PoolStatus> condition, Duration timeout)
             throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        PoolStatus last = null;
-        IOException lastError = null;
-        while (System.nanoTime() < deadline) {
-            if (!manager.isAlive()) {
-                throw new AssertionError("the manager exited with " + manager.exitValue() + " while waiting for " + what
-                        + "\n--- manager.log ---\n" + log());
-            }
-            try {
-                last = status();
-                if (condition.test(last)) {
-                    return last;
-                }
-            } catch (IOException e) {
-                lastError = e; // not listening yet
-            }
-            Thread.sleep(50);
+        AtomicReference<PoolStatus> last = new AtomicReference<>();
+        AtomicReference<IOException> lastError = new AtomicReference<>();
+        try {
+            return Awaitility.await(what)
+                    .atMost(timeout)
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(
+                            () -> {
+                                if (!manager.isAlive()) {
+                                    throw new AssertionError("the manager exited with " + manager.exitValue()
+                                            + " while waiting for " + what + "\n--- manager.log ---\n" + log());
+                                }
+                                try {
+                                    last.set(status());
+                                } catch (IOException e) {
+                                    lastError.set(e); // not listening yet
+                                    return null;
+                                }
+                                return last.get();
+                            },
+                            s -> s != null && condition.test(s));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; last status "
+                    + last.get()
+                    + (lastError.get() == null ? "" : "; last error " + lastError.get()) + "\n--- manager.log ---\n"
+                    + log());
         }
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; last status " + last
-                + (lastError == null ? "" : "; last error " + lastError) + "\n--- manager.log ---\n" + log());
     }
 
     /** Waits until exactly {@code n} workers are READY in distinct slots. */

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * What the testkit's {@code RecordingConsumer}s wrote under their {@code app.record_dir}: the lines of
@@ -68,12 +70,15 @@ public final class RecordedOutput {
      */
     public static Set<String> awaitProcessedBodies(int n, Duration timeout, Path... recordDirs)
             throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Set<String> seen = processedBodies(recordDirs);
-        while (seen.size() < n && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            seen = processedBodies(recordDirs);
+        try {
+            Awaitility.await(n + " bodies processed")
+                    .atMost(timeout)
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> processedBodies(recordDirs).size() >= n);
+        } catch (ConditionTimeoutException e) {
+            // fall through: the caller's assertion on what was processed says what is missing
         }
-        return seen;
+        return processedBodies(recordDirs);
     }
 }

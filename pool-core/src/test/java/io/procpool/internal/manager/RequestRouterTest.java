@@ -1,6 +1,7 @@
 package io.procpool.internal.manager;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.procpool.internal.config.ConfigLoader;
 import io.procpool.internal.ipc.Deliveries;
@@ -16,6 +17,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -133,13 +135,11 @@ class RequestRouterTest {
         return new String(d.body(), StandardCharsets.UTF_8);
     }
 
-    /** Polls until {@code r} has {@code n} events (5 s at most). */
-    private static void awaitEvents(Recorded r, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (r.events.size() < n && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertThat(r.events).as("events of " + r.body).hasSize(n);
+    /** Waits until {@code r} has {@code n} events (5 s at most). */
+    private static void awaitEvents(Recorded r, int n) {
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(
+                        () -> assertThat(r.events).as("events of " + r.body).hasSize(n));
     }
 
     @Test
