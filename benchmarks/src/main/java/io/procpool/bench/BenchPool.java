@@ -33,11 +33,9 @@ final class BenchPool {
         return PoolControl.of(dir.resolve("run"));
     }
 
-    /** Starts a pool with {@code yaml} (2 workers expected) and waits until both are READY. */
-    static Process start(Path dir, String yaml) throws Exception {
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("pool.yaml"), yaml);
-        Process p = new ProcessBuilder(
+    /** Runs {@code pool start} on {@code dir/pool.yaml} from the benchmark's classpath, logging to {@code pool.log}. */
+    static Process launch(Path dir) throws IOException {
+        return new ProcessBuilder(
                         JAVA,
                         "--enable-native-access=ALL-UNNAMED",
                         "-cp",
@@ -51,6 +49,13 @@ final class BenchPool {
                 .redirectOutput(
                         ProcessBuilder.Redirect.appendTo(dir.resolve("pool.log").toFile()))
                 .start();
+    }
+
+    /** Starts a pool with {@code yaml} (2 workers expected) and waits until both are READY. */
+    static Process start(Path dir, String yaml) throws Exception {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("pool.yaml"), yaml);
+        Process p = launch(dir);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             try {

@@ -34,9 +34,6 @@ public final class SpawnBenchmark {
         }
     }
 
-    private static final String JAVA =
-            Path.of(System.getProperty("java.home"), "bin", "java").toString();
-
     public static void main(String[] args) throws Exception {
         int samples = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         Path work = Files.createTempDirectory("procpool-bench-spawn");
@@ -60,7 +57,7 @@ public final class SpawnBenchmark {
 
     /** Runs a pool once and stops it, so that the AOT cache gets written. */
     private static void train(Path dir) throws Exception {
-        Process pool = startPool(dir);
+        Process pool = BenchPool.launch(dir);
         try {
             await(dir, "the training worker", s -> s.readyPids().size() == 1, 60);
             BenchPool.control(dir).stop();
@@ -76,7 +73,7 @@ public final class SpawnBenchmark {
     }
 
     private static Result measure(Variant v, Path dir, int samples) throws Exception {
-        Process pool = startPool(dir);
+        Process pool = BenchPool.launch(dir);
         try {
             PoolStatus s = await(dir, "the first worker", st -> st.readyPids().size() == 1, 60);
             List<Long> ready = new ArrayList<>();
@@ -111,23 +108,6 @@ public final class SpawnBenchmark {
         } finally {
             pool.destroyForcibly();
         }
-    }
-
-    private static Process startPool(Path dir) throws IOException {
-        return new ProcessBuilder(
-                        JAVA,
-                        "--enable-native-access=ALL-UNNAMED",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "io.procpool.cli.PoolCli",
-                        "start",
-                        "-c",
-                        dir.resolve("pool.yaml").toString())
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(
-                        ProcessBuilder.Redirect.appendTo(dir.resolve("pool.log").toFile()))
-                .start();
     }
 
     private static PoolStatus await(Path dir, String what, Predicate<PoolStatus> ok, int seconds)

@@ -48,7 +48,6 @@ class ArchitectureDocTest {
         assertThat(missing)
                 .as("names in " + doc + " with no class or method of that name")
                 .isEmpty();
-        assertThat(text).as("the project's docs stand on their own").doesNotContain("../shared");
     }
 
     /** Every Java source file of the repository by simple class name. */
