@@ -274,6 +274,27 @@ class RedisSourceTest {
     }
 
     @Test
+    void streamEntriesAWorkerHoldsLongerThanClaimIdleAreNotClaimedWhileItLives() throws Exception {
+        // 20 entries of 200 ms each in each worker's window: the last wait 4 s there, four times claim_idle
+        pool(
+                "held",
+                2,
+                "source.mode: stream",
+                "source.claim_idle: 1s",
+                "source.prefetch: 20",
+                "source.batch: 20",
+                "app.sleep_ms: 200");
+        for (int i = 0; i < 40; i++) {
+            r.xadd(key, Map.of("body", "w" + i));
+        }
+        Set<String> seen = RecordedOutput.awaitProcessedBodies(40, Duration.ofSeconds(60), dir.resolve("held/records"));
+        assertThat(seen).hasSize(40);
+        assertThat(RecordedOutput.processedLines(dir.resolve("held/records")))
+                .as("entries processed: none claimed from a live worker and run twice")
+                .hasSize(40);
+    }
+
+    @Test
     void streamAnEntryThatKillsItsWorkerEveryTimeEndsInTheDeadLetters() throws Exception {
         pool("crash", 1, "source.mode: stream", "source.max_deliveries: 2", "restart_backoff: 100ms");
         // Read together, held together when the worker dies: each innocent one is taken back and acked

@@ -67,6 +67,9 @@ final class StreamSource implements WorkerSource {
     private final AtomicLong claimed = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private final StreamTrim trim;
+    /** What this worker holds, refreshed so that no sibling claims it while this worker lives. */
+    private final HeldEntries held;
+
     private Thread thread;
     /** Ids of entries handled here, acked in Redis many per XACK. */
     private volatile AckBatcher<String> acks;
@@ -74,6 +77,7 @@ final class StreamSource implements WorkerSource {
     StreamSource(RedisSettings s) {
         this.s = s;
         this.trim = new StreamTrim(s);
+        this.held = new HeldEntries(s.claimIdle());
     }
 
     @Override
@@ -121,7 +125,8 @@ final class StreamSource implements WorkerSource {
         while (!stopping) {
             int n = 0; // room of the window taken for the read in progress
             try {
-                n = window.take(1, TimeUnit.SECONDS);
+                held.refreshIfDue(r, s.key(), consumer);
+                n = window.take(held.maxWaitMillis(), TimeUnit.MILLISECONDS);
                 if (n == 0) {
                     continue;
                 }
@@ -148,7 +153,7 @@ final class StreamSource implements WorkerSource {
                 } else {
                     batch = firstDeliveries(r.xreadgroup(
                             consumer,
-                            XReadArgs.Builder.count(n).block(1_000),
+                            XReadArgs.Builder.count(n).block(held.maxWaitMillis()),
                             XReadArgs.StreamOffset.lastConsumed(s.key())));
                     if (!batch.isEmpty()) {
                         trim.readUpTo(batch.getLast().id());
@@ -158,6 +163,7 @@ final class StreamSource implements WorkerSource {
                 window.fetched(batch.size());
                 n = 0;
                 read.addAndGet(batch.size());
+                batch.forEach(e -> held.add(e.id()));
                 sink.submitAll(batch);
                 trim.maybeTrim(r);
             } catch (RedisException e) {
@@ -320,6 +326,7 @@ final class StreamSource implements WorkerSource {
         }
 
         private void finish() {
+            held.remove(m.getId());
             window.release(1);
         }
     }
