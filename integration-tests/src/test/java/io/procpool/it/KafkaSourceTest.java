@@ -6,25 +6,21 @@ import io.procpool.PoolStatus;
 import io.procpool.testkit.KafkaFixture;
 import io.procpool.testkit.PoolProcess;
 import io.procpool.testkit.RecordedOutput;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Acceptance of the pool-kafka issue against a real broker (KafkaFixture): kills and dead letters. */
+/** The Kafka source against a real broker (KafkaFixture): kills under load, a broker restart, scaling, patterns, two pools, share groups. */
 @Timeout(360)
 class KafkaSourceTest {
 
@@ -34,42 +30,12 @@ class KafkaSourceTest {
     @TempDir
     Path dir;
 
-    /**
-     * Writes every body (key = body) and waits for the broker to confirm each: a send that failed (a
-     * broker under load can expire or refuse a batch) is sent again, so a test never blames the pool for
-     * a record that never reached the topic.
-     */
-    private void produce(String topic, List<String> bodies) throws Exception {
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(
-                Map.of("bootstrap.servers", kafka.bootstrapServers(), "linger.ms", "5", "acks", "all"),
-                new StringSerializer(),
-                new StringSerializer())) {
-            List<String> left = bodies;
-            for (int round = 0; round < 5 && !left.isEmpty(); round++) {
-                List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
-                for (String b : left) {
-                    sent.add(p.send(new ProducerRecord<>(topic, b, b)));
-                }
-                p.flush();
-                List<String> failed = new java.util.ArrayList<>();
-                for (int i = 0; i < sent.size(); i++) {
-                    try {
-                        sent.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS);
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        failed.add(left.get(i));
-                    }
-                }
-                left = failed;
-            }
-            assertThat(left).as("records the broker never confirmed").isEmpty();
-        }
-    }
-
     /** A new topic of {@code partitions} holding records {@code <prefix>0} … {@code <prefix>(n-1)}. */
     private String loadedTopic(String name, int partitions, String prefix, int n) throws Exception {
         String topic = name + System.nanoTime();
         kafka.createTopic(topic, partitions);
-        produce(
+        KafkaTopics.produce(
+                kafka.bootstrapServers(),
                 topic,
                 java.util.stream.IntStream.range(0, n).mapToObj(i -> prefix + i).toList());
         return topic;
@@ -130,109 +96,6 @@ class KafkaSourceTest {
                     n, lines.size() - distinct.size());
             assertThat(distinct).as(() -> "records processed" + diagnosis(pool)).hasSize(n);
             assertSameIdOnEveryDelivery(lines);
-        }
-    }
-
-    @Test
-    void aPoisonRecordGoesToTheDeadLetterTopicWithItsHeadersAndThePartitionKeepsFlowing() throws Exception {
-        String topic = "p" + System.nanoTime();
-        kafka.createTopic(topic, 1);
-        produce(topic, List.of("a", "poison-k", "b", "c"));
-        try (PoolProcess pool = pool(topic, 1, "retry.max_tries: 2", "retry.backoff: 10ms")) {
-            Set<String> seen = new HashSet<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (seen.size() < 3 && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-                seen.clear();
-                for (String l : RecordedOutput.processedLines(dir.resolve("records"))) {
-                    seen.add(l.substring(l.lastIndexOf(' ') + 1));
-                }
-            }
-            assertThat(seen).containsExactlyInAnyOrder("a", "b", "c");
-        }
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(
-                Map.of(
-                        "bootstrap.servers",
-                        kafka.bootstrapServers(),
-                        "group.id",
-                        "dlt-reader",
-                        "auto.offset.reset",
-                        "earliest"),
-                new StringDeserializer(),
-                new StringDeserializer())) {
-            c.subscribe(List.of(topic + ".dlt"));
-            ConsumerRecord<String, String> dead = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (dead == null && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
-                    dead = r;
-                }
-            }
-            assertThat(dead).isNotNull();
-            assertThat(dead.value()).isEqualTo("poison-k");
-            assertThat(header(dead, "procpool.original.topic")).isEqualTo(topic);
-            assertThat(header(dead, "procpool.original.partition")).isEqualTo("0");
-            assertThat(header(dead, "procpool.original.offset")).isEqualTo("1");
-            assertThat(header(dead, "procpool.error")).contains("cannot process poison-k");
-            assertThat(header(dead, "procpool.tries"))
-                    .as("tries in the worker (retry.max_tries)")
-                    .isEqualTo("2");
-        }
-    }
-
-    @Test
-    @SuppressWarnings("unchecked")
-    void aDeadLetterThatCannotBeWrittenIsTriedAgainAndNoCommitPassesIt() throws Exception {
-        String topic = "dlt" + System.nanoTime();
-        String group = "g-" + topic;
-        kafka.createTopic(topic, 1);
-        try (org.apache.kafka.clients.admin.Admin admin =
-                org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            // A dead-letter topic that takes no record: every write is refused (RecordTooLargeException).
-            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic + ".dlt", 1, (short) 1)
-                            .configs(Map.of("max.message.bytes", "1"))))
-                    .all()
-                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
-            produce(topic, List.of("poison-1", "a", "b", "c"));
-            try (PoolProcess pool = pool(topic, 1, "retry.max_tries: 1")) {
-                pool.awaitStatus(
-                        "the other records processed, the dead letter waiting",
-                        s -> {
-                            Map<String, String> src = s.workers().get(0).source();
-                            return "1".equals(src.get("dead_letters_waiting"))
-                                    && String.valueOf(src.get("dead_letter_error"))
-                                            .contains("RecordTooLarge")
-                                    && uncheckedProcessed().containsAll(List.of("a", "b", "c"));
-                        },
-                        Duration.ofSeconds(60));
-                assertThat(committed(admin, group, topic))
-                        .as("nothing committed past the unwritten dead letter")
-                        .isLessThanOrEqualTo(0);
-
-                admin.incrementalAlterConfigs(Map.of(
-                                new org.apache.kafka.common.config.ConfigResource(
-                                        org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic + ".dlt"),
-                                List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
-                                        new org.apache.kafka.clients.admin.ConfigEntry("max.message.bytes", "1048576"),
-                                        org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET))))
-                        .all()
-                        .get(30, java.util.concurrent.TimeUnit.SECONDS);
-                pool.awaitStatus(
-                        "the dead letter written on a retry",
-                        s -> {
-                            Map<String, String> src = s.workers().get(0).source();
-                            return "0".equals(src.get("dead_letters_waiting")) && "1".equals(src.get("dead_lettered"));
-                        },
-                        Duration.ofSeconds(60));
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (committed(admin, group, topic) < 4 && System.nanoTime() < deadline) {
-                    Thread.sleep(100);
-                }
-                assertThat(committed(admin, group, topic))
-                        .as("the partition commits past it once it is written")
-                        .isEqualTo(4);
-                assertThat(pool.log()).contains("written on a retry");
-            }
         }
     }
 
@@ -306,9 +169,9 @@ class KafkaSourceTest {
         kafka.createTopic(prefix + "-a", 1);
         kafka.createTopic(prefix + "-b", 1);
         kafka.createTopic("other" + prefix, 1);
-        produce(prefix + "-a", List.of("a1", "a2"));
-        produce(prefix + "-b", List.of("b1"));
-        produce("other" + prefix, List.of("not-matched"));
+        KafkaTopics.produce(kafka.bootstrapServers(), prefix + "-a", List.of("a1", "a2"));
+        KafkaTopics.produce(kafka.bootstrapServers(), prefix + "-b", List.of("b1"));
+        KafkaTopics.produce(kafka.bootstrapServers(), "other" + prefix, List.of("not-matched"));
         try (PoolProcess pool = pool(prefix, 1, "source.topics: '" + prefix + "-.*'")) {
             Set<String> seen = RecordedOutput.awaitProcessedBodies(3, Duration.ofSeconds(60), dir.resolve("records"));
             assertThat(seen)
@@ -316,44 +179,6 @@ class KafkaSourceTest {
                     .containsExactlyInAnyOrder("a1", "a2", "b1");
             assertThat(pool.log()).contains("topics pattern " + prefix + "-.*");
         }
-    }
-
-    @Test
-    void aPoisonRecordOfAShareGroupGoesToTheDeadLetterTopicAndTheOthersFlow() throws Exception {
-        String topic = "sp" + System.nanoTime();
-        kafka.createTopic(topic, 1);
-        produce(topic, List.of("a", "poison-s", "b"));
-        try (PoolProcess pool = pool(topic, 2, "source.mode: share", "retry.max_tries: 2", "retry.backoff: 10ms")) {
-            Set<String> seen = RecordedOutput.awaitProcessedBodies(2, Duration.ofSeconds(60), dir.resolve("records"));
-            assertThat(seen).containsExactlyInAnyOrder("a", "b");
-            ConsumerRecord<String, String> dead = firstDeadLetter(topic + ".dlt");
-            assertThat(dead.value()).isEqualTo("poison-s");
-            assertThat(header(dead, "procpool.original.offset")).isEqualTo("1");
-            assertThat(header(dead, "procpool.tries")).isEqualTo("2");
-            assertThat(header(dead, "procpool.error")).contains("cannot process poison-s");
-        }
-    }
-
-    private ConsumerRecord<String, String> firstDeadLetter(String dlt) {
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(
-                Map.of(
-                        "bootstrap.servers",
-                        kafka.bootstrapServers(),
-                        "group.id",
-                        "dlt-reader-" + System.nanoTime(),
-                        "auto.offset.reset",
-                        "earliest"),
-                new StringDeserializer(),
-                new StringDeserializer())) {
-            c.subscribe(List.of(dlt));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
-                    return r;
-                }
-            }
-        }
-        throw new AssertionError("no record in " + dlt + " within 30 s");
     }
 
     /** A record processed twice (redelivered after a kill) had the same {@code message.id()} both times. */
@@ -366,24 +191,6 @@ class KafkaSourceTest {
         assertThat(idsByBody.values())
                 .as("message.id() of each record on every delivery")
                 .allSatisfy(ids -> assertThat(ids).hasSize(1));
-    }
-
-    private Set<String> uncheckedProcessed() {
-        try {
-            return RecordedOutput.processedBodies(dir.resolve("records"));
-        } catch (Exception e) {
-            return Set.of();
-        }
-    }
-
-    /** The group's committed offset of partition 0 of {@code topic}, or -1. */
-    private static long committed(org.apache.kafka.clients.admin.Admin admin, String group, String topic)
-            throws Exception {
-        var offsets = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata()
-                .get(30, java.util.concurrent.TimeUnit.SECONDS);
-        var o = offsets.get(new org.apache.kafka.common.TopicPartition(topic, 0));
-        return o == null ? -1 : o.offset();
     }
 
     @Test
@@ -412,7 +219,8 @@ class KafkaSourceTest {
             // a pool is ready before its member has joined: produce once both hold partitions
             awaitAssigned(first, 1);
             awaitAssigned(second, 1);
-            produce(
+            KafkaTopics.produce(
+                    kafka.bootstrapServers(),
                     topic,
                     java.util.stream.IntStream.range(0, 2_000)
                             .mapToObj(i -> "x" + i)
@@ -427,7 +235,8 @@ class KafkaSourceTest {
                     .isNotEmpty();
             assertThat(first.cli("stop").exitCode()).isZero();
             first.awaitExit(Duration.ofSeconds(60));
-            produce(
+            KafkaTopics.produce(
+                    kafka.bootstrapServers(),
                     topic,
                     java.util.stream.IntStream.range(0, 2_000)
                             .mapToObj(i -> "y" + i)
@@ -473,47 +282,6 @@ class KafkaSourceTest {
         }
     }
 
-    @Test
-    void aShareGroupMemberKilledMidRunLosesNothing() throws Exception {
-        int n = 3_000;
-        String topic = loadedTopic("sharekill", 1, "k", n);
-        shortRecordLocks("g-" + topic);
-        try (PoolProcess pool = pool(topic, 3, "source.mode: share", "app.sleep_us: 3000", "source.prefetch: 50")) {
-            RecordedOutput.awaitProcessedBodies(300, Duration.ofSeconds(60), dir.resolve("records"));
-            long victim = pool.status().readyPids().get(0);
-            ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly); // its acquired records are locked to it
-            Set<String> seen = RecordedOutput.awaitProcessedBodies(n, Duration.ofSeconds(150), dir.resolve("records"));
-            assertThat(seen)
-                    .as(() -> "records processed after a share member was killed" + diagnosis(pool))
-                    .hasSize(n);
-            assertSameIdOnEveryDelivery(RecordedOutput.processedLines(dir.resolve("records")));
-            assertThat(RecordedOutput.processedLines(dir.resolve("records")))
-                    .as("records the killed member held came back " + "with the broker's delivery count raised")
-                    .anyMatch(l -> Integer.parseInt(l.split(" ")[3]) >= 2);
-        }
-    }
-
-    /**
-     * Records acquired by a share member come back when their lock times out: 2 s for this group
-     * where the broker allows it (the testkit's local broker does), else the broker's default (30 s).
-     */
-    private static void shortRecordLocks(String group) {
-        try (org.apache.kafka.clients.admin.Admin admin =
-                org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            admin.incrementalAlterConfigs(Map.of(
-                            new org.apache.kafka.common.config.ConfigResource(
-                                    org.apache.kafka.common.config.ConfigResource.Type.GROUP, group),
-                            List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
-                                    new org.apache.kafka.clients.admin.ConfigEntry(
-                                            "share.record.lock.duration.ms", "2000"),
-                                    org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET))))
-                    .all()
-                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception e) {
-            System.out.println("share group record locks stay at the broker's default: " + e);
-        }
-    }
-
     /** Waits until each of the pool's {@code workers} workers is a group member with partitions. */
     private static void awaitAssigned(PoolProcess pool, int workers) throws Exception {
         pool.awaitStatus(
@@ -539,10 +307,5 @@ class KafkaSourceTest {
             b.append("\n--- manager.log (tail) ---\n").append(log.substring(Math.max(0, log.length() - 20_000)));
         }
         return b.toString();
-    }
-
-    private static String header(ConsumerRecord<String, String> r, String key) {
-        var h = r.headers().lastHeader(key);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 }

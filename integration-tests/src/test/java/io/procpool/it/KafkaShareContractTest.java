@@ -1,0 +1,19 @@
+package io.procpool.it;
+
+import io.procpool.testkit.KafkaFixture;
+import io.procpool.testkit.SourceContract;
+import io.procpool.testkit.SourceUnderTest;
+import java.nio.file.Path;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The source contract on a Kafka share group (KafkaFixture). */
+class KafkaShareContractTest extends SourceContract {
+
+    @RegisterExtension
+    static KafkaFixture kafka = new KafkaFixture();
+
+    @Override
+    protected SourceUnderTest source(Path dir) throws Exception {
+        return new KafkaSources("share", kafka);
+    }
+}
