@@ -1,9 +1,11 @@
 package io.procpool.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.procpool.testkit.KafkaFixture;
 import io.procpool.testkit.PoolRunner;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -36,12 +38,9 @@ class KafkaOrderConsumerTest {
         pool.set("app.kafka_bootstrap", kafka.bootstrapServers())
                 .set("app.kafka_topic", "example-orders")
                 .start();
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!(pool.log().contains("processed order-1") && pool.log().contains("processed order-2"))
-                && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(pool.log()).contains("processed order-1").contains("processed order-2");
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() ->
+                        assertThat(pool.log()).contains("processed order-1").contains("processed order-2"));
         assertThat(pool.stop()).as("exit code of a graceful stop").isZero();
     }
 }

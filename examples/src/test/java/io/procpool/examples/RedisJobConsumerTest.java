@@ -1,11 +1,13 @@
 package io.procpool.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.procpool.testkit.PoolRunner;
 import io.procpool.testkit.RedisFixture;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -43,10 +45,7 @@ class RedisJobConsumerTest {
         }
     }
 
-    private static void awaitDone(RedisCommands<String, String> r, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (r.scard("example-jobs:done") < n && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+    private static void awaitDone(RedisCommands<String, String> r, int n) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> r.scard("example-jobs:done") >= n);
     }
 }

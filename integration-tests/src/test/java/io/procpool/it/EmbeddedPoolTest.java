@@ -61,10 +61,7 @@ class EmbeddedPoolTest {
             pool.awaitReady(Duration.ofSeconds(30));
             List<String> ids = pool.push("a", "b", "c");
             assertThat(ids).hasSize(3);
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (RecordedOutput.processedLines(dir.resolve("records")).size() < 3 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            RecordedOutput.awaitProcessedBodies(3, Duration.ofSeconds(20), dir.resolve("records"));
             assertThat(RecordedOutput.processedLines(dir.resolve("records"))).hasSize(3);
             pool.scale(3);
             pool.awaitReady(Duration.ofSeconds(30));

@@ -83,10 +83,7 @@ class GracefulStopTest {
                     s -> s.workers().get(0).state() == WorkerState.STOPPING,
                     Duration.ofSeconds(5));
             pool.process().destroyForcibly(); // the manager dies while its worker is still busy stopping
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (PoolProcess.isRunning(pid) && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Polls.until("the worker gone", Duration.ofSeconds(10), () -> !PoolProcess.isRunning(pid));
             assertThat(PoolProcess.isRunning(pid))
                     .as("the stopping worker outlived its manager")
                     .isFalse();

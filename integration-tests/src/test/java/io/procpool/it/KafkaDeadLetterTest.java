@@ -7,7 +7,6 @@ import io.procpool.testkit.PoolProcess;
 import io.procpool.testkit.RecordedOutput;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,15 +55,7 @@ class KafkaDeadLetterTest {
         kafka.createTopic(topic, 1);
         produce(topic, List.of("a", "poison-k", "b", "c"));
         try (PoolProcess pool = pool(topic, 1, "retry.max_tries: 2", "retry.backoff: 10ms")) {
-            Set<String> seen = new HashSet<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (seen.size() < 3 && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-                seen.clear();
-                for (String l : RecordedOutput.processedLines(dir.resolve("records"))) {
-                    seen.add(l.substring(l.lastIndexOf(' ') + 1));
-                }
-            }
+            Set<String> seen = RecordedOutput.awaitProcessedBodies(3, Duration.ofSeconds(60), dir.resolve("records"));
             assertThat(seen).containsExactlyInAnyOrder("a", "b", "c");
         }
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(
@@ -78,13 +69,12 @@ class KafkaDeadLetterTest {
                 new StringDeserializer(),
                 new StringDeserializer())) {
             c.subscribe(List.of(topic + ".dlt"));
-            ConsumerRecord<String, String> dead = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (dead == null && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
-                    dead = r;
-                }
-            }
+            List<ConsumerRecord<String, String>> read = new java.util.ArrayList<>();
+            Polls.until("a dead letter", Duration.ofSeconds(30), () -> {
+                c.poll(KafkaTopics.POLL).forEach(read::add);
+                return !read.isEmpty();
+            });
+            ConsumerRecord<String, String> dead = read.isEmpty() ? null : read.getLast();
             assertThat(dead).isNotNull();
             assertThat(dead.value()).isEqualTo("poison-k");
             assertThat(header(dead, "procpool.original.topic")).isEqualTo(topic);
@@ -141,10 +131,10 @@ class KafkaDeadLetterTest {
                             return "0".equals(src.get("dead_letters_waiting")) && "1".equals(src.get("dead_lettered"));
                         },
                         Duration.ofSeconds(60));
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (committed(admin, group, topic) < 4 && System.nanoTime() < deadline) {
-                    Thread.sleep(100);
-                }
+                Polls.until(
+                        "the offset committed past it",
+                        Duration.ofSeconds(30),
+                        () -> committed(admin, group, topic) >= 4);
                 assertThat(committed(admin, group, topic))
                         .as("the partition commits past it once it is written")
                         .isEqualTo(4);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.procpool.examples.KafkaOrderConsumer;
 import io.procpool.testkit.KafkaFixture;
 import io.procpool.testkit.PoolRunner;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -49,9 +50,7 @@ class KafkaFixtureTest {
         Pattern processed = Pattern.compile("processed (order-\\d+) \\(partition (\\d+)");
         Set<String> orders = new HashSet<>();
         Set<String> partitions = new HashSet<>();
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (orders.size() < 1_000 && System.nanoTime() < deadline) {
-            Thread.sleep(200);
+        Polls.until("1,000 orders processed", Duration.ofMinutes(2), () -> {
             for (String line : pool.workerLines()) {
                 Matcher m = processed.matcher(line);
                 if (m.find()) {
@@ -59,7 +58,8 @@ class KafkaFixtureTest {
                     partitions.add(m.group(2));
                 }
             }
-        }
+            return orders.size() >= 1_000;
+        });
         assertThat(orders).hasSize(1_000);
         assertThat(partitions).containsExactlyInAnyOrder("0", "1", "2");
         assertThat(pool.stop()).isZero();

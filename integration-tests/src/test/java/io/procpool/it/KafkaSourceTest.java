@@ -73,24 +73,12 @@ class KafkaSourceTest {
         String topic = loadedTopic("t", 6, "r", n);
         try (PoolProcess pool = pool(topic, 3)) {
             awaitAssigned(pool, 3);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (RecordedOutput.processedLines(dir.resolve("records")).size() < n / 4
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
+            RecordedOutput.awaitProcessedBodies(n / 4, Duration.ofSeconds(60), dir.resolve("records"));
             long victim = pool.status().readyPids().get(0);
             ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
-            Set<String> distinct = new HashSet<>();
-            List<String> lines = List.of();
-            deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
-            while (distinct.size() < n && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-                lines = RecordedOutput.processedLines(dir.resolve("records"));
-                distinct.clear();
-                for (String l : lines) {
-                    distinct.add(l.substring(l.lastIndexOf(' ') + 1));
-                }
-            }
+            Set<String> distinct =
+                    RecordedOutput.awaitProcessedBodies(n, Duration.ofSeconds(150), dir.resolve("records"));
+            List<String> lines = RecordedOutput.processedLines(dir.resolve("records"));
             System.out.printf(
                     "kafka: %d records on 6 partitions, 3 workers, one SIGKILLed: %d processed more than once%n",
                     n, lines.size() - distinct.size());

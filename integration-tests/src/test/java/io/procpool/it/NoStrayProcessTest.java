@@ -6,6 +6,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import io.procpool.testkit.PoolProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,10 +35,10 @@ class NoStrayProcessTest {
         // 3 pids (manager and 2 workers) per test whose pool was READY; on a slow machine the
         // time-out may strike while the pool is still starting, and then it is torn down unrecorded
         assertThat(started.size()).as("pids of the pools started").isIn(3, 6);
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (started.stream().anyMatch(PoolProcess::isRunning) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        Polls.until(
+                "every process gone",
+                Duration.ofSeconds(10),
+                () -> started.stream().noneMatch(PoolProcess::isRunning));
         assertThat(started.stream().filter(PoolProcess::isRunning).toList())
                 .as("processes left running")
                 .isEmpty();

@@ -77,10 +77,10 @@ class PoolLifecycleTest {
             List<Long> workerPids = pool.awaitReady(3, READY).readyPids();
             pool.process().destroyForcibly();
             pool.awaitExit(Duration.ofSeconds(5));
-            long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-            while (System.nanoTime() < deadline && workerPids.stream().anyMatch(PoolLifecycleTest::alive)) {
-                Thread.sleep(10);
-            }
+            Polls.until(
+                    "the workers gone",
+                    Duration.ofSeconds(1),
+                    () -> workerPids.stream().noneMatch(PoolLifecycleTest::alive));
             assertThat(workerPids)
                     .as("worker pids alive 1 s after the manager was killed")
                     .noneMatch(PoolLifecycleTest::alive);

@@ -7,6 +7,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.procpool.examples.RedisJobConsumer;
 import io.procpool.testkit.PoolRunner;
 import io.procpool.testkit.RedisFixture;
+import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -32,10 +33,8 @@ class RedisFixtureTest {
             String[] jobs = IntStream.range(0, 1_000).mapToObj(i -> "job-" + i).toArray(String[]::new);
             assertThat(c.sync().lpush(key, jobs)).isEqualTo(1_000);
             pool.set("app.redis_url", redis.url()).set("app.redis_key", key).start();
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (c.sync().scard(key + ":done") < 1_000 && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            Polls.until(
+                    "1,000 jobs done", Duration.ofSeconds(60), () -> c.sync().scard(key + ":done") >= 1_000);
             Set<String> done = c.sync().smembers(key + ":done");
             assertThat(done).containsExactlyInAnyOrder(jobs);
             assertThat(c.sync().llen(key)).isZero();

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -172,10 +171,7 @@ class RedisOutageTest extends RedisPoolTest {
 
     /** Waits up to a minute for an entry in the dead-letter stream; it must be the only one, with this body and error. */
     private void assertSoleDeadEntry(String body, String error) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (r.xlen(key + ":dead") == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        Polls.until("a dead letter", Duration.ofSeconds(60), () -> r.xlen(key + ":dead") > 0);
         List<StreamMessage<String, String>> dead = r.xrange(key + ":dead", io.lettuce.core.Range.create("-", "+"));
         assertThat(dead).singleElement().satisfies(m -> {
             assertThat(m.getBody()).containsEntry("body", body);

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,10 +29,10 @@ class RedisSourceTest extends RedisPoolTest {
         first.process().destroyForcibly(); // the manager, and with it its worker, mid-message
         first.awaitExit(Duration.ofSeconds(10));
         Path d = dir.resolve("again");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (workers.stream().anyMatch(PoolProcess::isRunning) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Polls.until(
+                "the killed pool's workers gone",
+                Duration.ofSeconds(10),
+                () -> workers.stream().noneMatch(PoolProcess::isRunning));
         assertThat(r.keys(key + ":processing:*"))
                 .as("the killed pool's processing list")
                 .hasSize(1);
@@ -52,20 +51,19 @@ class RedisSourceTest extends RedisPoolTest {
         // The first of the two fails once ("flaky"), the second succeeds at once: the success of one
         // must not erase the failure of the other, which is delivered again as its attempt 2.
         r.lpush(key, "flaky-dup", "flaky-dup");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (RecordedOutput.processedLines(dir.resolve("equal/records")).size() < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        Polls.until(
+                "both processed",
+                Duration.ofSeconds(30),
+                () -> RecordedOutput.processedLines(dir.resolve("equal/records"))
+                                .size()
+                        >= 2);
         assertThat(RecordedOutput.processedLines(dir.resolve("equal/records")))
                 .extracting(l -> l.split(" ")[3])
                 .as("attempts of the two equal bodies")
                 .containsExactlyInAnyOrder("1", "2");
 
         r.lpush(key, "poison-dup", "poison-dup");
-        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (r.llen(key + ":dead") < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        Polls.until("both dead-lettered", Duration.ofSeconds(30), () -> r.llen(key + ":dead") >= 2);
         assertThat(r.lrange(key + ":dead", 0, -1)).containsExactly("poison-dup", "poison-dup");
         assertThat(r.llen(key + ":dead:errors")).isEqualTo(2);
         List<String> tries = RecordedOutput.lines(dir.resolve("equal/records"), "tries-");
@@ -116,10 +114,10 @@ class RedisSourceTest extends RedisPoolTest {
         assertThat(claimed)
                 .as("entries the survivor claimed from the killed pool")
                 .isPositive();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (r.xpending(key, "procpool").getCount() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        Polls.until(
+                "every entry acked",
+                Duration.ofSeconds(30),
+                () -> r.xpending(key, "procpool").getCount() == 0);
         assertThat(r.xpending(key, "procpool").getCount())
                 .as("entries left unacked")
                 .isZero();
@@ -217,11 +215,13 @@ class RedisSourceTest extends RedisPoolTest {
         assertThat(seen)
                 .as("every entry processed: none was trimmed before it was read and acked")
                 .hasSize(n);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (r.xlen(key) > 200 && System.nanoTime() < deadline) {
-            Thread.sleep(100);
+        Polls.until("the stream trimmed", Duration.ofSeconds(30), () -> {
+            if (r.xlen(key) <= 200) {
+                return true;
+            }
             r.xadd(key, Map.of("body", "more")); // a trim follows a read
-        }
+            return false;
+        });
         assertThat(r.xlen(key))
                 .as("acked entries trimmed down to about max_length (whole nodes of 100)")
                 .isLessThanOrEqualTo(300);

@@ -37,19 +37,20 @@ class TourTest {
     }
 
     private PoolStatus awaitStatus(String what, Predicate<PoolStatus> condition) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        PoolStatus last = null;
-        while (System.nanoTime() < deadline) {
-            CliResult r = pool("status", "--json");
-            if (r.exitCode() == 0) {
-                last = PoolStatus.fromJson(r.output());
-                if (condition.test(last)) {
-                    return last;
-                }
+        java.util.concurrent.atomic.AtomicReference<PoolStatus> last =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        boolean held = Polls.until(what, WAIT, () -> {
+            CliResult r = pool("status", "--json"); // the tour's own command, as a reader of the README runs it
+            if (r.exitCode() != 0) {
+                return false;
             }
-            Thread.sleep(200);
+            last.set(PoolStatus.fromJson(r.output()));
+            return condition.test(last.get());
+        });
+        if (!held) {
+            throw new AssertionError("not within " + WAIT + ": " + what + "; last status " + last.get());
         }
-        throw new AssertionError("not within " + WAIT + ": " + what + "; last status " + last);
+        return last.get();
     }
 
     private static long acked(PoolStatus status) {
