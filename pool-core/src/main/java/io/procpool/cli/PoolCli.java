@@ -14,7 +14,9 @@ import picocli.CommandLine.Command;
 @Command(
         name = "pool",
         mixinStandardHelpOptions = true,
-        version = "procpool 0.1.0",
+        // every subcommand inherits --help and --version: `pool start --help` works like `pool --help`
+        scope = CommandLine.ScopeType.INHERIT,
+        versionProvider = Version.class,
         description = "Keeps a pool of worker processes alive and feeds them messages.",
         subcommands = {
             StartCommand.class,
