@@ -26,7 +26,7 @@ class PublishingTest {
 
     private static final Path ROOT = DocumentedConfigsTest.ROOT;
     private static final List<String> PUBLISHED =
-            List.of("pool-core", "pool-tcp", "pool-redis", "pool-kafka", "pool-testkit");
+            List.of("pool-core", "pool-tcp", "pool-redis", "pool-kafka", "pool-testkit", "pool-testkit-kafka");
 
     private static Document pom(Path file) throws Exception {
         return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());
@@ -101,5 +101,22 @@ class PublishingTest {
         assertThat(jars)
                 .anyMatch(n -> n.matches(module + "-[^-]+(-SNAPSHOT)?-sources\\.jar"))
                 .anyMatch(n -> n.matches(module + "-[^-]+(-SNAPSHOT)?-javadoc\\.jar"));
+    }
+
+    @Test
+    void theTestkitLeavesKafkaOptionalAndPoolTestkitKafkaBringsIt() throws Exception {
+        XPath x = XPathFactory.newInstance().newXPath();
+        Document testkit = pom(ROOT.resolve("pool-testkit/pom.xml"));
+        for (String artifact : List.of("kafka_2.13", "kafka-clients", "kafka")) {
+            assertThat(x.evaluate("/project/dependencies/dependency[artifactId='" + artifact + "']/optional", testkit))
+                    .as("pool-testkit's " + artifact + " is optional: a user's tests without Kafka carry no broker")
+                    .isEqualTo("true");
+        }
+        Document kafka = pom(ROOT.resolve("pool-testkit-kafka/pom.xml"));
+        for (String artifact : List.of("pool-testkit", "kafka_2.13", "kafka-clients", "kafka")) {
+            assertThat(x.evaluate("count(/project/dependencies/dependency[artifactId='" + artifact + "'])", kafka))
+                    .as("pool-testkit-kafka brings " + artifact)
+                    .isEqualTo("1");
+        }
     }
 }

@@ -2,12 +2,8 @@ package io.procpool.testkit;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -20,7 +16,11 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * when set; Testcontainers ({@code apache/kafka}) when Docker runs; otherwise a single-node KRaft
  * broker run from its Maven artifacts ({@code kafka_2.13}, on the test classpath) in a child JVM on
  * free loopback ports. One log line says which; with none, the tests are skipped with a message.
- * Thread-safe.
+ *
+ * <p>Kafka's jars are optional dependencies of pool-testkit, so that a user's tests without Kafka do not
+ * carry a broker: a project that uses this fixture adds {@code io.procpool:pool-testkit-kafka} (type
+ * {@code pom}), and without it the tests are skipped saying so. This class names no Kafka type, so it
+ * loads without them. Thread-safe.
  */
 public final class KafkaFixture implements BeforeAllCallback, TestWatcher {
 
@@ -61,15 +61,7 @@ public final class KafkaFixture implements BeforeAllCallback, TestWatcher {
 
     /** Creates a topic (replication 1) unless it exists, and waits until it does. */
     public void createTopic(String name, int partitions) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
-                    .all()
-                    .get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
-                throw e;
-            }
-        }
+        KafkaTopicAdmin.create(bootstrapServers(), name, partitions);
     }
 
     @Override
@@ -113,19 +105,34 @@ public final class KafkaFixture implements BeforeAllCallback, TestWatcher {
 
     /** The first backend that can be had, in the documented order; {@code env} is the environment. */
     static Backend pick(Map<String, String> env) {
-        return pick(env, Map.of());
+        return pick(env, Map.of(), KafkaFixture::present);
     }
 
     private static Backend pick(Map<String, String> env, Map<String, String> serverProperties) {
+        return pick(env, serverProperties, KafkaFixture::present);
+    }
+
+    /** As {@link #pick(Map)}, with {@code present} saying which classes the test's classpath has. */
+    static Backend pick(Map<String, String> env, Map<String, String> serverProperties, Predicate<String> present) {
+        if (!present.test("org.apache.kafka.clients.admin.Admin")) {
+            return new Backend(
+                    null, null, null, null, "KafkaFixture needs kafka-clients on the test classpath: " + ADD_KAFKA);
+        }
         String given = env.get("PROCPOOL_TEST_KAFKA_BOOTSTRAP");
         if (given != null && !given.isBlank()) {
             return new Backend(given, given + " from PROCPOOL_TEST_KAFKA_BOOTSTRAP", null, null, null);
         }
-        if (DockerCheck.available()) {
-            org.testcontainers.kafka.KafkaContainer c =
-                    new org.testcontainers.kafka.KafkaContainer("apache/kafka:4.0.0");
-            c.start();
-            return new Backend(c.getBootstrapServers(), "Testcontainers apache/kafka:4.0.0", c::stop, null, null);
+        if (present.test("org.testcontainers.kafka.KafkaContainer") && DockerCheck.available()) {
+            return KafkaTopicAdmin.container();
+        }
+        if (!present.test("kafka.Kafka")) {
+            return new Backend(
+                    null,
+                    null,
+                    null,
+                    null,
+                    "no Kafka broker: set PROCPOOL_TEST_KAFKA_BOOTSTRAP, run Docker, or " + ADD_KAFKA
+                            + " (its local broker runs from org.apache.kafka:kafka_2.13)");
         }
         try {
             return localBroker(serverProperties);
@@ -141,6 +148,20 @@ public final class KafkaFixture implements BeforeAllCallback, TestWatcher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Backend(null, null, null, null, "interrupted while starting the Kafka broker");
+        }
+    }
+
+    /** What a project adds to get the Kafka pieces the testkit leaves optional. */
+    static final String ADD_KAFKA =
+            "add io.procpool:pool-testkit-kafka (<type>pom</type>, test scope) to the test dependencies";
+
+    /** Whether {@code className} is on the classpath that loaded the testkit. */
+    private static boolean present(String className) {
+        try {
+            Class.forName(className, false, KafkaFixture.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
     }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Acceptance 2 of the testkit issue: an explicit server from the environment is used instead of any fallback. */
+/** Which server a fixture picks: an explicit one from the environment first; without Kafka's jars, none, saying why. */
 class FixtureSelectionTest {
 
     @Test
@@ -23,6 +23,20 @@ class FixtureSelectionTest {
             assertThat(b.bootstrap()).isEqualTo("127.0.0.1:19092");
             assertThat(b.description()).contains("from PROCPOOL_TEST_KAFKA_BOOTSTRAP");
             assertThat(b.stop()).isNull();
+        }
+    }
+
+    @Test
+    void withoutKafkasJarsTheKafkaTestsAreSkippedSayingWhatToAdd() throws Exception {
+        try (KafkaFixture.Backend noClients = KafkaFixture.pick(Map.of(), Map.of(), name -> false)) {
+            assertThat(noClients.unavailable()).contains("kafka-clients").contains("io.procpool:pool-testkit-kafka");
+        }
+        try (KafkaFixture.Backend noBroker =
+                KafkaFixture.pick(Map.of(), Map.of(), name -> name.equals("org.apache.kafka.clients.admin.Admin"))) {
+            assertThat(noBroker.unavailable())
+                    .contains("PROCPOOL_TEST_KAFKA_BOOTSTRAP")
+                    .contains("io.procpool:pool-testkit-kafka")
+                    .contains("kafka_2.13");
         }
     }
 }
