@@ -31,17 +31,20 @@ class DocumentedConfigsTest {
     @TempDir
     Path dir;
 
+    /** The example pools of the source tree and those the distribution ships. */
     static Stream<Path> examplePoolFiles() throws IOException {
-        try (Stream<Path> dirs = Files.list(ROOT.resolve("examples"))) {
-            List<Path> files = dirs.map(d -> d.resolve("pool.yaml"))
-                    .filter(Files::isRegularFile)
-                    .sorted()
-                    .toList();
-            assertThat(files)
-                    .as("example pools under " + ROOT.resolve("examples"))
-                    .isNotEmpty();
-            return files.stream();
+        List<Path> files = new ArrayList<>();
+        for (Path examples : List.of(ROOT.resolve("examples"), ROOT.resolve("procpool-dist/src/dist/examples"))) {
+            try (Stream<Path> dirs = Files.list(examples)) {
+                List<Path> found = dirs.map(d -> d.resolve("pool.yaml"))
+                        .filter(Files::isRegularFile)
+                        .sorted()
+                        .toList();
+                assertThat(found).as("example pools under " + examples).isNotEmpty();
+                files.addAll(found);
+            }
         }
+        return files.stream();
     }
 
     /** The YAML blocks of the README and of every page under docs/, each named by its file and first line. */
