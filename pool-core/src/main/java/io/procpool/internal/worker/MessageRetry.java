@@ -1,16 +1,16 @@
 package io.procpool.internal.worker;
 
-import io.github.resilience4j.core.IntervalFunction;
 import io.procpool.internal.config.RetrySettings;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 
 /**
  * Retries one delivery inside the worker: up to {@code retry.max_tries} calls of
- * {@code onMessage}, waiting between them with exponential backoff and jitter (resilience4j's
- * interval functions), no retry for the {@code retry.ignore} exception classes, for JVM errors,
+ * {@code onMessage}, waiting between them with exponential backoff and jitter (computed here: the
+ * worker runtime carries no library a consumer might bring in another version), no retry for the {@code retry.ignore} exception classes, for JVM errors,
  * nor for a call that replied ({@link AfterReply}). What still fails after that goes back to the
  * source as a failure (redelivery later, or dead letters). The waits go through a {@link Sleeper},
  * so a test sees them without waiting. Immutable and thread-safe.
@@ -39,7 +39,7 @@ final class MessageRetry {
 
     private final Predicate<Exception> retryable;
     private final int maxTries;
-    private final IntervalFunction backoff;
+    private final RetrySettings settings;
     private final Sleeper sleeper;
 
     MessageRetry(RetrySettings settings, Logger log) {
@@ -55,11 +55,7 @@ final class MessageRetry {
                 log.warn("retry.ignore names {}, which is not on the classpath; it is not ignored", name);
             }
         }
-        this.backoff = settings.jitter() > 0
-                ? IntervalFunction.ofExponentialRandomBackoff(
-                        settings.backoff(), settings.multiplier(), settings.jitter(), settings.maxBackoff())
-                : IntervalFunction.ofExponentialBackoff(
-                        settings.backoff(), settings.multiplier(), settings.maxBackoff());
+        this.settings = settings;
         this.maxTries = settings.maxTries();
         this.retryable = e -> !(e instanceof AfterReply) && ignored.stream().noneMatch(c -> c.isInstance(e));
         this.sleeper = sleeper;
@@ -83,7 +79,17 @@ final class MessageRetry {
                     throw e;
                 }
             }
-            sleeper.sleep(backoff.apply(tries)); // the wait after try n: backoff * multiplier^(n-1), jittered, capped
+            sleeper.sleep(waitAfter(tries));
         }
+    }
+
+    /** The wait after try {@code n}: backoff * multiplier^(n-1), capped at max_backoff, then ± jitter of it. */
+    private long waitAfter(int n) {
+        double base =
+                Math.min((double) settings.backoff().toMillis() * Math.pow(settings.multiplier(), n - 1.0), (double)
+                        settings.maxBackoff().toMillis());
+        double spread = base * settings.jitter();
+        double wait = spread > 0 ? base - spread + ThreadLocalRandom.current().nextDouble() * 2 * spread : base;
+        return Math.max(0, Math.round(wait));
     }
 }
