@@ -65,8 +65,10 @@ public final class RecordedOutput {
     }
 
     /**
-     * Polls every 100 ms until {@code n} distinct bodies are processed or {@code timeout} passes;
-     * returns what was processed by then, so that the test's assertion says what is missing.
+     * Polls until {@code n} distinct bodies are processed or {@code timeout} passes; returns what was
+     * processed by then, so that the test's assertion says what is missing. Each poll reads every record,
+     * so the polls are spaced by {@code n / 100} ms (100 ms at least): a wait for 100,000 bodies reads them
+     * once a second, not ten times, and leaves the CPUs to the pool it waits for.
      */
     public static Set<String> awaitProcessedBodies(int n, Duration timeout, Path... recordDirs)
             throws IOException, InterruptedException {
@@ -74,7 +76,7 @@ public final class RecordedOutput {
             Awaitility.await(n + " bodies processed")
                     .atMost(timeout)
                     .pollDelay(Duration.ZERO)
-                    .pollInterval(Duration.ofMillis(100))
+                    .pollInterval(Duration.ofMillis(Math.max(100, n / 100)))
                     .until(() -> processedBodies(recordDirs).size() >= n);
         } catch (ConditionTimeoutException e) {
             // fall through: the caller's assertion on what was processed says what is missing
