@@ -2,6 +2,7 @@ package io.procpool.internal.manager;
 
 import io.procpool.internal.LogSetup;
 import io.procpool.internal.config.PoolConfig;
+import io.procpool.internal.config.SourceProviders;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,8 +55,20 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         return cmd;
     }
 
+    /**
+     * A worker started as {@code WorkerMain} of a pool that names its classpath gets that classpath first
+     * and procpool's worker runtime after it ({@link WorkerClasspath}); a re-run program (an embedded
+     * pool) gets the manager's classpath, then the pool's.
+     */
     private List<String> classpath(PoolConfig config) {
-        List<String> cp = new ArrayList<>(List.of(ownClasspath.split(":")));
+        List<String> own = List.of(ownClasspath.split(":"));
+        if (entry.loadsConsumerByName()) {
+            return WorkerClasspath.of(
+                    own,
+                    config.classpath(),
+                    SourceProviders.find(config.sourceSettings().type()));
+        }
+        List<String> cp = new ArrayList<>(own);
         config.classpath().forEach(p -> cp.add(p.toString()));
         return cp;
     }
