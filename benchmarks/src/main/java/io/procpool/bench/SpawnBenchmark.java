@@ -12,9 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * Worker spawn-to-READY latency and idle memory per worker, for three worker set-ups measured
- * in the same run: the JVM's default flags (the baseline), procpool's tuned default flags, and
- * tuned flags with the AOT cache. Latency comes from {@code pool reload}: each reload spawns a
+ * Worker spawn-to-READY latency and idle memory per worker, for four worker set-ups measured
+ * in the same run: the JVM's default flags (the baseline), procpool's tuned default flags, tuned
+ * flags with the AOT cache, and tuned flags for a pool that names its own classpath (the consumer's
+ * jar, then only procpool's worker runtime instead of the whole benchmark classpath). Latency comes from {@code pool reload}: each reload spawns a
  * replacement worker while nothing else starts, and the manager records spawn-to-READY
  * ({@code ready_ms} in status). Memory is RSS and Pss of 4 idle workers after 2 s.
  *
@@ -38,10 +39,18 @@ public final class SpawnBenchmark {
         int samples = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         Path work = Files.createTempDirectory("procpool-bench-spawn");
         String base = "consumer: " + GreetingConsumer.class.getName() + "\nworkers: 1\nmax_wait_time: 10s\n";
+        String consumerJar = Path.of(GreetingConsumer.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .toString();
         List<Variant> variants = List.of(
                 new Variant("JVM defaults (baseline)", base + "jvm_options: []\naot_cache: off\n"),
                 new Variant("tuned flags (default)", base + "aot_cache: off\n"),
-                new Variant("tuned flags + AOT cache", base + "aot_cache: auto\n"));
+                new Variant("tuned flags + AOT cache", base + "aot_cache: auto\n"),
+                new Variant(
+                        "tuned flags, own classpath", base + "aot_cache: off\nclasspath: ['" + consumerJar + "']\n"));
         List<Result> results = new ArrayList<>();
         for (Variant v : variants) {
             Path dir = work.resolve("v" + results.size());
