@@ -43,27 +43,34 @@ class DistributionTest {
     }
 
     /** The environment of a user's shell that has no JAVA_HOME: bin/pool must find a JDK >= 21 itself. */
-    private static void userEnvironment(Map<String, String> env) {
+    static void userEnvironment(Map<String, String> env) {
         env.remove("JAVA_HOME");
         env.remove("POOL_JAVA_HOME");
         env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
     }
 
     private void unpack() throws Exception {
+        home = unpack(dir);
+    }
+
+    /** Unpacks the archive procpool-dist built into {@code into} (created); returns the procpool-VERSION directory. */
+    static Path unpack(Path into) throws Exception {
         String version = io.procpool.cli.Version.current();
         Path archive = DocumentedConfigsTest.ROOT.resolve("procpool-dist/target/procpool-" + version + ".tar.gz");
         assertThat(archive).as("the archive procpool-dist builds").exists();
-        Process tar = new ProcessBuilder("tar", "xzf", archive.toString(), "-C", dir.toString())
+        Files.createDirectories(into);
+        Process tar = new ProcessBuilder("tar", "xzf", archive.toString(), "-C", into.toString())
                 .inheritIO()
                 .start();
         assertThat(tar.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(tar.exitValue()).isZero();
-        home = dir.resolve("procpool-" + version);
+        Path home = into.resolve("procpool-" + version);
         assertThat(home.resolve("lib")).isDirectory();
         assertThat(home.resolve("contrib/systemd/procpool@.service")).exists();
         assertThat(home.resolve("contrib/docker/Dockerfile")).exists();
         assertThat(home.resolve("LICENSE")).exists();
         assertThat(home.resolve("bin/pool")).isExecutable();
+        return home;
     }
 
     @Test
@@ -153,7 +160,7 @@ class DistributionTest {
                 .isTrue();
     }
 
-    private static String readQuietly(Path file) {
+    static String readQuietly(Path file) {
         try {
             return Files.readString(file);
         } catch (IOException e) {
