@@ -29,12 +29,7 @@ class KafkaDeadLetterTest {
     Path dir;
 
     private PoolProcess pool(String topic, int workers, String... more) throws Exception {
-        List<String> settings = new java.util.ArrayList<>(List.of(
-                "source.type: kafka",
-                "source.bootstrap: '" + kafka.bootstrapServers() + "'",
-                "source.topics: " + topic,
-                "source.group: g-" + topic,
-                "min_uptime: 0"));
+        List<String> settings = KafkaTopics.poolSettings(kafka.bootstrapServers(), topic);
         settings.addAll(List.of(more));
         PoolProcess p = PoolProcess.start(dir, Pools.recording(dir, workers, settings.toArray(String[]::new)));
         p.awaitReady(workers, Duration.ofSeconds(60));

@@ -47,12 +47,7 @@ class KafkaSourceTest {
 
     private PoolProcess pool(Path dir, String topic, int workers, String... more) throws Exception {
         boolean share = List.of(more).contains("source.mode: share");
-        List<String> settings = new java.util.ArrayList<>(List.of(
-                "source.type: kafka",
-                "source.bootstrap: '" + kafka.bootstrapServers() + "'",
-                "source.topics: " + topic,
-                "source.group: g-" + topic,
-                "min_uptime: 0"));
+        List<String> settings = KafkaTopics.poolSettings(kafka.bootstrapServers(), topic);
         if (!share) {
             // a killed member's partitions move after its session times out: 6 s (the broker's minimum), not 45 s
             settings.add("source.consumer.session.timeout.ms: 6000");

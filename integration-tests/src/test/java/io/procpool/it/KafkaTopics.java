@@ -73,6 +73,16 @@ final class KafkaTopics {
         }
     }
 
+    /** The settings of a pool consuming {@code topic} in group {@code g-<topic>}, as a list the caller may add to. */
+    static List<String> poolSettings(String bootstrap, String topic) {
+        return new ArrayList<>(List.of(
+                "source.type: kafka",
+                "source.bootstrap: '" + bootstrap + "'",
+                "source.topics: " + topic,
+                "source.group: g-" + topic,
+                "min_uptime: 0"));
+    }
+
     /** The value of header {@code key} as text, or null. */
     static String header(ConsumerRecord<?, ?> r, String key) {
         var h = r.headers().lastHeader(key);

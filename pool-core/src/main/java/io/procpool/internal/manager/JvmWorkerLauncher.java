@@ -30,6 +30,10 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
             Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private final String ownClasspath = System.getProperty("java.class.path");
     private PoolConfig aotConfig;
+    /** The worker classpath of {@link #classpathConfig}: worked out once per configuration, not per spawn. */
+    private PoolConfig classpathConfig;
+
+    private List<String> workerClasspath;
     private AotCache aotCache;
 
     private final WorkerEntry entry;
@@ -60,7 +64,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
      * and procpool's worker runtime after it ({@link WorkerClasspath}); a re-run program (an embedded
      * pool) gets the manager's classpath, then the pool's.
      */
-    private List<String> classpath(PoolConfig config) {
+    private List<String> workOutClasspath(PoolConfig config) {
         List<String> own = List.of(ownClasspath.split(":"));
         if (entry.loadsConsumerByName()) {
             return WorkerClasspath.of(
@@ -90,6 +94,15 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
     }
 
     /** The AOT cache flags for the next worker; the cache is chosen anew when the configuration changed. */
+    @SuppressWarnings("ReferenceEquality") // a reload brings a new configuration object; the cache follows that one
+    private List<String> classpath(PoolConfig config) {
+        if (classpathConfig != config) {
+            classpathConfig = config;
+            workerClasspath = workOutClasspath(config);
+        }
+        return workerClasspath;
+    }
+
     @SuppressWarnings("ReferenceEquality") // a reload brings a new configuration object; the cache follows that one
     private List<String> aotFlags(PoolConfig config) {
         if (!config.aotCache()) {
