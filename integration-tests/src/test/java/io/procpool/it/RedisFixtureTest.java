@@ -31,8 +31,20 @@ class RedisFixtureTest {
         RedisClient client = RedisClient.create(redis.url());
         try (StatefulRedisConnection<String, String> c = client.connect()) {
             String[] jobs = IntStream.range(0, 1_000).mapToObj(i -> "job-" + i).toArray(String[]::new);
-            assertThat(c.sync().lpush(key, jobs)).isEqualTo(1_000);
+            // both workers waiting in BLMOVE before the jobs arrive: pushed earlier, the worker that
+            // connected first could drain them all before the other's loop began (seen on a loaded CI)
             pool.set("app.redis_url", redis.url()).set("app.redis_key", key).start();
+            assertThat(Polls.until(
+                            "both workers waiting on the list",
+                            Duration.ofSeconds(30),
+                            () -> c.sync()
+                                            .clientList()
+                                            .lines()
+                                            .filter(l -> l.contains("cmd=blmove"))
+                                            .count()
+                                    >= 2))
+                    .isTrue();
+            assertThat(c.sync().lpush(key, jobs)).isEqualTo(1_000);
             Polls.until(
                     "1,000 jobs done", Duration.ofSeconds(60), () -> c.sync().scard(key + ":done") >= 1_000);
             Set<String> done = c.sync().smembers(key + ":done");
