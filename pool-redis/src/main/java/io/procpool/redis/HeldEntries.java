@@ -50,11 +50,17 @@ final class HeldEntries {
     /** Resets the idle time of every held entry when a quarter of {@code claim_idle} has passed. Reader thread. */
     void refreshIfDue(RedisCommands<String, byte[]> r, String key, Consumer<String> consumer) {
         long now = System.nanoTime();
-        if (now - nextRefresh < 0 || ids.isEmpty()) {
+        if (now - nextRefresh < 0) {
+            return;
+        }
+        // One copy, tested and sent: a delivery thread may ack the last entry between a test of the set
+        // and a copy of it, and an XCLAIM without ids is refused. An id acked since the copy is no longer
+        // pending: XCLAIM skips it.
+        String[] held = ids.toArray(String[]::new);
+        if (held.length == 0) {
             return;
         }
         nextRefresh = now + intervalNanos;
-        // An id acked since the copy is no longer pending: XCLAIM skips it.
-        r.xclaim(key, consumer, new XClaimArgs().justid().minIdleTime(0), ids.toArray(String[]::new));
+        r.xclaim(key, consumer, new XClaimArgs().justid().minIdleTime(0), held);
     }
 }

@@ -52,7 +52,15 @@ final class Reachability {
         boolean connected = tryConnect(connect, cleanUp);
         return Thread.ofPlatform().name(name).daemon().start(() -> {
             if (connected || connectLater(connect, cleanUp, stopping)) {
-                loop.run();
+                try {
+                    loop.run();
+                } catch (RuntimeException | Error e) {
+                    // A bug, not an outage (those are RedisExceptions, retried in the loop). A worker whose
+                    // reader is gone would stay up and read nothing: it exits instead (code 1, "failed"),
+                    // the manager starts a fresh one, and what this one held is delivered again.
+                    log.error("the {} reader failed; the worker exits so that a fresh one replaces it", name, e);
+                    Runtime.getRuntime().halt(1);
+                }
             }
         });
     }
