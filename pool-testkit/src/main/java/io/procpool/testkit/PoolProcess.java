@@ -34,12 +34,21 @@ public final class PoolProcess implements AutoCloseable {
             Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private static final String CLI = "io.procpool.cli.PoolCli";
 
+    /** A Unix socket's path must fit in 108 bytes with its NUL; the longest of a run directory's names. */
+    private static final int SOCKET_PATH_MAX = 107;
+
+    private static final String LONGEST_SOCKET = "/control.sock";
+
     private final Path dir;
+    private final Path runDir;
+    private final boolean ownRunDir;
     private final Process manager;
     private final Set<Long> seenPids = ConcurrentHashMap.newKeySet();
 
-    private PoolProcess(Path dir, Process manager) {
+    private PoolProcess(Path dir, Path runDir, Process manager) {
         this.dir = dir;
+        this.runDir = runDir;
+        this.ownRunDir = !runDir.equals(dir.resolve("run"));
         this.manager = manager;
         seenPids.add(manager.pid());
     }
@@ -53,6 +62,14 @@ public final class PoolProcess implements AutoCloseable {
     public static PoolProcess start(Path dir, String yaml, Map<String, String> env, String... extraArgs)
             throws IOException {
         Files.createDirectories(dir);
+        Path runDir = dir.resolve("run");
+        if (runDir.toString().length() + LONGEST_SOCKET.length() > SOCKET_PATH_MAX && !yaml.contains("run_dir")) {
+            // A project in a deep directory: its sockets could not be bound under target/. They go to a
+            // short directory of the pool's own, which run/ links to, so the pool's files are found there.
+            runDir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "procpool-run-");
+            Files.createSymbolicLink(dir.resolve("run"), runDir);
+            yaml = yaml + "\nrun_dir: '" + runDir + "'\n";
+        }
         Files.writeString(dir.resolve("pool.yaml"), yaml);
         List<String> cmd = javaCommand("start", "-c", dir.resolve("pool.yaml").toString());
         cmd.addAll(List.of(extraArgs));
@@ -61,7 +78,7 @@ public final class PoolProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("manager.log").toFile());
         pb.environment().putAll(env);
-        return new PoolProcess(dir, pb.start());
+        return new PoolProcess(dir, runDir, pb.start());
     }
 
     /** A {@code java … PoolCli <args>} command line with this JVM's java and classpath. */
@@ -80,8 +97,9 @@ public final class PoolProcess implements AutoCloseable {
         return manager;
     }
 
+    /** Where the pool's sockets and pid file are: {@code run/}, or the short directory it links to. */
     public Path runDir() {
-        return dir.resolve("run");
+        return runDir;
     }
 
     /** The manager's output so far (both streams, its workers' lines included). */
@@ -238,6 +256,18 @@ public final class PoolProcess implements AutoCloseable {
                     h.destroyForcibly();
                 }
             });
+        }
+        if (ownRunDir) {
+            deleteQuietly(runDir); // made for this pool in the temp directory: nothing of it is left there
+        }
+    }
+
+    private static void deleteQuietly(Path tree) {
+        try (var paths = Files.walk(tree)) {
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // a file left in the temp directory is no reason to fail a test
         }
     }
 
