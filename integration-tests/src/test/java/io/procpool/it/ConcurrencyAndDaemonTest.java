@@ -68,12 +68,7 @@ class ConcurrencyAndDaemonTest {
                     .contains("[manager]")
                     .contains("pool stopped");
         } finally {
-            if (managerPid > 0) {
-                ProcessHandle.of(managerPid).ifPresent(h -> {
-                    h.descendants().forEach(ProcessHandle::destroyForcibly);
-                    h.destroyForcibly();
-                });
-            }
+            Pools.killDaemon(managerPid);
         }
     }
 }

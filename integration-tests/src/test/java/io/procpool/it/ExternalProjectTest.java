@@ -1,7 +1,6 @@
 package io.procpool.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.procpool.PoolStatus;
 import io.procpool.cli.Version;
@@ -128,26 +127,13 @@ class ExternalProjectTest {
 
     @Test
     void aProjectOutsideTheRepositoryBuildsAgainstTheBomAndRunsFromTheArchiveWithItsOwnJackson() throws Exception {
+        MavenProjects.assumeThisBuildIsInstalled();
         String version = Version.current();
-        Path installed = Path.of(System.getProperty("user.home"), ".m2/repository/io/procpool/pool-core", version)
-                .resolve("pool-core-" + version + ".jar");
-        Path built = DocumentedConfigsTest.ROOT.resolve("pool-core/target/pool-core-" + version + ".jar");
-        assumeTrue(
-                Files.exists(installed) && Files.mismatch(installed, built) == -1L,
-                "pool-core " + version + " of this build is not installed in ~/.m2: run bin/test (mvn install)");
-
         Path project = Files.createDirectories(dir.resolve("orders"));
         Files.writeString(project.resolve("pom.xml"), POM.replace("VERSION", version));
         Path src = Files.createDirectories(project.resolve("src/main/java/com/acme"));
         Files.writeString(src.resolve("OrderConsumer.java"), CONSUMER);
-        List<String> mvn = List.of("mvn", "-B", "-q", "package");
-        ProcessBuilder build =
-                new ProcessBuilder(mvn).directory(project.toFile()).redirectErrorStream(true);
-        build.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process b = build.start();
-        String buildOutput = new String(b.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(b.waitFor(240, TimeUnit.SECONDS)).isTrue();
-        assertThat(b.exitValue()).as(buildOutput).isZero();
+        MavenProjects.mvn(project, "package");
         assertThat(project.resolve("target/lib/jackson-databind-2.17.2.jar")).exists();
         assertThat(project.resolve("target/lib"))
                 .as("pool-core is provided: not packaged with the project")

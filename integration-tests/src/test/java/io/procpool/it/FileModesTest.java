@@ -69,12 +69,7 @@ class FileModesTest {
                             .exitCode())
                     .isZero();
         } finally {
-            if (managerPid > 0) {
-                ProcessHandle.of(managerPid).ifPresent(h -> {
-                    h.descendants().forEach(ProcessHandle::destroyForcibly);
-                    h.destroyForcibly();
-                });
-            }
+            Pools.killDaemon(managerPid);
         }
     }
 

@@ -11,6 +11,19 @@ final class Pools {
     private Pools() {}
 
     /**
+     * After a test of a pool started with {@code --daemon} (not a child of the test): kills its manager and
+     * the workers under it, by pid, if any is still alive. {@code managerPid} of 0 or less: none started.
+     */
+    static void killDaemon(long managerPid) {
+        if (managerPid > 0) {
+            ProcessHandle.of(managerPid).ifPresent(h -> {
+                h.descendants().forEach(ProcessHandle::destroyForcibly);
+                h.destroyForcibly();
+            });
+        }
+    }
+
+    /**
      * A pool of {@code workers} {@link RecordingConsumer}s recording into {@code dir/records},
      * with {@code settings} ("key: value" pairs by dotted key) over the defaults.
      */

@@ -116,12 +116,7 @@ class TourTest {
             assertThat(stop.output()).contains("pool stopped");
             assertThat(PoolProcess.isRunning(manager)).isFalse();
         } finally {
-            if (manager > 0) {
-                ProcessHandle.of(manager).ifPresent(h -> {
-                    h.descendants().forEach(ProcessHandle::destroyForcibly);
-                    h.destroyForcibly();
-                });
-            }
+            Pools.killDaemon(manager);
         }
     }
 }

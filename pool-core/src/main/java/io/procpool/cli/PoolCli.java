@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             StatusCommand.class,
             PushCommand.class,
             QueueCommand.class,
+            InitCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class PoolCli implements Runnable {

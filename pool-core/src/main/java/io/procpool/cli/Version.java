@@ -14,13 +14,22 @@ public final class Version implements CommandLine.IVersionProvider {
 
     /** The build's project version, e.g. {@code 0.1.0-SNAPSHOT}. */
     public static String current() {
+        return property("version");
+    }
+
+    /** A value the build wrote beside the version, e.g. {@code junit.version} for {@code pool init}. */
+    static String property(String key) {
         try (InputStream in = Version.class.getResourceAsStream("/io/procpool/version.properties")) {
             if (in == null) {
                 throw new IllegalStateException("io/procpool/version.properties is missing: a build without resources");
             }
             Properties p = new Properties();
             p.load(in);
-            return p.getProperty("version");
+            String value = p.getProperty(key);
+            if (value == null) {
+                throw new IllegalStateException("io/procpool/version.properties has no " + key);
+            }
+            return value;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -36,7 +36,8 @@ class PoolCliTest {
                 "queue stats",
                 "queue peek",
                 "queue requeue-dead",
-                "queue purge"
+                "queue purge",
+                "init"
             })
     void everySubcommandHasHelp(String command) {
         List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -80,6 +81,15 @@ public final class PoolRunner implements AfterEachCallback {
     /** {@code pool status}. */
     public PoolStatus status() throws IOException {
         return running().status();
+    }
+
+    /**
+     * Polls {@code pool status} until {@code condition} holds, e.g. {@code s -> s.pool().processed() == 3};
+     * fails saying {@code what} and the last status after {@code timeout}, or at once if the manager exits.
+     */
+    public PoolStatus awaitStatus(String what, Predicate<PoolStatus> condition, Duration timeout)
+            throws IOException, InterruptedException {
+        return running().awaitStatus(what, condition, timeout);
     }
 
     /** Pushes into the built-in queue; returns the ids. */
