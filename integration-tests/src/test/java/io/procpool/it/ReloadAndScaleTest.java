@@ -37,6 +37,54 @@ class ReloadAndScaleTest {
         }
     }
 
+    @Test
+    void reloadWaitReturnsOnceEveryWorkerIsANewReadyProcess() throws Exception {
+        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 2, "app.start_sleep_ms: 300"))) {
+            Set<Long> first = new HashSet<>(pool.awaitReady(2, WAIT).readyPids());
+            PoolProcess.CliResult r = pool.cli("reload", "--wait");
+            assertThat(r.exitCode()).as(r.output()).isZero();
+            assertThat(r.output()).contains("reloaded: 2 worker(s) replaced and ready");
+            var now = pool.status(); // no wait: --wait returned only once this held
+            assertThat(now.readyPids()).hasSize(2).doesNotContainAnyElementsOf(first);
+            assertThat(now.workers()).hasSize(2);
+        }
+    }
+
+    @Test
+    void reloadWaitFailsAtOnceWhenTheNewWorkersCannotStart() throws Exception {
+        String yaml = Pools.recording(dir, 1, "restart_backoff: 30s", "restart_max_backoff: 30s");
+        try (PoolProcess pool = PoolProcess.start(dir, yaml)) {
+            long old = pool.awaitReady(1, WAIT).readyPids().get(0);
+            java.nio.file.Files.writeString(
+                    dir.resolve("pool.yaml"),
+                    yaml.replace(
+                            io.procpool.testkit.consumers.RecordingConsumer.class.getName(),
+                            io.procpool.testkit.consumers.FailingStartConsumer.class.getName()));
+            long started = System.nanoTime();
+            PoolProcess.CliResult r = pool.cli("reload", "--reread", "--wait");
+            assertThat(r.exitCode()).as(r.output()).isEqualTo(1);
+            assertThat(r.output())
+                    .contains("the new worker of slot 0 failed to start")
+                    .contains("the old worker (pid " + old + ") keeps running");
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .as("not the 10 minutes of --wait's limit")
+                    .isLessThan(WAIT);
+            assertThat(pool.status().readyPids())
+                    .as("the old worker keeps serving")
+                    .containsExactly(old);
+        }
+    }
+
+    @Test
+    void reloadTimeoutWithoutWaitIsRefused() throws Exception {
+        try (PoolProcess pool = PoolProcess.start(dir, Pools.recording(dir, 1))) {
+            pool.awaitReady(1, WAIT);
+            PoolProcess.CliResult r = pool.cli("reload", "--timeout", "5s");
+            assertThat(r.exitCode()).isEqualTo(2);
+            assertThat(r.output()).contains("--timeout applies to --wait only");
+        }
+    }
+
     /** Starts a reload, samples READY every 20 ms until every pid changed; returns the new pids. */
     private Set<Long> rollAndWatch(PoolProcess pool, int n, Set<Long> before, ThrowingRunnable startReload)
             throws Exception {

@@ -1,6 +1,16 @@
 package io.procpool.cli;
 
+import io.procpool.PoolControl;
+import io.procpool.PoolStatus;
+import io.procpool.PoolStatus.WorkerState;
+import io.procpool.internal.ExitCode;
+import io.procpool.internal.config.Units;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -8,8 +18,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code pool reload}: rolling restart of every worker (SIGUSR1's twin); {@code --reread} reads the
- * configuration file again first and applies it (SIGHUP's twin). {@code -c/--config} names the file,
- * as in every other command.
+ * configuration file again first and applies it (SIGHUP's twin). {@code --wait} returns once every
+ * worker runs in a process started after the reload, so that a deploy script knows the new code runs;
+ * it fails at once when a slot falls into BACKOFF (the new code does not start). The CLI's thread.
  */
 @Command(name = "reload", description = "Rolling restart: each new worker is ready before its predecessor stops.")
 final class ReloadCommand implements Callable<Integer> {
@@ -20,8 +31,98 @@ final class ReloadCommand implements Callable<Integer> {
     @Option(names = "--reread", description = "Reread the configuration file and apply it (like SIGHUP).")
     boolean reread;
 
+    @Option(names = "--wait", description = "Return once every worker has been replaced and is ready.")
+    boolean await;
+
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            description = "With --wait: how long the reload may take (default: 10m).")
+    String timeout;
+
     @Override
     public Integer call() throws Exception {
-        return ControlCall.run("reload", options.runDir(), Map.of("command", "reload", "reread", reread));
+        Duration limit = Duration.ofMinutes(10);
+        if (timeout != null) {
+            if (!await) {
+                System.err.println("pool reload: --timeout applies to --wait only; add --wait or leave it out");
+                return ExitCode.CONFIG_INVALID;
+            }
+            try {
+                limit = Units.parseDuration(timeout);
+            } catch (IllegalArgumentException e) {
+                System.err.println("pool reload: --timeout " + e.getMessage() + ", but was \"" + timeout + "\"");
+                return ExitCode.CONFIG_INVALID;
+            }
+        }
+        PoolControl pool = PoolControl.of(options.runDir());
+        Set<Long> before = new HashSet<>();
+        Map<Integer, Long> restartsBefore = new HashMap<>();
+        if (await) {
+            for (PoolStatus.Worker w : pool.status().workers()) {
+                before.add(w.pid());
+                restartsBefore.put(w.slot(), w.restarts());
+            }
+        }
+        int code = ControlCall.run("reload", options.runDir(), Map.of("command", "reload", "reread", reread));
+        if (code != ExitCode.OK || !await) {
+            return code;
+        }
+        return awaitReplaced(pool, before, restartsBefore, limit);
+    }
+
+    private static int awaitReplaced(
+            PoolControl pool, Set<Long> before, Map<Integer, Long> restartsBefore, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        PoolStatus status = pool.status();
+        while (true) {
+            Optional<PoolStatus.Worker> failing = status.workers().stream()
+                    .filter(w -> w.state() == WorkerState.BACKOFF)
+                    .findFirst();
+            if (failing.isPresent()) {
+                PoolStatus.Worker w = failing.get();
+                System.err.println("pool reload: slot " + w.slot() + " is in BACKOFF ("
+                        + w.backoff().map(PoolStatus.Backoff::lastExit).orElse("?")
+                        + "): the new workers do not start; see the pool's log");
+                return ExitCode.FAILED;
+            }
+            // A replacement that fails leaves its slot to the old worker (READY) and counts a restart.
+            Optional<PoolStatus.Worker> kept = status.workers().stream()
+                    .filter(w -> before.contains(w.pid())
+                            && w.restarts() > restartsBefore.getOrDefault(w.slot(), Long.MAX_VALUE))
+                    .findFirst();
+            if (kept.isPresent()) {
+                System.err.println(
+                        "pool reload: the new worker of slot " + kept.get().slot()
+                                + " failed to start, so the new workers do not start; the old worker (pid "
+                                + kept.get().pid() + ") keeps running; see the pool's log");
+                return ExitCode.FAILED;
+            }
+            if (replaced(status, before)) {
+                System.out.println("reloaded: " + status.workers().size() + " worker(s) replaced and ready");
+                return ExitCode.OK;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                System.err.println("pool reload: not every worker was replaced within " + Units.format(limit)
+                        + "; still running from before: " + stillOld(status, before));
+                return ExitCode.FAILED;
+            }
+            Thread.sleep(100);
+            status = pool.status();
+        }
+    }
+
+    /** Every slot has a READY worker, none of which ran before the reload, and no old process is left. */
+    private static boolean replaced(PoolStatus s, Set<Long> before) {
+        return s.workers().size() == s.pool().workersTarget()
+                && s.workers().stream().allMatch(w -> w.state() == WorkerState.READY && !before.contains(w.pid()));
+    }
+
+    private static String stillOld(PoolStatus s, Set<Long> before) {
+        return s.workers().stream()
+                .filter(w -> before.contains(w.pid()))
+                .map(w -> "slot " + w.slot() + " (pid " + w.pid() + ", " + w.state() + ")")
+                .toList()
+                .toString();
     }
 }
