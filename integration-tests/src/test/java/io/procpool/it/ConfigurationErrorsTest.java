@@ -86,6 +86,20 @@ class ConfigurationErrorsTest {
     }
 
     @Test
+    void aRunDirectoryTooDeepForASocketIsNamedWithTheLimit() throws Exception {
+        Path deep = dir.resolve("d".repeat(Math.max(1, 100 - dir.toString().length())));
+        String yaml = Pools.recording(dir, 1, "run_dir: " + deep);
+        Files.writeString(dir.resolve("pool.yaml"), yaml);
+        CliResult r = PoolProcess.run(
+                PoolProcess.javaCommand("start", "-c", dir.resolve("pool.yaml").toString()), dir);
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.output())
+                .contains("cannot bind socket " + deep.resolve("ipc.sock"))
+                .contains("a Unix socket path may have 106 bytes at most (this one has " + (deep + "/ipc.sock").length()
+                        + "), so choose a shorter run_dir");
+    }
+
+    @Test
     void clientCommandsSayWhenNoPoolRuns() throws Exception {
         CliResult r = PoolProcess.run(
                 PoolProcess.javaCommand(

@@ -34,8 +34,8 @@ public final class PoolProcess implements AutoCloseable {
             Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private static final String CLI = "io.procpool.cli.PoolCli";
 
-    /** A Unix socket's path must fit in 108 bytes with its NUL; the longest of a run directory's names. */
-    private static final int SOCKET_PATH_MAX = 107;
+    /** The longest Unix socket path the JDK binds (sun_path's 108 bytes less its own margin), in bytes. */
+    private static final int SOCKET_PATH_MAX = 106;
 
     private static final String LONGEST_SOCKET = "/control.sock";
 
@@ -63,7 +63,8 @@ public final class PoolProcess implements AutoCloseable {
             throws IOException {
         Files.createDirectories(dir);
         Path runDir = dir.resolve("run");
-        if (runDir.toString().length() + LONGEST_SOCKET.length() > SOCKET_PATH_MAX && !yaml.contains("run_dir")) {
+        int socketPathBytes = (runDir + LONGEST_SOCKET).getBytes(StandardCharsets.UTF_8).length;
+        if (socketPathBytes > SOCKET_PATH_MAX && !yaml.contains("run_dir")) {
             // A project in a deep directory: its sockets could not be bound under target/. They go to a
             // short directory of the pool's own, which run/ links to, so the pool's files are found there.
             runDir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "procpool-run-");

@@ -106,8 +106,10 @@ public final class RunDirectory implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             server.close();
             throw new IOException(
-                    "cannot bind socket " + path + " (" + e.getMessage() + "); a Unix socket path must be "
-                            + "under 108 bytes, so choose a shorter run_dir",
+                    "cannot bind socket " + path + " (" + e.getMessage() + "); a Unix socket path may have "
+                            + "106 bytes at most (this one has "
+                            + path.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                            + "), so choose a shorter run_dir",
                     e);
         }
         Files.setPosixFilePermissions(path, PrivateFiles.FILE);
