@@ -23,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Run: {@code bin/bench queue [messages per round] [durabilities] [sizes]}, e.g.
  * {@code bin/bench queue 1000000 none,process 64}: the optional lists narrow the throughput
- * rows (and skip latency) for quick comparisons; the README's table comes from the full run.
+ * rows (and skip latency) for quick comparisons; the table in docs/benchmarks.md comes from the full run.
  */
 public final class QueueBenchmark {
 
@@ -31,7 +31,7 @@ public final class QueueBenchmark {
     private static final int IN_FLIGHT = 16;
     private static final int WARM_UP_ROUNDS = 2;
     private static final int ROUNDS = 3;
-    /** Extra pool.yaml lines for experiments (BENCH_POOL_YAML); the README's figures use none. */
+    /** Extra pool.yaml lines for experiments (BENCH_POOL_YAML); the figures in docs/benchmarks.md use none. */
     private static final String EXTRA_CONFIG =
             System.getenv().getOrDefault("BENCH_POOL_YAML", "").replace(";", "\n") + "\n";
 

@@ -69,6 +69,8 @@ class DistributionTest {
         assertThat(home.resolve("contrib/systemd/procpool@.service")).exists();
         assertThat(home.resolve("contrib/docker/Dockerfile")).exists();
         assertThat(home.resolve("LICENSE")).exists();
+        assertThat(home.resolve("docs/configuration.md")).exists();
+        assertThat(home.resolve("docs/operations.md")).exists();
         assertThat(home.resolve("bin/pool")).isExecutable();
         return home;
     }

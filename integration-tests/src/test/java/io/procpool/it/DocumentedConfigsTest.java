@@ -47,16 +47,19 @@ class DocumentedConfigsTest {
         return files.stream();
     }
 
+    /** The README, then every page under docs/ by name. */
+    static List<Path> documentationPages() throws IOException {
+        List<Path> pages = new ArrayList<>(List.of(ROOT.resolve("README.md")));
+        try (Stream<Path> docs = Files.walk(ROOT.resolve("docs"))) {
+            docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+        }
+        return pages;
+    }
+
     /** The YAML blocks of the README and of every page under docs/, each named by its file and first line. */
     static Stream<Object[]> documentedYamlBlocks() throws IOException {
-        List<Path> pages = new ArrayList<>(List.of(ROOT.resolve("README.md")));
-        if (Files.isDirectory(ROOT.resolve("docs"))) {
-            try (Stream<Path> docs = Files.walk(ROOT.resolve("docs"))) {
-                docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
-            }
-        }
         List<Object[]> blocks = new ArrayList<>();
-        for (Path page : pages) {
+        for (Path page : documentationPages()) {
             Matcher m = YAML_BLOCK.matcher(Files.readString(page));
             while (m.find()) {
                 String text = m.group(1);

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The defaults the README's configuration tables state are the defaults the code uses: for each row
+ * The defaults the configuration tables of the docs state are the defaults the code uses: for each row
  * whose default is a value, a configuration that sets the key to that value reads the same as one that
  * leaves it out. Rows whose default is not a value ("(required)", "number of CPUs") are left out.
  */
@@ -53,11 +53,17 @@ class DocumentedDefaultsTest {
     }
 
     static Stream<Row> documentedDefaults() throws Exception {
-        String readme = Files.readString(DocumentedConfigsTest.ROOT.resolve("README.md"));
+        StringBuilder pages = new StringBuilder();
+        for (Path page : DocumentedConfigsTest.documentationPages()) {
+            pages.append('\n').append(Files.readString(page));
+        }
+        String readme = pages.toString();
         List<Row> rows = new ArrayList<>();
         for (var table : TABLES.entrySet()) {
             int start = readme.indexOf("\n" + table.getKey() + "\n");
-            assertThat(start).as("section " + table.getKey() + " in the README").isPositive();
+            assertThat(start)
+                    .as("section " + table.getKey() + " in the README or docs/")
+                    .isPositive();
             int end = readme.indexOf("\n## ", start + 1);
             Matcher m = ROW.matcher(readme.substring(start, end < 0 ? readme.length() : end));
             while (m.find()) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's "Controlling a pool from Java": PoolControl does what the CLI does, and says why when it cannot. */
+/** docs/java-api.md's "Controlling a pool from Java": PoolControl does what the CLI does, and says why when it cannot. */
 @Timeout(120)
 class PoolControlTest {
 

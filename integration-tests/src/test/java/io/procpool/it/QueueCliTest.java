@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The queue commands of the README, through the real CLI: {@code pool push} into a stopped pool, from
+ * The queue commands of docs/operations.md, through the real CLI: {@code pool push} into a stopped pool, from
  * stdin and {@code --at} a time; {@code pool queue stats|peek|purge} on a running and a stopped pool;
  * {@code pool stop --timeout}; exit code 10 for a database that is not a procpool queue.
  */

@@ -31,7 +31,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The TCP settings of the README's table that shape frames and connections: the length framing in
+ * The TCP settings of the table in docs/sources.md that shape frames and connections: the length framing in
  * Swoole's terms ({@code package_length_type}, {@code package_length_offset}, {@code package_body_offset}),
  * {@code idle_timeout}, {@code max_connections}, {@code max_pending_per_connection} and a {@code unix:} listener.
  */

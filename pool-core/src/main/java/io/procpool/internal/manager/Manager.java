@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  */
 public final class Manager {
 
-    /** The signals a manager acts on (the README's signal table). */
+    /** The signals a manager acts on (the signal table of docs/operations.md). */
     public static final List<String> SIGNALS = List.of("TERM", "INT", "HUP", "USR1", "TTIN", "TTOU");
 
     private final PoolConfig config;
