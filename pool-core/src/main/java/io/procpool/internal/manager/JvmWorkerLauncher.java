@@ -45,10 +45,11 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
     }
 
     /** The worker's command line; public for the start-up benchmark. */
-    public List<String> command(int slot, long workerId, PoolConfig config, List<String> aotFlags) {
+    public List<String> command(int slot, long workerId, PoolConfig config, int workers, List<String> aotFlags) {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBin);
         cmd.addAll(config.jvmOptions());
+        cmd.addAll(WorkerHeap.flags(config.jvmOptions(), workers));
         cmd.addAll(aotFlags);
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.addAll(LogSetup.asJvmFlags());
@@ -78,9 +79,9 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
     }
 
     @Override
-    public LaunchedWorker launch(int slot, long workerId, PoolConfig config) throws IOException {
+    public LaunchedWorker launch(int slot, long workerId, PoolConfig config, int workers) throws IOException {
         List<String> aotFlags = aotFlags(config);
-        ProcessBuilder pb = new ProcessBuilder(command(slot, workerId, config, aotFlags));
+        ProcessBuilder pb = new ProcessBuilder(command(slot, workerId, config, workers, aotFlags));
         pb.directory(config.baseDir().toFile());
         Process process = pb.start();
         String tag = "[worker-" + slot + "] ";

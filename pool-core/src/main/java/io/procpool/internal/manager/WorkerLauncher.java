@@ -23,5 +23,9 @@ public interface WorkerLauncher {
         boolean isAlive();
     }
 
-    LaunchedWorker launch(int slot, long workerId, PoolConfig config) throws IOException;
+    /**
+     * Starts the worker of {@code slot}, one of {@code workers} the pool runs now (its heap share is
+     * worked out from that count).
+     */
+    LaunchedWorker launch(int slot, long workerId, PoolConfig config, int workers) throws IOException;
 }

@@ -90,7 +90,7 @@ final class WorkerLifecycle {
     }
 
     WorkerHandle spawn(Slot slot) {
-        WorkerHandle w = starts.spawn(slot, state.config(), state.backoff());
+        WorkerHandle w = starts.spawn(slot, state.config(), state.backoff(), state.target());
         if (w != null) {
             listeners.accept(l -> l.onWorkerStart(slot.index, w.pid()));
         }

@@ -42,11 +42,15 @@ final class WorkerStarts {
         this.post = post;
     }
 
-    /** Launches a worker for {@code slot}; null when it could not be started, and the slot waits its backoff. */
-    WorkerHandle spawn(Slot slot, PoolConfig config, RestartBackoff backoff) {
+    /**
+     * Launches a worker for {@code slot}, one of {@code workers}; null when it could not be started, and
+     * the slot waits its backoff.
+     */
+    WorkerHandle spawn(Slot slot, PoolConfig config, RestartBackoff backoff, int workers) {
         long id = table.nextWorkerId();
         try {
-            WorkerHandle w = new WorkerHandle(id, slot.index, launcher.launch(slot.index, id, config), clock.millis());
+            WorkerHandle w =
+                    new WorkerHandle(id, slot.index, launcher.launch(slot.index, id, config, workers), clock.millis());
             table.add(w);
             w.process.onExit(code -> post.accept(new Exited(id, code)));
             log.info("spawned worker {} in slot {} (pid {})", id, slot.index, w.pid());

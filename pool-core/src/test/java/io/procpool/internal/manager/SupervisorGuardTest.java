@@ -34,7 +34,7 @@ class SupervisorGuardTest {
     void aHandlerThatThrowsStopsThePoolGracefullyAndExitsWithSupervisorFailed() {
         PoolConfig config = ConfigLoader.load(
                 null, Map.of(), Map.of("consumer", "com.acme.C", "workers", "2", "max_wait_time", "5s"));
-        WorkerLauncher launcher = (slot, id, c) -> {
+        WorkerLauncher launcher = (slot, id, c, workers) -> {
             FakeWorker w = new FakeWorker(slot, id);
             launched.add(w);
             return w;

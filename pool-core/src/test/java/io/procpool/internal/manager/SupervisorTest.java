@@ -97,7 +97,7 @@ class SupervisorTest {
                         "8s",
                         "max_wait_time",
                         "2s"));
-        WorkerLauncher launcher = (slot, id, cfg) -> {
+        WorkerLauncher launcher = (slot, id, cfg, workers) -> {
             FakeWorker w = new FakeWorker(slot, id);
             launched.add(w);
             return w;
