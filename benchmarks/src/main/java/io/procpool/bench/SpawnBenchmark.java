@@ -46,7 +46,9 @@ public final class SpawnBenchmark {
                         .toURI())
                 .toString();
         List<Variant> variants = List.of(
-                new Variant("JVM defaults (baseline)", base + "jvm_options: []\naot_cache: off\n"),
+                // The JVM's own heap default, named, so that procpool adds no heap share of its own.
+                new Variant(
+                        "JVM defaults (baseline)", base + "jvm_options: ['-XX:MaxRAMPercentage=25']\naot_cache: off\n"),
                 new Variant("tuned flags (default)", base + "aot_cache: off\n"),
                 new Variant("tuned flags + AOT cache", base + "aot_cache: auto\n"),
                 new Variant(
