@@ -80,6 +80,18 @@ class Pid1Test {
         }
     }
 
+    /** {@code bin/pool <args>} as PID 1 of a PID namespace of its own. */
+    private List<String> asPid1(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(
+                "unshare",
+                "--pid",
+                "--fork",
+                "--mount-proc",
+                home.resolve("bin/pool").toString()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
     private CliResult pool(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/pool").toString()));
         cmd.addAll(List.of(args));
@@ -114,15 +126,7 @@ class Pid1Test {
                         + "aot_cache: off\n"
                         + "max_wait_time: 10s\n"
                         + "app.orphan_sleep: 1\n");
-        ProcessBuilder pb = new ProcessBuilder(
-                        "unshare",
-                        "--pid",
-                        "--fork",
-                        "--mount-proc",
-                        home.resolve("bin/pool").toString(),
-                        "start",
-                        "-c",
-                        config.toString())
+        ProcessBuilder pb = new ProcessBuilder(asPid1("start", "-c", config.toString()))
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("pid1.log").toFile());
@@ -182,16 +186,7 @@ class Pid1Test {
     void daemonAsPid1IsRefused() throws Exception {
         assumeTrue(namespacesWork(), "no PID namespaces here (unshare --pid needs root)");
         home = DistributionTest.unpack(dir.resolve("opt"));
-        CliResult r = PoolProcess.run(
-                List.of(
-                        "unshare",
-                        "--pid",
-                        "--fork",
-                        "--mount-proc",
-                        home.resolve("bin/pool").toString(),
-                        "start",
-                        "--daemon"),
-                dir);
+        CliResult r = PoolProcess.run(asPid1("start", "--daemon"), dir);
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.output()).contains("--daemon as PID 1 would end the container at once");
     }
