@@ -64,6 +64,22 @@ class ExamplePoolsTest {
     }
 
     @Test
+    void reporterIsAUserProcessThatARestartBringsBack() throws Exception {
+        try (PoolProcess pool = start("reporter", 1, "app.interval_ms=100")) {
+            long first = pool.status().readyPids().get(0);
+            awaitLog(pool, "report 2 from pid " + first + ":");
+            ProcessHandle.of(first).orElseThrow().destroyForcibly(); // kill -9 <pid>
+            var after = pool.awaitStatus(
+                    "a new reporter process",
+                    s -> s.readyCount() == 1 && !s.readyPids().contains(first),
+                    WAIT);
+            long second = after.readyPids().get(0);
+            awaitLog(pool, "report 1 from pid " + second + ":");
+            assertThat(after.slot(0).orElseThrow().restarts()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void tcpEcho() throws Exception {
         int port = FrameClient.freePort();
         try (PoolProcess pool = start("tcp-echo", 2, "source.listen=127.0.0.1:" + port);
