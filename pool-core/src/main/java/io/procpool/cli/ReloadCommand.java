@@ -60,7 +60,7 @@ final class ReloadCommand implements Callable<Integer> {
         Map<Integer, Long> restartsBefore = new HashMap<>();
         if (await) {
             for (PoolStatus.Worker w : pool.status().workers()) {
-                before.add(w.pid());
+                before.add(w.id()); // ids, not pids: the workers of isolation: thread share the manager's
                 restartsBefore.put(w.slot(), w.restarts());
             }
         }
@@ -88,7 +88,7 @@ final class ReloadCommand implements Callable<Integer> {
             }
             // A replacement that fails leaves its slot to the old worker (READY) and counts a restart.
             Optional<PoolStatus.Worker> kept = status.workers().stream()
-                    .filter(w -> before.contains(w.pid())
+                    .filter(w -> before.contains(w.id())
                             && w.restarts() > restartsBefore.getOrDefault(w.slot(), Long.MAX_VALUE))
                     .findFirst();
             if (kept.isPresent()) {
@@ -115,13 +115,13 @@ final class ReloadCommand implements Callable<Integer> {
     /** Every slot has a READY worker, none of which ran before the reload, and no old process is left. */
     private static boolean replaced(PoolStatus s, Set<Long> before) {
         return s.workers().size() == s.pool().workersTarget()
-                && s.workers().stream().allMatch(w -> w.state() == WorkerState.READY && !before.contains(w.pid()));
+                && s.workers().stream().allMatch(w -> w.state() == WorkerState.READY && !before.contains(w.id()));
     }
 
     private static String stillOld(PoolStatus s, Set<Long> before) {
         return s.workers().stream()
-                .filter(w -> before.contains(w.pid()))
-                .map(w -> "slot " + w.slot() + " (pid " + w.pid() + ", " + w.state() + ")")
+                .filter(w -> before.contains(w.id()))
+                .map(w -> "slot " + w.slot() + " (worker " + w.id() + ", pid " + w.pid() + ", " + w.state() + ")")
                 .toList()
                 .toString();
     }

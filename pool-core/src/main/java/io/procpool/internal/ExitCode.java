@@ -31,6 +31,8 @@ public final class ExitCode {
     public static final int SOURCE_FAILED = 11;
     /** Manager: the supervisor failed (a bug); it stopped the pool gracefully and exits. */
     public static final int SUPERVISOR_FAILED = 12;
+    /** A worker the manager killed: a process's SIGKILL (128 + 9), and what a thread worker ends with then. */
+    public static final int KILLED = 137;
 
     private ExitCode() {}
 
@@ -47,7 +49,7 @@ public final class ExitCode {
             case CONSUMER_LOOP_FAILED -> "consumer run() threw";
             case SOURCE_FAILED -> "its source could not start";
             case SUPERVISOR_FAILED -> "its supervisor failed";
-            case 137 -> "killed (SIGKILL)";
+            case KILLED -> "killed (SIGKILL)";
             case 143 -> "terminated (SIGTERM)";
             default -> code > 128 ? "killed by signal " + (code - 128) : "exit code " + code;
         };

@@ -11,6 +11,12 @@ import java.io.PrintStream;
  */
 public final class LineTaggingStream extends OutputStream {
 
+    /**
+     * The tag of the lines the current thread (and the threads it starts) writes, over the stream's own:
+     * a worker that is a thread of the manager tags its lines as a worker process's are.
+     */
+    private static final InheritableThreadLocal<byte[]> THREAD_TAG = new InheritableThreadLocal<>();
+
     private final PrintStream target;
     private final byte[] tag;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
@@ -18,6 +24,11 @@ public final class LineTaggingStream extends OutputStream {
     public LineTaggingStream(PrintStream target, String tag) {
         this.target = target;
         this.tag = tag.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Tags every line the current thread, and the threads it starts from now on, writes with {@code tag}. */
+    public static void tagThisThread(String tag) {
+        THREAD_TAG.set(tag.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** A print stream over this stream, with autoflush so each line leaves at once. */
@@ -46,6 +57,8 @@ public final class LineTaggingStream extends OutputStream {
     }
 
     private void emit() {
+        byte[] own = THREAD_TAG.get();
+        byte[] tag = own != null ? own : this.tag;
         byte[] out = new byte[tag.length + line.size()];
         System.arraycopy(tag, 0, out, 0, tag.length);
         System.arraycopy(line.toByteArray(), 0, out, tag.length, line.size());

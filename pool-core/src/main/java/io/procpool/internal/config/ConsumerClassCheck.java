@@ -22,12 +22,8 @@ public final class ConsumerClassCheck {
     private ConsumerClassCheck() {}
 
     public static void verify(PoolConfig config) {
-        List<URL> urls = new ArrayList<>();
-        for (Path entry : config.classpath()) {
-            urls.addAll(urlsOf(entry));
-        }
         try (URLClassLoader loader =
-                new URLClassLoader(urls.toArray(URL[]::new), ConsumerClassCheck.class.getClassLoader())) {
+                new URLClassLoader(urls(config.classpath()), ConsumerClassCheck.class.getClassLoader())) {
             Class<?> type = Class.forName(config.consumer(), false, loader);
             if (!Consumer.class.isAssignableFrom(type)) {
                 throw ConfigException.invalid(
@@ -43,6 +39,15 @@ public final class ConsumerClassCheck {
         } catch (IOException e) {
             throw new ConfigException("classpath: cannot read it: " + e.getMessage());
         }
+    }
+
+    /** The pool's classpath as a class loader reads it (a thread worker's loader too). */
+    public static URL[] urls(List<Path> classpath) {
+        List<URL> urls = new ArrayList<>();
+        for (Path entry : classpath) {
+            urls.addAll(urlsOf(entry));
+        }
+        return urls.toArray(URL[]::new);
     }
 
     /** A classpath entry as the JVM reads it: a directory, a jar, or {@code dir/*} for every jar in dir. */

@@ -50,6 +50,7 @@ public record PoolConfig(
         SourceSettings sourceSettings,
         SourceDefinition source,
         RetrySettings retry,
+        boolean threadIsolation,
         Map<String, String> flat) {
 
     public static final int MAX_WORKERS = 1024;
@@ -90,6 +91,7 @@ public record PoolConfig(
             "restart_max_backoff",
             "jvm_options",
             "aot_cache",
+            "isolation",
             "max_deliveries",
             "retry.max_tries",
             "retry.backoff",
@@ -197,11 +199,37 @@ public record PoolConfig(
                 sourceSettings,
                 source,
                 RetrySettings.from(v),
+                threadIsolation(raw, v),
                 flatten(raw));
     }
 
     private static String sortedKeys() {
         return String.join(", ", new TreeSet<>(KEYS)) + ", source.*, app.*";
+    }
+
+    /** Settings a worker that is a thread of the manager has no use for, and why. */
+    private static final Map<String, String> NOT_FOR_THREADS = new java.util.LinkedHashMap<>(Map.of(
+            "jvm_options", "a thread worker runs in the manager's JVM, whose options are the manager's",
+            "max_memory", "a thread worker has no memory of its own to measure; recycle it by max_requests",
+            "aot_cache", "a thread worker starts no JVM of its own"));
+
+    /** {@code isolation: process} (each worker a JVM) or {@code thread} (each a thread of the manager). */
+    private static boolean threadIsolation(RawConfig raw, ConfigValues v) {
+        boolean threads =
+                v.oneOf("isolation", "process", List.of("process", "thread")).equals("thread");
+        if (threads) {
+            for (var refused : NOT_FOR_THREADS.entrySet()) {
+                var e = raw.entries().get(refused.getKey());
+                if (e != null) {
+                    throw ConfigException.invalid(
+                            refused.getKey(),
+                            "cannot apply with isolation: thread (" + refused.getValue() + ")",
+                            e.value(),
+                            e.origin());
+                }
+            }
+        }
+        return threads;
     }
 
     private static Map<String, String> flatten(RawConfig raw) {

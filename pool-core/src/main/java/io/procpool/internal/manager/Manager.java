@@ -2,6 +2,7 @@ package io.procpool.internal.manager;
 
 import io.procpool.PoolListener;
 import io.procpool.internal.Signals;
+import io.procpool.internal.config.ConfigException;
 import io.procpool.internal.config.ConsumerClassCheck;
 import io.procpool.internal.config.PoolConfig;
 import io.procpool.internal.ipc.WorkerFeed;
@@ -68,6 +69,9 @@ public final class Manager {
     public int run(boolean handleSignals) throws IOException, AlreadyRunningException {
         if (entry.loadsConsumerByName()) {
             ConsumerClassCheck.verify(config);
+        } else if (config.threadIsolation()) {
+            throw new ConfigException("isolation: thread needs the consumer named by class in the configuration; "
+                    + "a pool embedded in a program runs its workers as processes, but was \"thread\"");
         }
         List<AutoCloseable> closer = new java.util.ArrayList<>();
         try (RunDirectory runDir = RunDirectory.open(config.runDir());
@@ -87,7 +91,7 @@ public final class Manager {
             WorkerFeed feed = builtIn != null ? builtIn.feed() : new WorkerFeed.Idle();
             Supervisor s = new Supervisor(
                     config,
-                    new JvmWorkerLauncher(out, err, entry),
+                    config.threadIsolation() ? new ThreadWorkerLauncher() : new JvmWorkerLauncher(out, err, entry),
                     feed,
                     queue,
                     Clock.systemUTC(),

@@ -27,6 +27,11 @@ final class RestartOnlySettings {
         List<String> changed = new ArrayList<>();
         compare(changed, "run_dir", running.runDir(), next.runDir());
         compare(changed, "data_dir", running.dataDir(), next.dataDir());
+        compare(
+                changed,
+                "isolation",
+                running.threadIsolation() ? "thread" : "process",
+                next.threadIsolation() ? "thread" : "process");
         if (!running.sourceType().equals(next.sourceType())) {
             compare(changed, "source.type", running.sourceType(), next.sourceType());
             return changed; // another source: its own keys are not comparable

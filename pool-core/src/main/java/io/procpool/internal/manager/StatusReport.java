@@ -31,7 +31,8 @@ final class StatusReport {
             Slot slot = table.slots().get(w.slot);
             Optional<Duration> readyAfter =
                     w.readyAtMs == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(w.readyAtMs - w.spawnedAtMs));
-            long rss = w.rssBytes >= 0 ? w.rssBytes : ProcessMemory.rssBytes(w.pid());
+            // a thread worker's memory is the manager's: shown as unknown rather than as the whole JVM's
+            long rss = !w.process.ownProcess() ? -1 : w.rssBytes >= 0 ? w.rssBytes : ProcessMemory.rssBytes(w.pid());
             rows.add(new Worker(
                     w.slot,
                     w.id,

@@ -21,6 +21,11 @@ public interface WorkerLauncher {
         void kill();
 
         boolean isAlive();
+
+        /** False for a worker that is a thread of the manager: its pid and memory are the manager's. */
+        default boolean ownProcess() {
+            return true;
+        }
     }
 
     /**

@@ -52,8 +52,15 @@ public final class WorkerRuntime {
     /** A consumer made by the program itself (embedded pools), or null to load the configured class. */
     private final Consumer given;
 
+    /** False for a worker that is a thread of the manager ({@code isolation: thread}): it must never end the JVM. */
+    private final boolean ownProcess;
+
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile boolean stopping;
+    /** A thread worker the manager killed: it ends at once, without finishing its messages or onStop. */
+    private volatile boolean aborted;
+
+    private volatile Thread lifecycleThread;
     /** Set when this worker closes its own connection at its end: only then is an EOF not the manager's death. */
     private volatile boolean closingConnection;
 
@@ -62,14 +69,23 @@ public final class WorkerRuntime {
     private DeliveryRunner runner;
 
     WorkerRuntime(Path ipcSocket, int slot, long workerId) {
-        this(ipcSocket, slot, workerId, null);
+        this(ipcSocket, slot, workerId, null, true);
     }
 
-    private WorkerRuntime(Path ipcSocket, int slot, long workerId, Consumer given) {
+    private WorkerRuntime(Path ipcSocket, int slot, long workerId, Consumer given, boolean ownProcess) {
         this.ipcSocket = ipcSocket;
         this.slot = slot;
         this.workerId = workerId;
         this.given = given;
+        this.ownProcess = ownProcess;
+    }
+
+    /**
+     * A worker that is a thread of the manager's JVM ({@code isolation: thread}); {@link #run()} on the
+     * thread that is the worker, with the consumer's class loader as its context class loader.
+     */
+    public static WorkerRuntime inThread(Path ipcSocket, int slot, long workerId) {
+        return new WorkerRuntime(ipcSocket, slot, workerId, null, false);
     }
 
     /** The system property that makes a re-run of an embedding program's main a worker: {@code <ipc>,<slot>,<id>}. */
@@ -81,7 +97,8 @@ public final class WorkerRuntime {
      */
     public static int runEmbedded(String spec, Consumer consumer) {
         String[] parts = spec.split(",");
-        return new WorkerRuntime(Path.of(parts[0]), Integer.parseInt(parts[1]), Long.parseLong(parts[2]), consumer)
+        return new WorkerRuntime(
+                        Path.of(parts[0]), Integer.parseInt(parts[1]), Long.parseLong(parts[2]), consumer, true)
                 .runWithSignals();
     }
 
@@ -96,8 +113,50 @@ public final class WorkerRuntime {
         return run();
     }
 
-    /** Runs the worker to its end; returns the process's exit code. */
-    int run() {
+    /** Runs the worker to its end; returns the process's exit code (a thread worker's: its end's). */
+    public int run() {
+        lifecycleThread = Thread.currentThread();
+        try {
+            return lifecycle();
+        } finally {
+            if (!ownProcess) {
+                // A process's end closes all it opened; a thread must close it itself, on every way out.
+                if (runner != null) {
+                    runner.close();
+                }
+                closingConnection = true;
+                if (connection != null) {
+                    connection.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * A thread worker killed by the manager (a stuck message, a start that took too long, the end of a
+     * stop's wait): its lifecycle ends at once, its in-flight messages are the manager's to deliver again.
+     * A consumer that ignores interrupts keeps its own thread until it returns. Any thread.
+     */
+    public void abort() {
+        aborted = true;
+        stopping = true;
+        // The connection first, as a SIGKILL would: what the consumer was doing reports nothing more.
+        closingConnection = true;
+        IpcConnection c = connection;
+        if (c != null) {
+            c.close();
+        }
+        stopRequested.countDown();
+        if (runner != null) {
+            runner.close();
+        }
+        Thread t = lifecycleThread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    private int lifecycle() {
         log = LoggerFactory.getLogger("worker");
         WorkerSettings settings;
         try {
@@ -143,7 +202,7 @@ public final class WorkerRuntime {
                 new MessageRetry(settings.retry(), log),
                 this::sendOutcomes,
                 this::askForRecycle);
-        Thread reader = Thread.ofPlatform().name("ipc-reader").daemon().start(this::readLoop);
+        Thread reader = helperThread("ipc-reader").start(this::readLoop);
         try {
             consumer.onStart(ctx);
         } catch (Exception | LinkageError e) {
@@ -162,7 +221,7 @@ public final class WorkerRuntime {
             log.error("source {} could not start in this worker: {}", settings.sourceType(), e.toString());
             return ExitCode.SOURCE_FAILED;
         }
-        Thread.ofPlatform().name("heartbeat").daemon().start(this::heartbeatLoop);
+        helperThread("heartbeat").start(this::heartbeatLoop);
         try {
             connection.send(FrameType.READY, new byte[0]);
         } catch (IOException e) {
@@ -180,6 +239,9 @@ public final class WorkerRuntime {
             if (ownSource != null) {
                 ownSource.stopAccepting();
             }
+            if (aborted) {
+                return ExitCode.KILLED;
+            }
             runner.awaitIdle();
             consumer.onStop(ctx);
         } catch (InterruptedException e) {
@@ -194,7 +256,7 @@ public final class WorkerRuntime {
         closingConnection = true;
         reader.interrupt();
         connection.close();
-        return code;
+        return aborted ? ExitCode.KILLED : code;
     }
 
     /** The counters of the source this worker runs itself, as text; empty when the manager feeds it. */
@@ -253,6 +315,17 @@ public final class WorkerRuntime {
         }
     }
 
+    /**
+     * A thread of this worker's own (IPC reader, heartbeat): a platform daemon in a worker process; a
+     * virtual thread in a thread worker, which would otherwise add two platform threads, their stacks
+     * and allocation buffers, to the manager per worker.
+     */
+    private Thread.Builder helperThread(String name) {
+        return ownProcess
+                ? Thread.ofPlatform().name(name).daemon()
+                : Thread.ofVirtual().name(name + "-" + slot);
+    }
+
     /** Asks the worker to stop gracefully; from STOP, SIGTERM, or any thread. */
     void requestStop() {
         stopping = true;
@@ -290,6 +363,10 @@ public final class WorkerRuntime {
     private void managerGone() {
         if (closingConnection) {
             return; // our own end of the connection, closed as the worker ends
+        }
+        if (!ownProcess) {
+            abort(); // a thread of the manager: its connection closed because the manager killed it
+            return;
         }
         System.err.println("worker: lost the manager (IPC socket closed); exiting");
         Runtime.getRuntime().halt(ExitCode.MANAGER_GONE);
