@@ -52,7 +52,9 @@ public final class SpawnBenchmark {
                 new Variant("tuned flags (default)", base + "aot_cache: off\n"),
                 new Variant("tuned flags + AOT cache", base + "aot_cache: auto\n"),
                 new Variant(
-                        "tuned flags, own classpath", base + "aot_cache: off\nclasspath: ['" + consumerJar + "']\n"));
+                        "tuned flags, own classpath", base + "aot_cache: off\nclasspath: ['" + consumerJar + "']\n"),
+                // Threads of the manager: jvm_options and aot_cache cannot apply, so the base has neither.
+                new Variant("isolation: thread", base + "isolation: thread\nclasspath: ['" + consumerJar + "']\n"));
         List<Result> results = new ArrayList<>();
         for (Variant v : variants) {
             Path dir = work.resolve("v" + results.size());
@@ -88,18 +90,22 @@ public final class SpawnBenchmark {
         try {
             PoolStatus s = await(dir, "the first worker", st -> st.readyPids().size() == 1, 60);
             List<Long> ready = new ArrayList<>();
+            boolean threads = v.yaml().contains("isolation: thread");
             for (int i = 0; i < samples; i++) {
-                long old = s.readyPids().get(0);
+                long old = s.workers().get(0).id(); // not the pid: thread workers share the manager's
                 BenchPool.control(dir).reload();
                 s = await(
                         dir,
                         "a reloaded worker",
                         st -> st.readyPids().size() == 1
-                                && st.readyPids().get(0) != old
+                                && st.workers().get(0).id() != old
                                 && st.workers().size() == 1,
                         60);
                 ready.add(s.workers().get(0).readyAfter().orElseThrow().toMillis());
             }
+            Thread.sleep(threads ? 2_000 : 0);
+            long managerRss1 = BenchPool.rssBytes(pool.pid());
+            long managerPss1 = BenchPool.pssBytes(pool.pid());
             BenchPool.control(dir).scale(4);
             s = await(
                     dir,
@@ -109,13 +115,19 @@ public final class SpawnBenchmark {
             Thread.sleep(2_000);
             double rss = 0;
             double pss = 0;
-            for (long pid : s.readyPids()) {
-                rss += BenchPool.rssBytes(pid) / 1048576.0;
-                pss += BenchPool.pssBytes(pid) / 1048576.0;
+            if (threads) {
+                // Per worker, what three more idle thread workers added to the manager.
+                rss = (BenchPool.rssBytes(pool.pid()) - managerRss1) / 3.0 / 1048576.0;
+                pss = (BenchPool.pssBytes(pool.pid()) - managerPss1) / 3.0 / 1048576.0;
+            } else {
+                for (long pid : s.readyPids()) {
+                    rss += BenchPool.rssBytes(pid) / 1048576.0 / 4;
+                    pss += BenchPool.pssBytes(pid) / 1048576.0 / 4;
+                }
             }
             BenchPool.control(dir).stop();
             pool.waitFor(60, TimeUnit.SECONDS);
-            return new Result(v, ready, rss / 4, pss / 4);
+            return new Result(v, ready, rss, pss);
         } finally {
             pool.destroyForcibly();
         }
@@ -161,7 +173,7 @@ public final class SpawnBenchmark {
         System.out.println("|---|---|---|---|---|---|---|");
         for (Result r : results) {
             System.out.printf(
-                    "| %s | %d | %d | %d–%d | %.2fx | %.0f | %.0f |%n",
+                    "| %s | %d | %d | %d–%d | %.2fx | %.1f | %.1f |%n",
                     r.variant().name(),
                     r.percentile(50),
                     r.percentile(95),
