@@ -30,7 +30,8 @@ final class ThreadWorkerLauncher implements WorkerLauncher {
                 ThreadWorkerLauncher.class.getClassLoader());
         WorkerRuntime runtime = WorkerRuntime.inThread(config.ipcSocket(), slot, workerId);
         CompletableFuture<Integer> exit = new CompletableFuture<>();
-        Thread thread = Thread.ofPlatform().name("worker-" + slot).unstarted(() -> {
+        // A daemon: a consumer that ignores its interrupt must not keep the manager's JVM from exiting.
+        Thread thread = Thread.ofPlatform().name("worker-" + slot).daemon().unstarted(() -> {
             LineTaggingStream.tagThisThread("[worker-" + slot + "] ");
             int code = ExitCode.FAILED;
             try {
