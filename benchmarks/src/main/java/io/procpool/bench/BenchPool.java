@@ -77,8 +77,8 @@ final class BenchPool {
     }
 
     private static void checkJvmOptions(String yaml, long workerPid) throws IOException {
-        if (yaml.contains("jvm_options")) {
-            return;
+        if (yaml.contains("jvm_options") || yaml.contains("isolation: thread")) {
+            return; // options of its own, or threads of the manager, which runs with none of the workers'
         }
         String cmdline = new String(
                         Files.readAllBytes(Path.of("/proc", Long.toString(workerPid), "cmdline")),

@@ -21,9 +21,11 @@ import java.util.concurrent.locks.LockSupport;
  * p50/p99 at a fixed moderate rate, after one second of warm-up that is not recorded. {@code durability: none} is the baseline: the same path
  * with storage bypassed, measured in the same run.
  *
- * <p>Run: {@code bin/bench queue [messages per round] [durabilities] [sizes]}, e.g.
+ * <p>Run: {@code bin/bench queue [messages per round] [durabilities] [sizes] [isolations]}, e.g.
  * {@code bin/bench queue 1000000 none,process 64}: the optional lists narrow the throughput
  * rows (and skip latency) for quick comparisons; the table in docs/benchmarks.md comes from the full run.
+ * {@code bin/bench queue 1000000 none,process 64 process,thread} measures each row with worker processes
+ * and with thread workers ({@code isolation: thread}), by turns, against {@code none} with processes.
  */
 public final class QueueBenchmark {
 
@@ -45,6 +47,7 @@ public final class QueueBenchmark {
                         .mapToInt(Integer::parseInt)
                         .toArray()
                 : new int[] {64, 1024};
+        List<String> isolations = List.of(args.length > 3 ? args[3].split(",") : new String[] {"process"});
         Path work = Files.createTempDirectory("procpool-bench-queue");
         List<String> rows = new ArrayList<>();
         for (int size : sizes) {
@@ -53,12 +56,20 @@ public final class QueueBenchmark {
                 // per round; 1 KiB rounds carry a quarter as many, power's fsyncs at most 100,000
                 int n = size > 256 ? messages / 4 : messages;
                 n = durability.equals("power") ? Math.min(n, 100_000) : n;
-                double rate = throughput(work.resolve(durability + "-" + size), durability, size, n);
-                if (durability.equals("none")) {
-                    baseline = rate;
+                for (String isolation : isolations) {
+                    String name = durability + (isolations.size() > 1 ? " (" + isolation + " workers)" : "");
+                    double rate = throughput(
+                            work.resolve(durability + "-" + size + "-" + isolation),
+                            durability,
+                            size,
+                            n,
+                            "isolation: " + isolation + "\n");
+                    if (baseline == 0 && durability.equals("none")) {
+                        baseline = rate;
+                    }
+                    rows.add(
+                            String.format("| %s | %d B | %,d | %,.0f | %.2fx |", name, size, n, rate, rate / baseline));
                 }
-                rows.add(String.format(
-                        "| %s | %d B | %,d | %,.0f | %.2fx |", durability, size, n, rate, rate / baseline));
             }
         }
         int rate = 5_000;
@@ -81,10 +92,10 @@ public final class QueueBenchmark {
         latency.forEach(System.out::println);
     }
 
-    private static double throughput(Path dir, String durability, int size, int n) throws Exception {
+    private static double throughput(Path dir, String durability, int size, int n, String isolation) throws Exception {
         Process pool = BenchPool.start(
                 dir,
-                "consumer: " + NoopConsumer.class.getName() + "\nworkers: 2\n" + EXTRA_CONFIG
+                "consumer: " + NoopConsumer.class.getName() + "\nworkers: 2\n" + isolation + EXTRA_CONFIG
                         + "source: {type: queue, durability: " + durability + ", prefetch: 2048}\n");
         try (QueueClient client = QueueClient.connect(dir.resolve("run"))) {
             byte[] body = new byte[size];
