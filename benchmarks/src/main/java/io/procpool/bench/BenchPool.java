@@ -61,7 +61,14 @@ final class BenchPool {
             try {
                 PoolStatus s = control(dir).status();
                 if (s.pool().workersReady() == 2) {
-                    checkJvmOptions(yaml, s.readyPids().get(0));
+                    try {
+                        checkJvmOptions(yaml, s.readyPids().get(0));
+                    } catch (IOException | RuntimeException e) {
+                        // the benchmark ends here: the pool it started must not outlive it
+                        p.descendants().forEach(ProcessHandle::destroyForcibly);
+                        p.destroyForcibly();
+                        throw e instanceof RuntimeException r ? r : new java.io.UncheckedIOException((IOException) e);
+                    }
                     return p;
                 }
             } catch (IOException e) {
