@@ -68,6 +68,9 @@ final class Watchdog {
         }
         lastMemoryCheckMs = nowMs;
         for (WorkerHandle w : new ArrayList<>(table.workers().values())) {
+            if (!w.process.ownProcess()) {
+                continue; // a thread worker: its pid is the manager's, whose memory is no worker's own
+            }
             w.rssBytes = ProcessMemory.rssBytes(w.pid());
             if (config.maxMemoryBytes() > 0 && w.rssBytes > config.maxMemoryBytes()) {
                 recycle.accept(
