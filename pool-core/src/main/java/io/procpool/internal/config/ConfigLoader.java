@@ -42,6 +42,14 @@ public final class ConfigLoader {
      * @param flags values from CLI flags, by dotted key
      */
     public static PoolConfig load(Path configFile, Map<String, String> env, Map<String, Object> flags) {
+        return loadLayout(configFile, env, flags).single("a pool embedded in a program (ConsumerPool)");
+    }
+
+    /**
+     * Loads a configuration that may hold {@code groups:}: every group of the manager, as {@link #load}
+     * reads the layers. {@code POOL_*} variables and flags set top-level keys, which groups inherit.
+     */
+    public static PoolLayout loadLayout(Path configFile, Map<String, String> env, Map<String, Object> flags) {
         RawConfig raw = new RawConfig();
         Path baseDir = Path.of("").toAbsolutePath();
         Path file = null;
@@ -52,7 +60,7 @@ public final class ConfigLoader {
         }
         readEnv(env, raw);
         flags.forEach((k, v) -> raw.put(k, v, "--" + k.replace('_', '-')));
-        return PoolConfig.from(raw, baseDir, file);
+        return PoolLayout.from(raw, baseDir, file);
     }
 
     /**
@@ -108,7 +116,9 @@ public final class ConfigLoader {
             var field = it.next();
             String key = prefix + field.getKey();
             JsonNode value = field.getValue();
-            if (value.isObject()) {
+            if (value.isObject() && value.isEmpty() && prefix.equals("groups.")) {
+                raw.put(key, "", origin); // a group that sets nothing still exists: it inherits every key
+            } else if (value.isObject()) {
                 flatten(key + ".", value, raw, origin);
             } else if (value.isArray()) {
                 List<String> items = new ArrayList<>();

@@ -25,6 +25,8 @@ import java.util.TreeSet;
  *
  * @param baseDir the directory relative paths are resolved against (the config file's)
  * @param configFile the file the configuration was read from, or null
+ * @param flat every key as given, for the worker's {@code ctx.config()}
+ * @param group the group's name under {@code groups:}, or null for the one implicit group
  */
 public record PoolConfig(
         Path baseDir,
@@ -51,7 +53,8 @@ public record PoolConfig(
         SourceDefinition source,
         RetrySettings retry,
         boolean threadIsolation,
-        Map<String, String> flat) {
+        Map<String, String> flat,
+        String group) {
 
     public static final int MAX_WORKERS = 1024;
     public static final int MAX_CONCURRENCY = 10_000;
@@ -105,8 +108,13 @@ public record PoolConfig(
 
     static final Set<String> LIST_KEYS = Set.of("classpath", "jvm_options", "retry.ignore");
 
-    /** Validates {@code raw} and resolves relative paths against {@code baseDir}. */
+    /** Validates {@code raw} and resolves relative paths against {@code baseDir}: the one implicit group. */
     public static PoolConfig from(RawConfig raw, Path baseDir, Path configFile) {
+        return from(raw, baseDir, configFile, null);
+    }
+
+    /** Validates {@code raw}, one group's settings (top-level ones merged in), named {@code group} or null. */
+    static PoolConfig from(RawConfig raw, Path baseDir, Path configFile, String group) {
         for (var e : raw.entries().entrySet()) {
             String key = e.getKey();
             if (RENAMED.containsKey(key)) {
@@ -200,7 +208,8 @@ public record PoolConfig(
                 source,
                 RetrySettings.from(v),
                 threadIsolation(raw, v),
-                flatten(raw));
+                flatten(raw),
+                group);
     }
 
     private static String sortedKeys() {
@@ -236,6 +245,16 @@ public record PoolConfig(
         Map<String, String> flat = new LinkedHashMap<>();
         raw.entries().forEach((k, e) -> flat.put(k, String.valueOf(e.value())));
         return flat;
+    }
+
+    /** The group's name: its key under {@code groups:}, or {@code default} for a pool without groups. */
+    public String groupName() {
+        return group == null ? "default" : group;
+    }
+
+    /** What each line a worker of this group writes begins with: {@code [worker-2] }, or {@code [orders-2] } in a group. */
+    public String workerTag(int slot) {
+        return "[" + (group == null ? "worker" : group) + "-" + slot + "] ";
     }
 
     /** {@code source.type}. */
