@@ -9,17 +9,20 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What {@code pool status} reports: the pool, then one row per worker process and one per slot waiting
- * out a restart backoff, in slot order. {@code pool status --json}, {@link PoolControl#status()} and
+ * What {@code pool status} reports: the pool, its groups, then one row per worker process and one per
+ * slot waiting out a restart backoff, group by group in slot order. {@code pool status --json}, {@link PoolControl#status()} and
  * {@link ConsumerPool#status()} all give this; {@link #toJson()} is the JSON the CLI prints, and
  * {@link #fromJson} reads it back. A snapshot taken on the manager's supervisor thread; immutable.
  *
  * @param pool the pool as a whole
- * @param workers every slot: its worker process, or its backoff when it has none, by slot number
+ * @param groups each group of the pool's manager ({@code groups:} in pool.yaml), in the file's order; a
+ *     pool without groups has one, named {@code default}
+ * @param workers every slot of every group: its worker process, or its backoff when it has none
  */
-public record PoolStatus(Pool pool, List<Worker> workers) {
+public record PoolStatus(Pool pool, List<Group> groups, List<Worker> workers) {
 
     public PoolStatus {
+        groups = List.copyOf(groups);
         workers = List.copyOf(workers);
     }
 
@@ -48,11 +51,14 @@ public record PoolStatus(Pool pool, List<Worker> workers) {
     }
 
     /**
-     * The pool as a whole.
+     * The pool as a whole: the counters are the sum over its groups; with groups, {@code consumer},
+     * {@code source}, {@code queue} and {@code sourceStats} are the first group's (see {@link #groups()}).
      *
      * @param pid the manager's process id
+     * @param state RELOADING while some group reloads, STOPPING once the pool stops
      * @param consumer the consumer class
-     * @param source the source type ({@code queue}, {@code tcp}, {@code redis}, {@code kafka}, {@code none})
+     * @param source the source type ({@code queue}, {@code tcp}, {@code redis}, {@code kafka}, {@code task},
+     *     {@code none})
      * @param workersTarget how many workers the pool keeps ({@code workers}, or the last {@code pool scale})
      * @param workersReady how many are {@link WorkerState#READY}
      * @param processed messages the workers finished, over the pool's life (it survives worker restarts)
@@ -87,9 +93,42 @@ public record PoolStatus(Pool pool, List<Worker> workers) {
     }
 
     /**
+     * One group of workers: its consumer, source and counters.
+     *
+     * @param name its key under {@code groups:}, or {@code default} in a pool without groups
+     * @param consumer the group's consumer class
+     * @param source the group's source type
+     * @param workersTarget how many workers the group keeps
+     * @param workersReady how many are {@link WorkerState#READY}
+     * @param processed messages the group's workers finished, over the pool's life
+     * @param failed messages whose handling failed in the group, over the pool's life
+     * @param restarts the group's worker processes started again after an exit they should not have made
+     * @param queue the group's built-in queue, when it reads one
+     * @param sourceAvailable for a source the workers read themselves: false while some worker cannot reach it
+     * @param sourceStats what a source run by the manager reports for the group (see {@link Pool#sourceStats()})
+     */
+    public record Group(
+            String name,
+            String consumer,
+            String source,
+            int workersTarget,
+            int workersReady,
+            long processed,
+            long failed,
+            long restarts,
+            Optional<QueueStats> queue,
+            Optional<Boolean> sourceAvailable,
+            Map<String, Object> sourceStats) {
+        public Group {
+            sourceStats = Collections.unmodifiableMap(new LinkedHashMap<>(sourceStats));
+        }
+    }
+
+    /**
      * One slot: its worker process, or, in {@link WorkerState#BACKOFF}, the wait before the next one.
      *
-     * @param slot the slot number, from 0
+     * @param group the name of the group the slot belongs to ({@code default} in a pool without groups)
+     * @param slot the slot number within its group, from 0
      * @param id the worker's number within this manager, or 0 in BACKOFF
      * @param pid the worker's process id, or 0 in BACKOFF
      * @param uptime since the process started
@@ -105,6 +144,7 @@ public record PoolStatus(Pool pool, List<Worker> workers) {
      * @param backoff in BACKOFF, why and until when
      */
     public record Worker(
+            String group,
             int slot,
             long id,
             long pid,
@@ -173,9 +213,22 @@ public record PoolStatus(Pool pool, List<Worker> workers) {
         return workers.stream().filter(Worker::isReady).map(Worker::pid).toList();
     }
 
-    /** The worker in {@code slot}. */
+    /** The worker in {@code slot} of the first group. */
     public Optional<Worker> slot(int slot) {
-        return workers.stream().filter(w -> w.slot() == slot).findFirst();
+        String first = groups.isEmpty() ? null : groups.get(0).name();
+        return workers.stream()
+                .filter(w -> w.slot() == slot && (first == null || w.group().equals(first)))
+                .findFirst();
+    }
+
+    /** The group named {@code name}. */
+    public Optional<Group> group(String name) {
+        return groups.stream().filter(g -> g.name().equals(name)).findFirst();
+    }
+
+    /** The rows of the group named {@code name}, in slot order. */
+    public List<Worker> workersOf(String group) {
+        return workers.stream().filter(w -> w.group().equals(group)).toList();
     }
 
     /** Messages inside {@code onMessage} across the workers. */

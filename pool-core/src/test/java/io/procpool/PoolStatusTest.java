@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class PoolStatusTest {
 
     private static final Worker READY = new Worker(
+            "default",
             0,
             7,
             4242,
@@ -36,6 +37,7 @@ class PoolStatusTest {
             Map.of("lag", "orders-0=3"),
             Optional.empty());
     private static final Worker STARTING = new Worker(
+            "default",
             1,
             8,
             4243,
@@ -51,6 +53,7 @@ class PoolStatusTest {
             Map.of(),
             Optional.empty());
     private static final Worker BACKOFF = new Worker(
+            "default",
             2,
             0,
             0,
@@ -83,7 +86,7 @@ class PoolStatusTest {
                 queue,
                 Optional.of(true),
                 sourceStats);
-        return new PoolStatus(pool, List.of(READY, STARTING, BACKOFF));
+        return new PoolStatus(pool, List.of(), List.of(READY, STARTING, BACKOFF));
     }
 
     @Test

@@ -80,7 +80,7 @@ final class PushCommand implements Callable<Integer> {
         if (file != null && Terminal.attached()) {
             progress = new Progress(countLines(file));
         }
-        Result result = QueueAccess.run(options, this::pushViaPool, this::pushDirect);
+        Result result = QueueAccess.run(options, queue, this::pushViaPool, this::pushDirect);
         progress.done();
         if (result.error != null) {
             System.err.println("pool push: " + result.error
@@ -121,7 +121,8 @@ final class PushCommand implements Callable<Integer> {
     private static final int IN_FLIGHT = 8;
 
     private Result pushViaPool(ControlClient control) throws IOException {
-        Map<String, Object> stats = control.call(Map.of("command", "queue_stats"));
+        Map<String, Object> stats = control.call(
+                queue == null ? Map.of("command", "queue_stats") : Map.of("command", "queue_stats", "queue", queue));
         if (!Boolean.TRUE.equals(stats.get("ok"))) {
             return new Result(0, queue, "", String.valueOf(stats.get("error"))); // no built-in queue in this pool
         }

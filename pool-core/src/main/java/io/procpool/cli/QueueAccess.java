@@ -3,6 +3,7 @@ package io.procpool.cli;
 import io.procpool.PoolControl.NotRunningException;
 import io.procpool.internal.config.ConfigLoader;
 import io.procpool.internal.config.PoolConfig;
+import io.procpool.internal.config.PoolLayout;
 import io.procpool.internal.control.ControlClient;
 import io.procpool.internal.manager.RunDirectory;
 import io.procpool.internal.queue.Durability;
@@ -10,6 +11,7 @@ import io.procpool.internal.queue.QueueStore;
 import io.procpool.internal.queue.QueueStores;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * How a CLI command reaches a pool's queue: through the running manager, which owns it, or,
@@ -32,7 +34,11 @@ final class QueueAccess {
 
     private QueueAccess() {}
 
-    static <T> T run(PoolOptions options, ViaPool<T> viaPool, Direct<T> direct)
+    /**
+     * Runs {@code viaPool} on the running manager, or {@code direct} on the stopped pool's database, with the
+     * configuration of the group that reads {@code queue} (null: the first group that reads one).
+     */
+    static <T> T run(PoolOptions options, String queue, ViaPool<T> viaPool, Direct<T> direct)
             throws IOException, InterruptedException {
         Path runDir = options.runDir();
         long deadline = System.nanoTime() + 15_000_000_000L;
@@ -42,7 +48,7 @@ final class QueueAccess {
             } catch (NotRunningException notRunning) {
                 try (AutoCloseable lock = RunDirectory.lockIfIdle(runDir)) {
                     if (lock != null) {
-                        return runDirect(options, direct);
+                        return runDirect(options, queue, direct);
                     }
                 } catch (IOException | RuntimeException e) {
                     throw e;
@@ -59,16 +65,24 @@ final class QueueAccess {
         }
     }
 
-    private static <T> T runDirect(PoolOptions options, Direct<T> direct) throws IOException {
+    private static <T> T runDirect(PoolOptions options, String queue, Direct<T> direct) throws IOException {
         Path configFile = options.configFile();
         if (configFile == null) {
             throw new NotRunningException("no pool is running on " + options.runDir() + ", and without its "
                     + "configuration (-c FILE) the queue database cannot be found");
         }
-        PoolConfig config = ConfigLoader.load(configFile, System.getenv(), java.util.Map.of());
-        if (config.queue() == null) {
-            throw new NotRunningException("the pool's source is " + config.sourceType() + ", not the built-in queue");
+        PoolLayout layout = ConfigLoader.loadLayout(configFile, System.getenv(), java.util.Map.of());
+        List<PoolConfig> readers = layout.groups().stream()
+                .filter(g ->
+                        g.queue() != null && (queue == null || g.queueName().equals(queue)))
+                .toList();
+        if (readers.isEmpty()) {
+            throw new NotRunningException(
+                    queue == null || layout.groups().stream().allMatch(g -> g.queue() == null)
+                            ? "the pool's source is " + layout.first().sourceType() + ", not the built-in queue"
+                            : "no group of the pool reads queue " + queue);
         }
+        PoolConfig config = readers.get(0);
         if (config.queue().durability() == Durability.NONE) {
             throw new NotRunningException("no pool is running on " + options.runDir() + ", and its queue "
                     + "(durability none) lives only in a running manager's memory: start the pool first");

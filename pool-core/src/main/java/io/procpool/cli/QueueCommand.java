@@ -61,17 +61,21 @@ final class QueueCommand implements Runnable {
         @Mixin
         PoolOptions options;
 
+        @Mixin
+        QueueChoice choice;
+
         @Override
         public Integer call() throws Exception {
-            return print(QueueAccess.run(options, c -> c.call(Map.of("command", "queue_stats")), (store, config) -> {
-                QueueStore.Counts counts = store.counts(config.queueName());
-                Map<String, Object> q = new LinkedHashMap<>();
-                q.put("name", config.queueName());
-                q.put("running", false);
-                q.put("live", counts.live());
-                q.put("dead", counts.dead());
-                return Map.of("ok", true, "queue", q);
-            }));
+            return print(QueueAccess.run(
+                    options, choice.queue, c -> c.call(choice.request("queue_stats")), (store, config) -> {
+                        QueueStore.Counts counts = store.counts(config.queueName());
+                        Map<String, Object> q = new LinkedHashMap<>();
+                        q.put("name", config.queueName());
+                        q.put("running", false);
+                        q.put("live", counts.live());
+                        q.put("dead", counts.dead());
+                        return Map.of("ok", true, "queue", q);
+                    }));
         }
     }
 
@@ -79,6 +83,9 @@ final class QueueCommand implements Runnable {
     static final class Peek implements Callable<Integer> {
         @Mixin
         PoolOptions options;
+
+        @Mixin
+        QueueChoice choice;
 
         @Option(names = "--dead", description = "Show dead letters, with their last error.")
         boolean dead;
@@ -93,7 +100,8 @@ final class QueueCommand implements Runnable {
         public Integer call() throws Exception {
             return print(QueueAccess.run(
                     options,
-                    c -> c.call(Map.of("command", "queue_peek", "dead", dead, "limit", limit)),
+                    choice.queue,
+                    c -> c.call(choice.request("queue_peek", "dead", dead, "limit", limit)),
                     (store, config) -> Map.of(
                             "ok",
                             true,
@@ -108,11 +116,15 @@ final class QueueCommand implements Runnable {
         @Mixin
         PoolOptions options;
 
+        @Mixin
+        QueueChoice choice;
+
         @Override
         public Integer call() throws Exception {
             return print(QueueAccess.run(
                     options,
-                    c -> c.call(Map.of("command", "queue_requeue_dead")),
+                    choice.queue,
+                    c -> c.call(choice.request("queue_requeue_dead")),
                     (store, config) -> Map.of(
                             "ok",
                             true,
@@ -125,6 +137,9 @@ final class QueueCommand implements Runnable {
     static final class Purge implements Callable<Integer> {
         @Mixin
         PoolOptions options;
+
+        @Mixin
+        QueueChoice choice;
 
         @Option(names = "--yes", description = "Do not ask.")
         boolean yes;
@@ -146,7 +161,8 @@ final class QueueCommand implements Runnable {
             }
             return print(QueueAccess.run(
                     options,
-                    c -> c.call(Map.of("command", "queue_purge")),
+                    choice.queue,
+                    c -> c.call(choice.request("queue_purge")),
                     (store, config) ->
                             Map.of("ok", true, "message", store.purge(config.queueName()) + " message(s) purged")));
         }

@@ -8,6 +8,7 @@ import io.procpool.internal.config.Units;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -15,9 +16,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
- * {@code pool reload}: rolling restart of every worker (SIGUSR1's twin); {@code --reread} reads the
+ * {@code pool reload [GROUP]}: rolling restart of every worker, or of one group's (SIGUSR1's twin); {@code --reread} reads the
  * configuration file again first and applies it (SIGHUP's twin). {@code --wait} returns once every
  * worker runs in a process started after the reload, so that a deploy script knows the new code runs;
  * it fails at once when a slot falls into BACKOFF (the new code does not start). The CLI's thread.
@@ -27,6 +29,9 @@ final class ReloadCommand implements Callable<Integer> {
 
     @Mixin
     PoolOptions options;
+
+    @Parameters(arity = "0..1", paramLabel = "GROUP", description = "Reload only this group (default: every group).")
+    String group;
 
     @Option(names = "--reread", description = "Reread the configuration file and apply it (like SIGHUP).")
     boolean reread;
@@ -57,26 +62,42 @@ final class ReloadCommand implements Callable<Integer> {
         }
         PoolControl pool = PoolControl.of(options.runDir());
         Set<Long> before = new HashSet<>();
-        Map<Integer, Long> restartsBefore = new HashMap<>();
+        Map<String, Long> restartsBefore = new HashMap<>();
         if (await) {
-            for (PoolStatus.Worker w : pool.status().workers()) {
+            for (PoolStatus.Worker w : rows(pool.status())) {
                 before.add(w.id()); // ids, not pids: the workers of isolation: thread share the manager's
-                restartsBefore.put(w.slot(), w.restarts());
+                restartsBefore.put(w.group() + "-" + w.slot(), w.restarts());
             }
         }
-        int code = ControlCall.run("reload", options.runDir(), Map.of("command", "reload", "reread", reread));
+        Map<String, Object> request = new HashMap<>(Map.of("command", "reload", "reread", reread));
+        if (group != null) {
+            request.put("group", group);
+        }
+        int code = ControlCall.run("reload", options.runDir(), request);
         if (code != ExitCode.OK || !await) {
             return code;
         }
         return awaitReplaced(pool, before, restartsBefore, limit);
     }
 
-    private static int awaitReplaced(
-            PoolControl pool, Set<Long> before, Map<Integer, Long> restartsBefore, Duration limit) throws Exception {
+    /** The rows the reload replaces: the group's, or every one. */
+    private List<PoolStatus.Worker> rows(PoolStatus status) {
+        return group == null ? status.workers() : status.workersOf(group);
+    }
+
+    /** How many workers the reload replaces. */
+    private int target(PoolStatus status) {
+        return group == null
+                ? status.pool().workersTarget()
+                : status.group(group).map(PoolStatus.Group::workersTarget).orElse(0);
+    }
+
+    private int awaitReplaced(PoolControl pool, Set<Long> before, Map<String, Long> restartsBefore, Duration limit)
+            throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
         PoolStatus status = pool.status();
         while (true) {
-            Optional<PoolStatus.Worker> failing = status.workers().stream()
+            Optional<PoolStatus.Worker> failing = rows(status).stream()
                     .filter(w -> w.state() == WorkerState.BACKOFF)
                     .findFirst();
             if (failing.isPresent()) {
@@ -87,9 +108,9 @@ final class ReloadCommand implements Callable<Integer> {
                 return ExitCode.FAILED;
             }
             // A replacement that fails leaves its slot to the old worker (READY) and counts a restart.
-            Optional<PoolStatus.Worker> kept = status.workers().stream()
+            Optional<PoolStatus.Worker> kept = rows(status).stream()
                     .filter(w -> before.contains(w.id())
-                            && w.restarts() > restartsBefore.getOrDefault(w.slot(), Long.MAX_VALUE))
+                            && w.restarts() > restartsBefore.getOrDefault(w.group() + "-" + w.slot(), Long.MAX_VALUE))
                     .findFirst();
             if (kept.isPresent()) {
                 System.err.println(
@@ -99,7 +120,7 @@ final class ReloadCommand implements Callable<Integer> {
                 return ExitCode.FAILED;
             }
             if (replaced(status, before)) {
-                System.out.println("reloaded: " + status.workers().size() + " worker(s) replaced and ready");
+                System.out.println("reloaded: " + rows(status).size() + " worker(s) replaced and ready");
                 return ExitCode.OK;
             }
             if (System.nanoTime() - deadline > 0) {
@@ -113,13 +134,13 @@ final class ReloadCommand implements Callable<Integer> {
     }
 
     /** Every slot has a READY worker, none of which ran before the reload, and no old process is left. */
-    private static boolean replaced(PoolStatus s, Set<Long> before) {
-        return s.workers().size() == s.pool().workersTarget()
-                && s.workers().stream().allMatch(w -> w.state() == WorkerState.READY && !before.contains(w.id()));
+    private boolean replaced(PoolStatus s, Set<Long> before) {
+        return rows(s).size() == target(s)
+                && rows(s).stream().allMatch(w -> w.state() == WorkerState.READY && !before.contains(w.id()));
     }
 
-    private static String stillOld(PoolStatus s, Set<Long> before) {
-        return s.workers().stream()
+    private String stillOld(PoolStatus s, Set<Long> before) {
+        return rows(s).stream()
                 .filter(w -> before.contains(w.id()))
                 .map(w -> "slot " + w.slot() + " (worker " + w.id() + ", pid " + w.pid() + ", " + w.state() + ")")
                 .toList()

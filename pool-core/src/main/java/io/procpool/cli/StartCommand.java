@@ -6,6 +6,7 @@ import io.procpool.internal.LineTaggingStream;
 import io.procpool.internal.PrivateFiles;
 import io.procpool.internal.config.ConfigLoader;
 import io.procpool.internal.config.PoolConfig;
+import io.procpool.internal.config.PoolLayout;
 import io.procpool.internal.config.Units;
 import io.procpool.internal.manager.Manager;
 import io.procpool.internal.manager.WorkerEntry;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -56,17 +58,17 @@ final class StartCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, Object> flags = flags();
         Path configFile = options.configFile();
-        PoolConfig config = ConfigLoader.load(configFile, System.getenv(), flags);
+        PoolLayout layout = ConfigLoader.loadLayout(configFile, System.getenv(), flags);
         if (daemon) {
-            return startDetached(config);
+            return startDetached(layout);
         }
         PrintStream out = System.out;
         PrintStream err = System.err;
         System.setOut(LineTaggingStream.printStream(out, "[manager] "));
         System.setErr(LineTaggingStream.printStream(err, "[manager] "));
         Manager manager = new Manager(
-                config,
-                () -> ConfigLoader.load(configFile, System.getenv(), flags),
+                layout,
+                () -> ConfigLoader.loadLayout(configFile, System.getenv(), flags),
                 List.of(),
                 out,
                 err,
@@ -100,7 +102,9 @@ final class StartCommand implements Callable<Integer> {
     }
 
     /** Re-runs this command without {@code --daemon} as a detached process and waits until its workers are ready. */
-    private int startDetached(PoolConfig config) throws IOException, InterruptedException {
+    private int startDetached(PoolLayout layout) throws IOException, InterruptedException {
+        PoolConfig config = layout.first();
+        int workers = layout.groups().stream().mapToInt(PoolConfig::workers).sum();
         PrivateFiles.directory(config.runDir());
         Path logFile = PrivateFiles.file(config.runDir().resolve("pool.log"));
         List<String> cmd = new ArrayList<>();
@@ -119,21 +123,25 @@ final class StartCommand implements Callable<Integer> {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Process child = pb.start();
-        long deadline = System.currentTimeMillis() + config.startupTimeout().toMillis() + 10_000;
+        long startup = layout.groups().stream()
+                .mapToLong(g -> g.startupTimeout().toMillis())
+                .max()
+                .orElseThrow();
+        long deadline = System.currentTimeMillis() + startup + 10_000;
         while (System.currentTimeMillis() < deadline) {
             if (!child.isAlive()) {
                 System.err.println("pool start: the pool exited with code " + child.exitValue() + "; see " + logFile);
                 return child.exitValue() == 0 ? ExitCode.FAILED : child.exitValue();
             }
-            if (readyWorkers(config) >= config.workers()) {
+            if (readyWorkers(config) >= workers) {
                 String pid = Files.readString(config.pidFile()).trim();
-                System.out.println("pool started in the background: manager pid " + pid + ", " + config.workers()
+                System.out.println("pool started in the background: manager pid " + pid + ", " + workers
                         + " worker(s) ready, log " + logFile);
                 return ExitCode.OK;
             }
             Thread.sleep(100);
         }
-        System.err.println("pool start: the workers were not ready within " + Units.format(config.startupTimeout())
+        System.err.println("pool start: the workers were not ready within " + Units.format(Duration.ofMillis(startup))
                 + "; the pool keeps trying, see " + logFile);
         return ExitCode.FAILED;
     }

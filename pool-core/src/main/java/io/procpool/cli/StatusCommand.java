@@ -57,6 +57,27 @@ final class StatusCommand implements Callable<Integer> {
                         q.pushed(),
                         q.acked(),
                         q.ackedPerSecond())));
+        boolean grouped = status.groups().size() > 1
+                || (status.groups().size() == 1
+                        && !status.groups().get(0).name().equals("default"));
+        if (grouped) {
+            for (PoolStatus.Group g : status.groups()) {
+                b.append(String.format(
+                        "group %s: consumer %s  source %s  workers %s/%s ready  processed %s  failed %s  restarts %s%n",
+                        g.name(),
+                        g.consumer(),
+                        g.source()
+                                + g.queue()
+                                        .map(q -> " " + q.name() + " (depth " + q.depth() + ", dead " + q.dead() + ")")
+                                        .orElse(""),
+                        g.workersReady(),
+                        g.workersTarget(),
+                        g.processed(),
+                        g.failed(),
+                        g.restarts()));
+            }
+        }
+        String slotColumn = grouped ? "%-14s" : "%-5s";
         pool.sourceAvailable()
                 .ifPresent(available -> b.append(String.format(
                         "source %s: %s%n",
@@ -65,14 +86,21 @@ final class StatusCommand implements Callable<Integer> {
                                 ? "available"
                                 : "UNAVAILABLE to some worker (it retries with backoff; the log says why)")));
         b.append(String.format(
-                "%n%-5s %-8s %-10s %-9s %10s %7s %9s %8s%n",
-                "SLOT", "PID", "STATE", "UPTIME", "PROCESSED", "FAILED", "RESTARTS", "RSS"));
+                "%n" + slotColumn + " %-8s %-10s %-9s %10s %7s %9s %8s%n",
+                "SLOT",
+                "PID",
+                "STATE",
+                "UPTIME",
+                "PROCESSED",
+                "FAILED",
+                "RESTARTS",
+                "RSS"));
         for (Worker w : status.workers()) {
             if (w.backoff().isPresent()) {
                 Backoff off = w.backoff().get();
                 b.append(String.format(
-                        "%-5s %-8s %-10s restart in %s after %s quick failure(s): %s%n",
-                        w.slot(),
+                        slotColumn + " %-8s %-10s restart in %s after %s quick failure(s): %s%n",
+                        slotOf(w, grouped),
                         "-",
                         w.state(),
                         duration(off.nextStartIn()),
@@ -81,8 +109,8 @@ final class StatusCommand implements Callable<Integer> {
                 continue;
             }
             b.append(String.format(
-                    "%-5s %-8s %-10s %-9s %10s %7s %9s %8s%n",
-                    w.slot(),
+                    slotColumn + " %-8s %-10s %-9s %10s %7s %9s %8s%n",
+                    slotOf(w, grouped),
                     w.pid(),
                     w.state(),
                     duration(w.uptime()),
@@ -91,17 +119,22 @@ final class StatusCommand implements Callable<Integer> {
                     w.restarts(),
                     w.rssBytes() < 0 ? "-" : (w.rssBytes() >> 20) + " MiB"));
         }
-        appendSources(b, status.workers());
+        appendSources(b, status.workers(), grouped);
         return b.toString();
     }
 
+    /** A slot as the table shows it: {@code 2}, or {@code orders-2} in a pool of groups. */
+    private static String slotOf(Worker w, boolean grouped) {
+        return grouped ? w.group() + "-" + w.slot() : String.valueOf(w.slot());
+    }
+
     /** Per worker, what a source the workers run themselves reports (Redis, Kafka, TCP base mode). */
-    private static void appendSources(StringBuilder b, List<Worker> workers) {
+    private static void appendSources(StringBuilder b, List<Worker> workers, boolean grouped) {
         boolean header = false;
         for (Worker w : workers) {
             if (!w.source().isEmpty()) {
                 if (!header) {
-                    b.append(String.format("%n%-5s SOURCE%n", "SLOT"));
+                    b.append(String.format("%n" + (grouped ? "%-14s" : "%-5s") + " SOURCE%n", "SLOT"));
                     header = true;
                 }
                 StringBuilder line = new StringBuilder();
@@ -110,7 +143,7 @@ final class StatusCommand implements Callable<Integer> {
                                 .append(k)
                                 .append('=')
                                 .append(v.length() > 60 ? v.substring(0, 57) + "..." : v));
-                b.append(String.format("%-5s%s%n", w.slot(), line));
+                b.append(String.format((grouped ? "%-14s" : "%-5s") + "%s%n", slotOf(w, grouped), line));
             }
         }
     }

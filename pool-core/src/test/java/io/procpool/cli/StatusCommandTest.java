@@ -43,6 +43,7 @@ class StatusCommandTest {
 
     private static Worker worker(Map<String, String> source) {
         return new Worker(
+                "default",
                 0,
                 1,
                 11,
@@ -65,8 +66,8 @@ class StatusCommandTest {
         source.put("available", "false");
         source.put("read", "120");
         source.put("lag", "x".repeat(100));
-        String text = StatusCommand.render(
-                new PoolStatus(pool("redis", 0, 0, Optional.empty(), Optional.of(false)), List.of(worker(source))));
+        String text = StatusCommand.render(new PoolStatus(
+                pool("redis", 0, 0, Optional.empty(), Optional.of(false)), List.of(), List.of(worker(source))));
         assertThat(text)
                 .contains("source redis: UNAVAILABLE")
                 .contains("SLOT  SOURCE")
@@ -75,19 +76,19 @@ class StatusCommandTest {
 
     @Test
     void workerToWorkerSendsAreShownOnceThereAreAny() {
-        PoolStatus none =
-                new PoolStatus(pool("tcp", 0, 0, Optional.empty(), Optional.empty()), List.of(worker(Map.of())));
+        PoolStatus none = new PoolStatus(
+                pool("tcp", 0, 0, Optional.empty(), Optional.empty()), List.of(), List.of(worker(Map.of())));
         assertThat(StatusCommand.render(none)).doesNotContain("sends");
-        PoolStatus some =
-                new PoolStatus(pool("tcp", 7, 2, Optional.empty(), Optional.empty()), List.of(worker(Map.of())));
+        PoolStatus some = new PoolStatus(
+                pool("tcp", 7, 2, Optional.empty(), Optional.empty()), List.of(), List.of(worker(Map.of())));
         assertThat(StatusCommand.render(some)).contains("worker-to-worker sends: 7 delivered, 2 dropped");
     }
 
     @Test
     void theBuiltInQueueHasNoSourceSection() {
         QueueStats queue = new QueueStats("default", "process", 5, 1, 2, 0, 10, 3, 4, 2, 0);
-        String text = StatusCommand.render(
-                new PoolStatus(pool("queue", 0, 0, Optional.of(queue), Optional.empty()), List.of(worker(Map.of()))));
+        String text = StatusCommand.render(new PoolStatus(
+                pool("queue", 0, 0, Optional.of(queue), Optional.empty()), List.of(), List.of(worker(Map.of()))));
         assertThat(text)
                 .doesNotContain("SOURCE")
                 .doesNotContain("source queue:")
@@ -98,6 +99,7 @@ class StatusCommandTest {
     @Test
     void aSlotInBackoffShowsTheDelayAndTheLastExit() {
         Worker waiting = new Worker(
+                "default",
                 1,
                 0,
                 0,
@@ -113,7 +115,9 @@ class StatusCommandTest {
                 Map.of(),
                 Optional.of(new PoolStatus.Backoff(2, Duration.ofSeconds(4), "exit code 1")));
         String text = StatusCommand.render(new PoolStatus(
-                pool("queue", 0, 0, Optional.empty(), Optional.empty()), List.of(worker(Map.of()), waiting)));
+                pool("queue", 0, 0, Optional.empty(), Optional.empty()),
+                List.of(),
+                List.of(worker(Map.of()), waiting)));
         assertThat(text).containsPattern("1 +- +BACKOFF +restart in 4s after 2 quick failure\\(s\\): exit code 1");
     }
 }

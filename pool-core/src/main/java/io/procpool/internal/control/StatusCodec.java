@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.procpool.PoolStatus;
 import io.procpool.PoolStatus.Backoff;
+import io.procpool.PoolStatus.Group;
 import io.procpool.PoolStatus.Pool;
 import io.procpool.PoolStatus.PoolState;
 import io.procpool.PoolStatus.QueueStats;
@@ -21,7 +22,7 @@ import java.util.TreeMap;
 
 /**
  * The JSON form of {@link PoolStatus}, the one place that names its keys: {@code pool} (durations in
- * {@code _ms}), {@code workers} (one object per slot), the built-in queue under {@code pool.queue}, and
+ * {@code _ms}), {@code groups} (one object per group), {@code workers} (one object per slot, naming its group), the built-in queue under {@code pool.queue}, and
  * a manager-run source's own counters under {@code pool.<source type>}. Stateless.
  */
 public final class StatusCodec {
@@ -69,6 +70,7 @@ public final class StatusCodec {
     public static Map<String, Object> toMap(PoolStatus status) {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("pool", pool(status.pool()));
+        map.put("groups", status.groups().stream().map(StatusCodec::group).toList());
         map.put("workers", status.workers().stream().map(StatusCodec::worker).toList());
         return map;
     }
@@ -95,6 +97,40 @@ public final class StatusCodec {
         return m;
     }
 
+    private static Map<String, Object> group(Group g) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", g.name());
+        m.put("consumer", g.consumer());
+        m.put("source", g.source());
+        m.put("workers_target", g.workersTarget());
+        m.put("workers_ready", g.workersReady());
+        m.put("processed", g.processed());
+        m.put("failed", g.failed());
+        m.put("restarts", g.restarts());
+        g.queue().ifPresent(q -> m.put("queue", queue(q)));
+        g.sourceAvailable().ifPresent(a -> m.put("source_available", a));
+        if (!g.sourceStats().isEmpty()) {
+            m.put(g.source(), new TreeMap<>(g.sourceStats()));
+        }
+        return m;
+    }
+
+    private static Group group(Map<String, Object> g) {
+        String source = text(g, "source");
+        return new Group(
+                text(g, "name"),
+                text(g, "consumer"),
+                source,
+                (int) number(g, "workers_target"),
+                (int) number(g, "workers_ready"),
+                number(g, "processed"),
+                number(g, "failed"),
+                number(g, "restarts"),
+                Optional.ofNullable(g.get("queue") instanceof Map<?, ?> q ? queue(cast(q)) : null),
+                Optional.ofNullable((Boolean) g.get("source_available")),
+                !POOL_KEYS.contains(source) && g.get(source) instanceof Map<?, ?> s ? cast(s) : Map.of());
+    }
+
     /** The queue's counters, as {@code pool.queue} and the {@code queue_stats} command show them. */
     public static Map<String, Object> queue(QueueStats q) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -114,6 +150,7 @@ public final class StatusCodec {
 
     private static Map<String, Object> worker(Worker w) {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("group", w.group());
         m.put("slot", w.slot());
         m.put("state", w.state().name());
         m.put("restarts", w.restarts());
@@ -169,7 +206,14 @@ public final class StatusCodec {
         for (Object row : rows) {
             workers.add(worker(cast((Map<?, ?>) row)));
         }
-        return new PoolStatus(pool, workers);
+        if (!(map.get("groups") instanceof List<?> groupRows)) {
+            throw new IllegalArgumentException("the status has no groups list");
+        }
+        List<Group> groups = new ArrayList<>();
+        for (Object row : groupRows) {
+            groups.add(group(cast((Map<?, ?>) row)));
+        }
+        return new PoolStatus(pool, groups, workers);
     }
 
     private static QueueStats queue(Map<String, Object> q) {
@@ -189,6 +233,7 @@ public final class StatusCodec {
 
     private static Worker worker(Map<String, Object> w) {
         WorkerState state = WorkerState.valueOf(text(w, "state"));
+        String group = text(w, "group");
         int slot = (int) number(w, "slot");
         if (state == WorkerState.BACKOFF) {
             Backoff backoff = new Backoff(
@@ -196,6 +241,7 @@ public final class StatusCodec {
                     millis(w, "next_start_in_ms"),
                     String.valueOf(w.get("last_exit")));
             return new Worker(
+                    group,
                     slot,
                     0,
                     0,
@@ -218,6 +264,7 @@ public final class StatusCodec {
         Optional<Duration> readyAfter =
                 w.get("ready_ms") == null ? Optional.empty() : Optional.of(millis(w, "ready_ms"));
         return new Worker(
+                group,
                 slot,
                 number(w, "id"),
                 number(w, "pid"),

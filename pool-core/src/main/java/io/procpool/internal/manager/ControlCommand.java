@@ -19,11 +19,19 @@ public sealed interface ControlCommand {
     /** A graceful stop within {@code timeout}, or {@code max_wait_time} when null. */
     record Stop(Duration timeout) implements ControlCommand {}
 
-    /** A rolling restart; {@code rereadConfig}: read the configuration file again first (SIGHUP's twin). */
-    record Reload(boolean rereadConfig) implements ControlCommand {}
+    /**
+     * A rolling restart; {@code rereadConfig}: read the configuration file again first (SIGHUP's twin).
+     *
+     * @param group the group to reload, or null for every group
+     */
+    record Reload(boolean rereadConfig, String group) implements ControlCommand {}
 
-    /** Sets the number of workers. */
-    record Scale(int workers) implements ControlCommand {}
+    /**
+     * Sets the number of workers.
+     *
+     * @param group the group to scale, or null in a pool of one group
+     */
+    record Scale(String group, int workers) implements ControlCommand {}
 
     /** The answer to a command that was carried out. */
     static Map<String, Object> ok(String message) {
@@ -45,7 +53,8 @@ public sealed interface ControlCommand {
 
     /**
      * The command {@code name} with its JSON arguments: {@code status}, {@code stop} ({@code timeout_ms}),
-     * {@code reload} ({@code reread}: true to read the file again), {@code scale} ({@code workers}).
+     * {@code reload} ({@code reread}: true to read the file again; {@code group}), {@code scale}
+     * ({@code workers}; {@code group}).
      *
      * @throws IllegalArgumentException for an unknown command or a bad argument, saying which
      */
@@ -60,7 +69,7 @@ public sealed interface ControlCommand {
                 }
                 yield new Stop(ms == null ? null : Duration.ofMillis(((Number) ms).longValue()));
             }
-            case "reload" -> new Reload(Boolean.TRUE.equals(args.get("reread")));
+            case "reload" -> new Reload(Boolean.TRUE.equals(args.get("reread")), group(args));
             case "scale" -> {
                 if (!(args.get("workers") instanceof Number n)
                         || n.intValue() < 1
@@ -68,9 +77,17 @@ public sealed interface ControlCommand {
                     throw new IllegalArgumentException(
                             "workers must be from 1 to " + PoolConfig.MAX_WORKERS + ", but was " + args.get("workers"));
                 }
-                yield new Scale(n.intValue());
+                yield new Scale(group(args), n.intValue());
             }
             default -> throw new IllegalArgumentException("unknown command " + name);
         };
+    }
+
+    private static String group(Map<String, Object> args) {
+        Object group = args.get("group");
+        if (group != null && !(group instanceof String)) {
+            throw new IllegalArgumentException("group must be a group's name, but was " + group);
+        }
+        return (String) group;
     }
 }

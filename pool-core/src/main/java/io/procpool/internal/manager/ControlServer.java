@@ -2,7 +2,7 @@ package io.procpool.internal.manager;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.procpool.internal.control.StatusCodec;
-import io.procpool.internal.manager.SupervisorEvent.Command;
+import io.procpool.internal.queue.BuiltInQueue;
 import io.procpool.internal.queue.PushRefusedException;
 import io.procpool.internal.queue.QueueEngine;
 import io.procpool.internal.queue.QueueRows;
@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves {@code control.sock}: one JSON object per line in, one per line out
  * ({@code {"command":"status"}} → {@code {"ok":true,…}}), so that a shell with {@code socat}
- * can drive a pool as well as the CLI. Pushes go to the {@link QueueEngine}; everything else
- * becomes a supervisor event and waits for the supervisor's answer.
+ * can drive a pool as well as the CLI. Pushes and queue commands go to the {@link BuiltInQueue} (the
+ * queue the request names, or the first); everything else goes to the groups' supervisors and waits
+ * for their answer.
  *
  * <p>Threads: one "control-accept" thread and one virtual thread per client connection.
  */
@@ -40,18 +41,18 @@ final class ControlServer {
     private static final long ANSWER_TIMEOUT_SECONDS = 10;
 
     private final ServerSocketChannel server;
-    private final Supervisor supervisor;
-    /** The built-in queue, or null when the pool's source is another. */
-    private final QueueEngine queue;
+    private final GroupSupervisors supervisors;
+    /** The built-in queue, or null when no group reads it. */
+    private final BuiltInQueue queue;
 
     private final String sourceType;
     private final ObjectMapper json = new ObjectMapper();
     /** Requests read and not yet answered: the manager waits for them before it exits. */
     private final AtomicInteger unanswered = new AtomicInteger();
 
-    ControlServer(ServerSocketChannel server, Supervisor supervisor, QueueEngine queue, String sourceType) {
+    ControlServer(ServerSocketChannel server, GroupSupervisors supervisors, BuiltInQueue queue, String sourceType) {
         this.server = server;
-        this.supervisor = supervisor;
+        this.supervisors = supervisors;
         this.queue = queue;
         this.sourceType = sourceType;
     }
@@ -123,8 +124,7 @@ final class ControlServer {
         } catch (IllegalArgumentException e) {
             return Map.of("ok", false, "error", e.getMessage());
         }
-        CompletableFuture<Map<String, Object>> reply = new CompletableFuture<>();
-        supervisor.post(new Command(parsed, reply));
+        CompletableFuture<Map<String, Object>> reply = supervisors.command(parsed);
         try {
             return reply.get(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -166,6 +166,16 @@ final class ControlServer {
 
     /** The {@code pool queue} commands, answered by the queue engine, which owns the messages. */
     private Map<String, Object> queueCommand(String command, Map<String, Object> request) {
+        Object name = request.get("queue");
+        QueueEngine queue = name == null ? this.queue.first() : this.queue.engine(String.valueOf(name));
+        if (queue == null) {
+            return Map.of(
+                    "ok",
+                    false,
+                    "error",
+                    "no group of this pool reads queue " + name + " (its queues: "
+                            + String.join(", ", this.queue.names()) + ")");
+        }
         return switch (command) {
             case "queue_stats" -> Map.of("ok", true, "queue", StatusCodec.queue(queue.stats()));
             case "queue_peek" -> {

@@ -8,8 +8,8 @@ import io.procpool.internal.ipc.Outcomes;
 import io.procpool.internal.ipc.WorkerFeed;
 import io.procpool.internal.ipc.WorkerReports;
 import io.procpool.internal.manager.SupervisorEvent.Connected;
+import io.procpool.internal.queue.BuiltInQueue;
 import io.procpool.internal.queue.PushRefusedException;
-import io.procpool.internal.queue.QueueEngine;
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import java.util.List;
@@ -17,9 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Accepts worker connections on {@code ipc.sock} and reads their frames. Acks and replies go
- * straight to the feed, worker-to-worker sends to the {@link Mailbox}, pushes to the
- * {@link QueueEngine} (the hot path never waits for the supervisor); lifecycle frames become
+ * Accepts worker connections on {@code ipc.sock} and reads their frames, each connection for the
+ * supervisor of the worker's group (known by the worker id in its HELLO). Acks and replies go
+ * straight to that group's feed, worker-to-worker sends to its {@link Mailbox}, pushes to the
+ * {@link BuiltInQueue} (the hot path never waits for a supervisor); lifecycle frames become
  * supervisor events.
  *
  * <p>Threads: one "ipc-accept" thread, and one reader thread per worker connection.
@@ -29,15 +30,14 @@ final class IpcServer {
     private static final Logger log = LoggerFactory.getLogger(IpcServer.class);
 
     private final ServerSocketChannel server;
-    private final Supervisor supervisor;
-    private final QueueEngine queue;
-    private final WorkerFeed feed;
+    private final WorkerIds ids;
+    /** The built-in queue, or null when no group reads it. */
+    private final BuiltInQueue queue;
 
-    IpcServer(ServerSocketChannel server, Supervisor supervisor, QueueEngine queue, WorkerFeed feed) {
+    IpcServer(ServerSocketChannel server, WorkerIds ids, BuiltInQueue queue) {
         this.server = server;
-        this.supervisor = supervisor;
+        this.ids = ids;
         this.queue = queue;
-        this.feed = feed;
     }
 
     void start() {
@@ -54,10 +54,17 @@ final class IpcServer {
                 return;
             }
             hello = Handshake.Hello.decode(first.payload());
+            Supervisor owner = ids.owner(hello.workerId());
+            if (owner == null) {
+                log.warn("closing the IPC connection of worker {}, which this manager does not run", hello.workerId());
+                connection.close();
+                return;
+            }
             Thread.currentThread().setName("ipc-reader-" + hello.workerId());
-            supervisor.post(new Connected(hello, connection));
+            owner.post(new Connected(hello, connection));
+            WorkerFeed feed = owner.feed();
             while (true) {
-                readOne(hello, connection.readFrame());
+                readOne(owner, feed, hello, connection.readFrame());
             }
         } catch (IOException | RuntimeException e) {
             // EOF or a broken worker: its process exit is what the supervisor acts on.
@@ -65,7 +72,7 @@ final class IpcServer {
         }
     }
 
-    private void readOne(Handshake.Hello hello, Frame f) {
+    private void readOne(Supervisor supervisor, WorkerFeed feed, Handshake.Hello hello, Frame f) {
         long id = hello.workerId();
         switch (f.type()) {
             case ACK -> feed.settle(id, Outcomes.Ack.decode(f.payload()).outcomes());

@@ -18,7 +18,8 @@ import java.util.function.IntConsumer;
  * Starts each worker as a child JVM ({@code ProcessBuilder}; a JVM cannot fork) with the
  * manager's own classpath followed by the user's {@code classpath}, the configured
  * {@code jvm_options} and the {@link WorkerEntry}'s main class. Its stdout and stderr are read by
- * two daemon threads and copied to the manager's, each line tagged {@code [worker-<slot>]}.
+ * two daemon threads and copied to the manager's, each line tagged {@code [worker-<slot>]}
+ * ({@code [<group>-<slot>]} in a group).
  * Called on the supervisor thread; always spawning from that one long-lived thread also keeps
  * PR_SET_PDEATHSIG usable later.
  */
@@ -84,7 +85,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         ProcessBuilder pb = new ProcessBuilder(command(slot, workerId, config, workers, aotFlags));
         pb.directory(config.baseDir().toFile());
         Process process = pb.start();
-        String tag = "[worker-" + slot + "] ";
+        String tag = config.workerTag(slot);
         copyLines(process.getInputStream(), out, tag, "out-" + slot);
         copyLines(process.getErrorStream(), err, tag, "err-" + slot);
         ProcessWorker worker = new ProcessWorker(process);

@@ -16,6 +16,15 @@ final class LoopGuard {
     /** Failed steps tolerated while the pool stops gracefully after the first; then workers are killed. */
     private static final int MAX_FAILURES = 3;
 
+    /** Runs a call into user code ({@code what}) whose failure must not disturb the loop: it is logged. */
+    static void quietly(Runnable call, String what) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            log.warn("{} threw", what, e);
+        }
+    }
+
     private int failures;
 
     /** Runs {@code step}; when it throws, {@code stop} the pool gracefully, or {@code killAll} when that fails too. */

@@ -4,8 +4,8 @@ import io.procpool.internal.ipc.Frame;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Producing;
+import io.procpool.internal.queue.BuiltInQueue;
 import io.procpool.internal.queue.PushRefusedException;
-import io.procpool.internal.queue.QueueEngine;
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import org.slf4j.Logger;
@@ -24,9 +24,9 @@ final class ProducerServer {
     private static final Logger log = LoggerFactory.getLogger(ProducerServer.class);
 
     private final ServerSocketChannel server;
-    private final QueueEngine queue;
+    private final BuiltInQueue queue;
 
-    ProducerServer(ServerSocketChannel server, QueueEngine queue) {
+    ProducerServer(ServerSocketChannel server, BuiltInQueue queue) {
         this.server = server;
         this.queue = queue;
     }

@@ -2,6 +2,7 @@ package io.procpool.internal.manager;
 
 import io.procpool.PoolStatus;
 import io.procpool.PoolStatus.Backoff;
+import io.procpool.PoolStatus.Group;
 import io.procpool.PoolStatus.PoolState;
 import io.procpool.PoolStatus.Worker;
 import io.procpool.PoolStatus.WorkerState;
@@ -23,6 +24,7 @@ final class StatusReport {
 
     static PoolStatus of(Supervisor s) {
         long now = s.now();
+        String group = s.config().groupName();
         List<Worker> rows = new ArrayList<>();
         WorkerTable table = s.table();
         boolean reportsSource = false;
@@ -34,6 +36,7 @@ final class StatusReport {
             // a thread worker's memory is the manager's: shown as unknown rather than as the whole JVM's
             long rss = !w.process.ownProcess() ? -1 : w.rssBytes >= 0 ? w.rssBytes : ProcessMemory.rssBytes(w.pid());
             rows.add(new Worker(
+                    group,
                     w.slot,
                     w.id,
                     w.pid(),
@@ -60,6 +63,7 @@ final class StatusReport {
                         Duration.ofMillis(Math.max(0, slot.nextStartAtMs - now)),
                         slot.lastExit);
                 rows.add(new Worker(
+                        group,
                         slot.index,
                         0,
                         0,
@@ -95,7 +99,81 @@ final class StatusReport {
                 Optional.ofNullable(s.queue()).map(q -> q.stats()),
                 reportsSource ? Optional.of(!sourceUnavailable) : Optional.empty(),
                 s.sourceStats() == null ? Map.of() : s.sourceStats().get());
-        return new PoolStatus(pool, rows);
+        Group g = new Group(
+                group,
+                pool.consumer(),
+                pool.source(),
+                pool.workersTarget(),
+                pool.workersReady(),
+                pool.processed(),
+                pool.failed(),
+                pool.restarts(),
+                pool.queue(),
+                pool.sourceAvailable(),
+                pool.sourceStats());
+        return new PoolStatus(pool, List.of(g), rows);
+    }
+
+    /**
+     * The status of a pool of several groups from each group's own ({@link #of}, in the groups' order):
+     * counters summed, the state the busiest one's, the consumer, source and queue the first group's.
+     */
+    static PoolStatus merge(List<PoolStatus> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        List<Group> groups = new ArrayList<>();
+        List<Worker> rows = new ArrayList<>();
+        PoolState state = PoolState.RUNNING;
+        int target = 0;
+        int ready = 0;
+        long processed = 0;
+        long failed = 0;
+        long restarts = 0;
+        long delivered = 0;
+        long dropped = 0;
+        Optional<Boolean> available = Optional.empty();
+        for (PoolStatus part : parts) {
+            PoolStatus.Pool p = part.pool();
+            groups.addAll(part.groups());
+            rows.addAll(part.workers());
+            if (p.state().compareTo(state) > 0) {
+                state = p.state();
+            }
+            target += p.workersTarget();
+            ready += p.workersReady();
+            processed += p.processed();
+            failed += p.failed();
+            restarts += p.restarts();
+            delivered += p.sendsDelivered();
+            dropped += p.sendsDropped();
+            if (p.sourceAvailable().isPresent()) {
+                available = Optional.of(
+                        available.orElse(true) && p.sourceAvailable().get());
+            }
+        }
+        PoolStatus.Pool first = parts.get(0).pool();
+        Optional<PoolStatus.QueueStats> queue = parts.stream()
+                .map(p -> p.pool().queue())
+                .flatMap(Optional::stream)
+                .findFirst();
+        PoolStatus.Pool pool = new PoolStatus.Pool(
+                first.pid(),
+                state,
+                first.consumer(),
+                first.source(),
+                first.uptime(),
+                target,
+                ready,
+                processed,
+                failed,
+                restarts,
+                delivered,
+                dropped,
+                queue,
+                available,
+                first.sourceStats());
+        return new PoolStatus(pool, groups, rows);
     }
 
     private static WorkerState stateOf(WorkerHandle w) {

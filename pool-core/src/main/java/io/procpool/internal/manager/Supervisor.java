@@ -45,7 +45,7 @@ public final class Supervisor implements WorkerLifecycle.PoolState {
     private final List<PoolListener> listeners;
     private final Supplier<PoolConfig> configReloader;
     private final BlockingQueue<SupervisorEvent> events = new LinkedBlockingQueue<>();
-    private final WorkerTable table = new WorkerTable();
+    private final WorkerTable table;
     private final WorkerStarts starts;
     private final WorkerLifecycle workers;
     private final RollingReload reload = new RollingReload();
@@ -68,17 +68,22 @@ public final class Supervisor implements WorkerLifecycle.PoolState {
     private long nextTickMs;
 
     /**
+     * The supervisor of one of the manager's groups (a pool without groups has one).
+     *
      * @param feed what feeds READY workers (the queue's, or {@link WorkerFeed.Idle} when workers run their own source)
-     * @param queue the built-in queue, or null when the pool's source is another
+     * @param queue the group's built-in queue, or null when its source is another
+     * @param ids the manager's worker numbers, shared by its groups
      */
-    public Supervisor(
+    Supervisor(
             PoolConfig config,
             WorkerLauncher launcher,
             WorkerFeed feed,
             QueueEngine queue,
             Clock clock,
             List<PoolListener> listeners,
-            Supplier<PoolConfig> configReloader) {
+            Supplier<PoolConfig> configReloader,
+            WorkerIds ids) {
+        this.table = new WorkerTable(ids, this);
         this.config = config;
         this.queue = queue;
         this.feed = feed;
@@ -108,7 +113,12 @@ public final class Supervisor implements WorkerLifecycle.PoolState {
     /** Starts the pool's first workers. */
     void start() {
         startedAtMs = clock.millis();
-        log.info("pool starting: {} worker(s) of {}, source {}", target, config.consumer(), config.sourceType());
+        log.info(
+                "{} starting: {} worker(s) of {}, source {}",
+                config.group() == null ? "pool" : "group " + config.group(),
+                target,
+                config.consumer(),
+                config.sourceType());
         guarded(() -> {
             workers.manageWorkers();
             notifyListeners(PoolListener::onStart);
@@ -152,7 +162,7 @@ public final class Supervisor implements WorkerLifecycle.PoolState {
 
     /** Ends the loop: the listeners hear of it; returns the exit code. */
     int finish() {
-        log.info("pool stopped");
+        log.info("{} stopped", config.group() == null ? "pool" : "group " + config.group());
         notifyListeners(PoolListener::onShutdown);
         return guard.failed() ? ExitCode.SUPERVISOR_FAILED : ExitCode.OK;
     }
@@ -174,16 +184,8 @@ public final class Supervisor implements WorkerLifecycle.PoolState {
 
     /** The guard's last resort: every worker killed, and not waited for, so that the loop ends. */
     private void killAll() {
-        log.error("killing {} worker(s)", table.workers().size());
         stopping = true;
-        for (WorkerHandle w : table.workers().values()) {
-            try {
-                w.kill();
-            } catch (RuntimeException ignored) {
-                // nothing more to do for it
-            }
-        }
-        table.workers().clear();
+        table.killAll();
     }
 
     private void handle(SupervisorEvent event) {
@@ -203,6 +205,7 @@ public final class Supervisor implements WorkerLifecycle.PoolState {
                 workers.manageWorkers(); // a slot with no backoff is refilled now, not at the next tick
             }
             case Command c -> c.reply().complete(execute(c.command()));
+            case SupervisorEvent.StatusWanted w -> w.reply().complete(StatusReport.of(this));
         }
     }
 
@@ -297,10 +300,10 @@ public final class Supervisor implements WorkerLifecycle.PoolState {
         }
         int n = Math.max(1, Math.min(PoolConfig.MAX_WORKERS, count));
         if (n != count) {
-            log.warn("cannot scale to {} worker(s); staying at {}", count, n);
+            log.warn("cannot scale {}to {} worker(s); staying at {}", WorkerStarts.groupOf(config), count, n);
         }
         if (n != target) {
-            log.info("scaling from {} to {} worker(s)", target, n);
+            log.info("scaling {}from {} to {} worker(s)", WorkerStarts.groupOf(config), target, n);
         }
         target = n;
         workers.manageWorkers();
@@ -324,14 +327,9 @@ public final class Supervisor implements WorkerLifecycle.PoolState {
         }
     }
 
+    /** Tells every listener; one that throws is logged, and does not stop the others or the loop. */
     private void notifyListeners(java.util.function.Consumer<PoolListener> call) {
-        for (PoolListener l : listeners) {
-            try {
-                call.accept(l);
-            } catch (RuntimeException e) {
-                log.warn("pool listener {} threw", l, e);
-            }
-        }
+        listeners.forEach(l -> LoopGuard.quietly(() -> call.accept(l), "pool listener " + l));
     }
 
     // --- read access for StatusReport and the manager ---------------------------------------

@@ -31,4 +31,7 @@ sealed interface SupervisorEvent {
 
     /** A command from {@code control.sock} or an embedding program; the supervisor completes {@code reply}. */
     record Command(ControlCommand command, CompletableFuture<Map<String, Object>> reply) implements SupervisorEvent {}
+
+    /** Someone wants the status of the supervisor's group (a pool of groups merges them); it completes {@code reply}. */
+    record StatusWanted(CompletableFuture<io.procpool.PoolStatus> reply) implements SupervisorEvent {}
 }

@@ -15,7 +15,8 @@ import java.util.function.IntConsumer;
  * {@link WorkerRuntime} a worker process runs, over the same IPC socket, so the supervisor, the feed and
  * the status see a worker like any other. Each worker loads the consumer through a class loader of its
  * own over the pool's {@code classpath} (parent: the manager's), so a reload runs the classes as they
- * are now; its output is tagged {@code [worker-<slot>]} by the thread that writes it. A kill aborts
+ * are now; its output is tagged {@code [worker-<slot>]} ({@code [<group>-<slot>]} in a group) by the thread that
+ * writes it. A kill aborts
  * the worker's lifecycle and closes its connection. Called on the supervisor thread.
  */
 final class ThreadWorkerLauncher implements WorkerLauncher {
@@ -31,23 +32,27 @@ final class ThreadWorkerLauncher implements WorkerLauncher {
         WorkerRuntime runtime = WorkerRuntime.inThread(config.ipcSocket(), slot, workerId);
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         // A daemon: a consumer that ignores its interrupt must not keep the manager's JVM from exiting.
-        Thread thread = Thread.ofPlatform().name("worker-" + slot).daemon().unstarted(() -> {
-            LineTaggingStream.tagThisThread("[worker-" + slot + "] ");
-            int code = ExitCode.FAILED;
-            try {
-                code = runtime.run();
-            } catch (RuntimeException | Error e) {
-                System.err.println("worker: " + e);
-                e.printStackTrace();
-            } finally {
-                try {
-                    loader.close();
-                } catch (IOException e) {
-                    // the loader's jars stay open until the manager exits: nothing is lost
-                }
-                exit.complete(code);
-            }
-        });
+        String tag = config.workerTag(slot);
+        Thread thread = Thread.ofPlatform()
+                .name(tag.substring(1, tag.length() - 2))
+                .daemon()
+                .unstarted(() -> {
+                    LineTaggingStream.tagThisThread(tag);
+                    int code = ExitCode.FAILED;
+                    try {
+                        code = runtime.run();
+                    } catch (RuntimeException | Error e) {
+                        System.err.println("worker: " + e);
+                        e.printStackTrace();
+                    } finally {
+                        try {
+                            loader.close();
+                        } catch (IOException e) {
+                            // the loader's jars stay open until the manager exits: nothing is lost
+                        }
+                        exit.complete(code);
+                    }
+                });
         thread.setContextClassLoader(loader);
         thread.start();
         return new ThreadWorker(thread, runtime, exit, managerPid);

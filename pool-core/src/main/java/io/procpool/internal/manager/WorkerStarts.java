@@ -53,14 +53,16 @@ final class WorkerStarts {
                     new WorkerHandle(id, slot.index, launcher.launch(slot.index, id, config, workers), clock.millis());
             table.add(w);
             w.process.onExit(code -> post.accept(new Exited(id, code)));
-            log.info("spawned worker {} in slot {} (pid {})", id, slot.index, w.pid());
+            log.info("spawned worker {} in {}slot {} (pid {})", id, groupOf(config), slot.index, w.pid());
             return w;
         } catch (IOException | RuntimeException e) {
+            table.remove(id); // its number names no one
             slot.consecutiveFailures++;
             Duration delay = backoff.delayAfter(slot.consecutiveFailures);
             slot.nextStartAtMs = clock.millis() + delay.toMillis();
             log.error(
-                    "cannot start a worker for slot {}: {}; next try in {}",
+                    "cannot start a worker for {}slot {}: {}; next try in {}",
+                    groupOf(config),
                     slot.index,
                     e.getMessage(),
                     Units.format(delay));
@@ -120,9 +122,16 @@ final class WorkerStarts {
                             .toAbsolutePath()
                             .normalize()
                             .toString()
-                            .hashCode());
+                            .hashCode())
+                    // groups of one pool are pools of their own to a broker: each has its own lists
+                    + (config.group() == null ? "" : "-" + config.group());
         }
         return poolId;
+    }
+
+    /** "orders " for a slot of group orders, nothing in a pool without groups: for log lines. */
+    static String groupOf(PoolConfig config) {
+        return config.group() == null ? "" : config.group() + " ";
     }
 
     /** Each worker gets its own limit, so that workers started together are not recycled together. */

@@ -11,11 +11,19 @@ import java.util.TreeMap;
  */
 final class WorkerTable {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WorkerTable.class);
+
     private final Map<Integer, Slot> slots = new TreeMap<>();
     private final Map<Long, WorkerHandle> workers = new LinkedHashMap<>();
-    private long nextWorkerId = 1;
+    private final WorkerIds ids;
+    private final Supervisor owner;
     private long exitedProcessed;
     private long exitedFailed;
+
+    WorkerTable(WorkerIds ids, Supervisor owner) {
+        this.ids = ids;
+        this.owner = owner;
+    }
 
     Map<Integer, Slot> slots() {
         return slots;
@@ -34,7 +42,7 @@ final class WorkerTable {
     }
 
     long nextWorkerId() {
-        return nextWorkerId++;
+        return ids.take(owner);
     }
 
     void add(WorkerHandle w) {
@@ -44,6 +52,7 @@ final class WorkerTable {
     /** Takes an exited worker out, keeping its counters; null when it is not (or no longer) in the table. */
     WorkerHandle remove(long id) {
         WorkerHandle w = workers.remove(id);
+        ids.release(id);
         if (w != null) {
             exitedProcessed += w.processed;
             exitedFailed += w.failed;
@@ -74,6 +83,19 @@ final class WorkerTable {
 
     long failed() {
         return exitedFailed + workers.values().stream().mapToLong(w -> w.failed).sum();
+    }
+
+    /** Kills every worker and forgets them, without waiting: the supervisor's loop must end now. */
+    void killAll() {
+        log.error("killing {} worker(s)", workers.size());
+        for (WorkerHandle w : workers.values()) {
+            try {
+                w.kill();
+            } catch (RuntimeException ignored) {
+                // nothing more to do for it
+            }
+        }
+        workers.clear();
     }
 
     int restarts() {

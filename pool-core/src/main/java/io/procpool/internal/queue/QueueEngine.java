@@ -11,6 +11,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -49,11 +50,22 @@ public final class QueueEngine {
     private boolean closed;
 
     public QueueEngine(QueueSettings settings, int maxDeliveries, int concurrency, QueueStore store, Clock clock) {
+        this(settings, maxDeliveries, concurrency, store, clock, new AtomicLong(1));
+    }
+
+    /** An engine whose store holds other queues too: {@code nextId} is the store's, shared by their engines. */
+    QueueEngine(
+            QueueSettings settings,
+            int maxDeliveries,
+            int concurrency,
+            QueueStore store,
+            Clock clock,
+            AtomicLong nextId) {
         this.limits = new QueueLimits(settings, maxDeliveries, concurrency);
         this.store = store;
         this.clock = clock;
         this.redelivery = new Redelivery(q, store, counters);
-        this.intake = new QueueIntake(lock, changed, space, q, counters, store, clock, this::settings);
+        this.intake = new QueueIntake(lock, changed, space, q, counters, store, clock, this::settings, nextId);
     }
 
     public QueueSettings settings() {

@@ -2,6 +2,7 @@ package io.procpool.internal.queue;
 
 import io.procpool.internal.config.QueueSettings;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -27,7 +28,8 @@ final class QueueIntake {
     private final QueueStore store;
     private final Clock clock;
     private final Supplier<QueueSettings> settings;
-    private long nextId = 1;
+    /** The next message id; shared by every queue of the manager, whose ids are unique in their one store. */
+    private final AtomicLong nextId;
     /** Messages given ids whose commit is still awaited: they count against max_length. */
     private long pendingInserts;
 
@@ -39,7 +41,9 @@ final class QueueIntake {
             QueueCounters counters,
             QueueStore store,
             Clock clock,
-            Supplier<QueueSettings> settings) {
+            Supplier<QueueSettings> settings,
+            AtomicLong nextId) {
+        this.nextId = nextId;
         this.lock = lock;
         this.changed = changed;
         this.space = space;
@@ -63,7 +67,8 @@ final class QueueIntake {
                     q.addReady(run);
                 }
             }
-            nextId = store.maxId() + 1;
+            long afterStored = store.maxId() + 1;
+            nextId.accumulateAndGet(afterStored, Math::max);
             counters.deadAtStart = store.counts(queue).dead();
             if (q.readyCount + q.delayedCount > 0) {
                 log.info("queue {}: {} message(s) waiting, {} delayed", queue, q.readyCount, q.delayedCount);
@@ -95,11 +100,10 @@ final class QueueIntake {
         lock.lock();
         try {
             if (n == 0) {
-                return nextId;
+                return nextId.get();
             }
             awaitSpace(n, s);
-            firstId = nextId;
-            nextId += n;
+            firstId = nextId.getAndAdd(n);
             pendingInserts += n;
         } finally {
             lock.unlock();

@@ -39,7 +39,8 @@ class SupervisorGuardTest {
             launched.add(w);
             return w;
         };
-        Supervisor supervisor = new Supervisor(config, launcher, BROKEN, null, clock, List.of(), () -> config);
+        Supervisor supervisor =
+                new Supervisor(config, launcher, BROKEN, null, clock, List.of(), () -> config, new WorkerIds());
         supervisor.start();
         supervisor.post(new SupervisorEvent.Ready(launched.get(0).id)); // attach throws
         CompletableFuture<Map<String, Object>> status = new CompletableFuture<>();

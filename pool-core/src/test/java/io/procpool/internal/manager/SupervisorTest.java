@@ -114,8 +114,8 @@ class SupervisorTest {
             }
         };
         QueueEngine queue = new QueueEngine(config.queue(), 5, 1, new MemoryQueueStore(), clock);
-        supervisor =
-                new Supervisor(config, launcher, new QueueFeed(queue), queue, clock, List.of(listener), () -> config);
+        supervisor = new Supervisor(
+                config, launcher, new QueueFeed(queue), queue, clock, List.of(listener), () -> config, new WorkerIds());
         supervisor.start();
         supervisor.drain();
     }

@@ -1,0 +1,146 @@
+package io.procpool.internal.manager;
+
+import io.procpool.PoolStatus;
+import io.procpool.internal.manager.SupervisorEvent.Command;
+import io.procpool.internal.manager.SupervisorEvent.SignalReceived;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The supervisors of one manager's groups, one per group, each on a thread of its own (the first on
+ * the manager's main thread): runs them until the pool stops, and fans signals and control commands
+ * out to them. A pool stops as a whole: when one group's supervisor ends, every other is told to stop.
+ * Signals act on every group but TTIN and TTOU, which scale the first. Any thread may post to it.
+ */
+final class GroupSupervisors {
+
+    /** By group name, the first group first. */
+    private final Map<String, Supervisor> groups;
+
+    GroupSupervisors(Map<String, Supervisor> groups) {
+        this.groups = new LinkedHashMap<>(groups);
+    }
+
+    /** Runs every group's supervisor until the pool has stopped; returns the manager's exit code. */
+    int run() throws InterruptedException {
+        List<Supervisor> all = new ArrayList<>(groups.values());
+        int[] codes = new int[all.size()];
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 1; i < all.size(); i++) {
+            int index = i;
+            String name = new ArrayList<>(groups.keySet()).get(i);
+            threads.add(Thread.ofPlatform().name("supervisor-" + name).start(() -> {
+                codes[index] = runOne(all.get(index));
+            }));
+        }
+        codes[0] = runOne(all.get(0));
+        for (Thread t : threads) {
+            t.join();
+        }
+        int code = 0;
+        for (int c : codes) {
+            code = Math.max(code, c);
+        }
+        return code;
+    }
+
+    /** Runs one supervisor; when it ends, so does the rest of the pool. */
+    private int runOne(Supervisor s) {
+        try {
+            return s.run();
+        } finally {
+            if (groups.size() > 1) {
+                stopAll();
+            }
+        }
+    }
+
+    private void stopAll() {
+        for (Supervisor s : groups.values()) {
+            s.post(new Command(new ControlCommand.Stop(null), new CompletableFuture<>()));
+        }
+    }
+
+    /** A signal: TTIN and TTOU scale the first group, the others go to every group. */
+    void signal(String name) {
+        if (name.equals("TTIN") || name.equals("TTOU")) {
+            first().post(new SignalReceived(name));
+            return;
+        }
+        groups.values().forEach(s -> s.post(new SignalReceived(name)));
+    }
+
+    Supervisor first() {
+        return groups.values().iterator().next();
+    }
+
+    /** Carries out {@code command}: on the group it names, on every group, or as the status of them all. */
+    CompletableFuture<Map<String, Object>> command(ControlCommand command) {
+        return switch (command) {
+            case ControlCommand.Status s -> status().thenApply(ControlCommand::status);
+            case ControlCommand.Scale s
+            when s.group() == null && groups.size() > 1 ->
+                CompletableFuture.completedFuture(ControlCommand.failure(
+                        "this pool has groups " + names() + ": say which to scale (pool scale GROUP N)"));
+            case ControlCommand.Scale s -> toGroup(s.group(), command);
+            case ControlCommand.Reload r when r.group() != null -> toGroup(r.group(), command);
+            default -> toAll(command);
+        };
+    }
+
+    /** Every group's status, merged into the pool's. */
+    CompletableFuture<PoolStatus> status() {
+        List<CompletableFuture<PoolStatus>> parts = new ArrayList<>();
+        for (Supervisor s : groups.values()) {
+            CompletableFuture<PoolStatus> part = new CompletableFuture<>();
+            s.post(new SupervisorEvent.StatusWanted(part));
+            parts.add(part);
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                .thenApply(done -> StatusReport.merge(
+                        parts.stream().map(CompletableFuture::join).toList()));
+    }
+
+    private CompletableFuture<Map<String, Object>> toGroup(String name, ControlCommand command) {
+        Supervisor s = name == null ? first() : groups.get(name);
+        if (s == null) {
+            return CompletableFuture.completedFuture(
+                    ControlCommand.failure("no group " + name + " in this pool (its groups: " + names() + ")"));
+        }
+        CompletableFuture<Map<String, Object>> reply = new CompletableFuture<>();
+        s.post(new Command(command, reply));
+        return reply;
+    }
+
+    /** The command to every group; the answer is the first group's, or every failure, each naming its group. */
+    private CompletableFuture<Map<String, Object>> toAll(ControlCommand command) {
+        Map<String, CompletableFuture<Map<String, Object>>> replies = new LinkedHashMap<>();
+        groups.forEach((name, s) -> {
+            CompletableFuture<Map<String, Object>> reply = new CompletableFuture<>();
+            s.post(new Command(command, reply));
+            replies.put(name, reply);
+        });
+        return CompletableFuture.allOf(replies.values().toArray(CompletableFuture[]::new))
+                .thenApply(done -> {
+                    List<String> errors = new ArrayList<>();
+                    replies.forEach((name, reply) -> {
+                        Map<String, Object> answer = reply.join();
+                        if (!Boolean.TRUE.equals(answer.get("ok"))) {
+                            errors.add(
+                                    groups.size() == 1 ? "" + answer.get("error") : name + ": " + answer.get("error"));
+                        }
+                    });
+                    if (!errors.isEmpty()) { // each supervisor logged its own
+                        return ControlCommand.failure(String.join("; ", errors));
+                    }
+                    return replies.values().iterator().next().join();
+                });
+    }
+
+    private String names() {
+        return String.join(", ", groups.keySet());
+    }
+}
