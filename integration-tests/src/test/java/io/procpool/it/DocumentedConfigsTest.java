@@ -75,8 +75,8 @@ class DocumentedConfigsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("examplePoolFiles")
     void everyExamplePoolConfigurationIsValid(Path file) {
-        PoolConfig config = ConfigLoader.load(file, Map.of(), Map.of());
-        assertThat(config.consumer()).startsWith("io.procpool.examples.");
+        assertThat(ConfigLoader.loadLayout(file, Map.of(), Map.of()).groups())
+                .allSatisfy(group -> assertThat(group.consumer()).startsWith("io.procpool.examples."));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -84,8 +84,8 @@ class DocumentedConfigsTest {
     void everyYamlBlockOfTheDocumentationIsValid(String name, String yaml) throws IOException {
         Path file = dir.resolve("pool.yaml");
         Files.writeString(file, yaml);
-        PoolConfig config = ConfigLoader.load(file, Map.of(), Map.of());
-        assertThat(config.consumer()).isNotBlank();
+        assertThat(ConfigLoader.loadLayout(file, Map.of(), Map.of()).groups())
+                .allSatisfy(group -> assertThat(group.consumer()).isNotBlank());
     }
 
     @Test

@@ -80,6 +80,31 @@ class ExamplePoolsTest {
     }
 
     @Test
+    void shopRunsAnOrdersGroupAndAReporterInOneManager() throws Exception {
+        String yaml = Files.readString(DocumentedConfigsTest.ROOT.resolve("examples/shop/pool.yaml"))
+                .replace("app.interval_ms: 5000", "app.interval_ms: 100");
+        try (PoolProcess pool = PoolProcess.start(dir, yaml)) {
+            var ready = pool.awaitReady(3, WAIT);
+            assertThat(ready.groups()).extracting(g -> g.name()).containsExactly("orders", "reporter");
+            PoolProcess.CliResult push = pool.cli("push", "--queue", "orders", "book");
+            assertThat(push.output()).contains("pushed 1 message(s) to queue orders");
+            awaitLog(pool, "order book handled in slot");
+            assertThat(pool.log())
+                    .containsPattern("\\[orders-\\d\\] .*order book handled")
+                    .containsPattern("\\[reporter-0\\] .*report 2 from pid");
+        }
+    }
+
+    @Test
+    void threadsRunsItsWorkersAsThreadsOfTheManager() throws Exception {
+        try (PoolProcess pool = start("threads", 4)) {
+            assertThat(pool.status().readyPids()).containsOnly(pool.pid());
+            pool.cli("push", "world");
+            awaitLog(pool, "hello, world (message 1, attempt 1)");
+        }
+    }
+
+    @Test
     void tcpEcho() throws Exception {
         int port = FrameClient.freePort();
         try (PoolProcess pool = start("tcp-echo", 2, "source.listen=127.0.0.1:" + port);
