@@ -183,6 +183,32 @@ class GroupsTest {
         }
     }
 
+    @Test
+    void aRereadAppliesEachGroupsSettingsAndRefusesAddedGroups() throws Exception {
+        for (String g : List.of("orders", "emails", "pinger")) {
+            Files.createDirectories(dir.resolve(g));
+        }
+        try (PoolProcess pool = PoolProcess.start(dir, yaml())) {
+            pool.awaitReady(5, WAIT);
+            Files.writeString(dir.resolve("pool.yaml"), yaml() + "  extra:\n    source: {type: none}\n");
+            CliResult added = pool.cli("reload", "--reread");
+            assertThat(added.exitCode()).isNotZero();
+            assertThat(added.output())
+                    .contains("orders, emails, pinger -> orders, emails, pinger, extra")
+                    .contains("needs a restart");
+
+            Files.writeString(
+                    dir.resolve("pool.yaml"), yaml().replace("  emails:\n    workers: 1", "  emails:\n    workers: 3"));
+            CliResult reread = pool.cli("reload", "--reread");
+            assertThat(reread.exitCode()).as(reread.output()).isZero();
+            PoolStatus s = pool.awaitStatus(
+                    "emails at 3 workers from the reread file",
+                    st -> st.group("emails").orElseThrow().workersReady() == 3,
+                    WAIT);
+            assertThat(s.group("orders").orElseThrow().workersTarget()).isEqualTo(2);
+        }
+    }
+
     private static String catchMessage(ThrowingRunnable r) {
         try {
             r.run();
