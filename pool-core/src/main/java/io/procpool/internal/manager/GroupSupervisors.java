@@ -1,6 +1,7 @@
 package io.procpool.internal.manager;
 
 import io.procpool.PoolStatus;
+import io.procpool.internal.ExitCode;
 import io.procpool.internal.manager.SupervisorEvent.Command;
 import io.procpool.internal.manager.SupervisorEvent.SignalReceived;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.LoggerFactory;
 
 /**
  * The supervisors of one manager's groups, one per group, each on a thread of its own (the first on
@@ -28,6 +30,7 @@ final class GroupSupervisors {
     int run() throws InterruptedException {
         List<Supervisor> all = new ArrayList<>(groups.values());
         int[] codes = new int[all.size()];
+        java.util.Arrays.fill(codes, ExitCode.SUPERVISOR_FAILED); // until a supervisor returns its own
         List<Thread> threads = new ArrayList<>();
         for (int i = 1; i < all.size(); i++) {
             int index = i;
@@ -51,6 +54,10 @@ final class GroupSupervisors {
     private int runOne(Supervisor s) {
         try {
             return s.run();
+        } catch (RuntimeException e) {
+            // The loop guard keeps a failing step from getting here: this is the loop's own failure.
+            LoggerFactory.getLogger(GroupSupervisors.class).error("a group's supervisor failed", e);
+            return ExitCode.SUPERVISOR_FAILED;
         } finally {
             if (groups.size() > 1) {
                 stopAll();
