@@ -28,18 +28,17 @@ final class GroupSupervisors {
 
     /** Runs every group's supervisor until the pool has stopped; returns the manager's exit code. */
     int run() throws InterruptedException {
-        List<Supervisor> all = new ArrayList<>(groups.values());
+        List<Map.Entry<String, Supervisor>> all = new ArrayList<>(groups.entrySet());
         int[] codes = new int[all.size()];
         java.util.Arrays.fill(codes, ExitCode.SUPERVISOR_FAILED); // until a supervisor returns its own
         List<Thread> threads = new ArrayList<>();
         for (int i = 1; i < all.size(); i++) {
             int index = i;
-            String name = new ArrayList<>(groups.keySet()).get(i);
-            threads.add(Thread.ofPlatform().name("supervisor-" + name).start(() -> {
-                codes[index] = runOne(all.get(index));
-            }));
+            threads.add(Thread.ofPlatform()
+                    .name("supervisor-" + all.get(i).getKey())
+                    .start(() -> codes[index] = runOne(all.get(index).getValue())));
         }
-        codes[0] = runOne(all.get(0));
+        codes[0] = runOne(all.get(0).getValue());
         for (Thread t : threads) {
             t.join();
         }

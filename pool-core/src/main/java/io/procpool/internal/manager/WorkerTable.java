@@ -3,6 +3,8 @@ package io.procpool.internal.manager;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The supervisor's table: the pool's slots and the worker processes that serve them (current,
@@ -11,7 +13,7 @@ import java.util.TreeMap;
  */
 final class WorkerTable {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WorkerTable.class);
+    private static final Logger log = LoggerFactory.getLogger(WorkerTable.class);
 
     private final Map<Integer, Slot> slots = new TreeMap<>();
     private final Map<Long, WorkerHandle> workers = new LinkedHashMap<>();

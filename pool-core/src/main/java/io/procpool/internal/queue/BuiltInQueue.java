@@ -76,14 +76,12 @@ public final class BuiltInQueue implements AutoCloseable {
      */
     public long push(String queue, Bodies bodies, long delayMs) throws PushRefusedException, InterruptedException {
         QueueEngine engine = engines.get(queue);
-        if (engine == null) {
+        if (engine == null && engines.size() > 1) {
             throw new PushRefusedException(
-                    engines.size() == 1
-                            ? "this pool serves queue \"" + first().settings().queue() + "\", not \"" + queue + "\""
-                            : "this pool serves queues " + String.join(", ", engines.keySet()) + ", not \"" + queue
-                                    + "\"");
+                    "this pool serves queues " + String.join(", ", engines.keySet()) + ", not \"" + queue + "\"");
         }
-        return engine.push(queue, bodies, delayMs);
+        // the one queue's engine refuses another name itself
+        return (engine == null ? first() : engine).push(queue, bodies, delayMs);
     }
 
     /** See {@link #push(String, Bodies, long)}. */
