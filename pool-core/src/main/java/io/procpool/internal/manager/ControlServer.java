@@ -3,6 +3,7 @@ package io.procpool.internal.manager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.procpool.internal.control.StatusCodec;
 import io.procpool.internal.queue.BuiltInQueue;
+import io.procpool.internal.queue.IdRanges;
 import io.procpool.internal.queue.PushRefusedException;
 import io.procpool.internal.queue.QueueEngine;
 import io.procpool.internal.queue.QueueRows;
@@ -151,7 +152,7 @@ final class ControlServer {
                 decoded.add(Base64.getDecoder().decode(String.valueOf(b)));
             }
             long first = queue.push(String.valueOf(queueName), decoded, delayMs);
-            return Map.of("ok", true, "ids", QueueEngine.ids(first, decoded.size()));
+            return Map.of("ok", true, "ids", IdRanges.asText(first, decoded.size()));
         } catch (IllegalArgumentException e) {
             return Map.of("ok", false, "error", "a body is not valid base64: " + e.getMessage());
         } catch (PushRefusedException e) {

@@ -10,6 +10,7 @@ import io.procpool.internal.config.PoolLayout;
 import io.procpool.internal.ipc.WorkerFeed;
 import io.procpool.internal.manager.RunDirectory.AlreadyRunningException;
 import io.procpool.internal.queue.BuiltInQueue;
+import io.procpool.internal.queue.IdRanges;
 import io.procpool.internal.queue.PushRefusedException;
 import io.procpool.internal.queue.QueueEngine;
 import io.procpool.spi.ManagerSource;
@@ -235,7 +236,7 @@ public final class Manager {
                     "ok", false, "error", ControlServer.noQueue(layout.first().sourceType()));
         }
         try {
-            return Map.of("ok", true, "ids", QueueEngine.ids(q.push(queue, bodies, 0), bodies.size()));
+            return Map.of("ok", true, "ids", IdRanges.asText(q.push(queue, bodies, 0), bodies.size()));
         } catch (PushRefusedException e) {
             return Map.of("ok", false, "error", e.getMessage());
         }

@@ -14,6 +14,15 @@ public final class IdRanges {
     private int size;
     private long total;
 
+    /** The ids a push gave a batch of {@code count} starting at {@code first}, as text: what producers are told. */
+    public static java.util.List<String> asText(long first, int count) {
+        java.util.List<String> ids = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            ids.add(Long.toString(first + i));
+        }
+        return ids;
+    }
+
     public static IdRanges of(long... ids) {
         IdRanges r = new IdRanges();
         for (long id : ids) {

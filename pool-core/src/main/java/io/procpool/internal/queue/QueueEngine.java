@@ -91,15 +91,6 @@ public final class QueueEngine {
         return push(queue, Bodies.of(bodies), delayMs);
     }
 
-    /** The ids {@link #push} gave a batch of {@code count} starting at {@code first}, as text. */
-    public static List<String> ids(long first, int count) {
-        List<String> ids = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            ids.add(Long.toString(first + i));
-        }
-        return ids;
-    }
-
     /** Applies what a reload may change: prefetch, limits, delays (not the name or durability), max_deliveries, concurrency. */
     public void configure(QueueSettings next, int maxDeliveries, int concurrency) {
         lock.lock();

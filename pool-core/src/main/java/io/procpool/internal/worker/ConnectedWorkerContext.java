@@ -3,10 +3,7 @@ package io.procpool.internal.worker;
 import io.procpool.WorkerContext;
 import io.procpool.internal.config.WorkerSettings;
 import io.procpool.internal.ipc.FrameType;
-import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.WorkerReports;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -19,16 +16,16 @@ final class ConnectedWorkerContext implements WorkerContext {
     /** The configuration the consumer sees. */
     private final Map<String, String> config;
 
-    private final IpcConnection connection;
+    private final ManagerLink link;
     private final BooleanSupplier stopping;
     private final Logger logger;
 
     ConnectedWorkerContext(
-            int slot, WorkerSettings settings, IpcConnection connection, BooleanSupplier stopping, Logger logger) {
+            int slot, WorkerSettings settings, ManagerLink link, BooleanSupplier stopping, Logger logger) {
         this.slot = slot;
         this.settings = settings;
         this.config = settings.consumerView();
-        this.connection = connection;
+        this.link = link;
         this.stopping = stopping;
         this.logger = logger;
     }
@@ -75,11 +72,7 @@ final class ConnectedWorkerContext implements WorkerContext {
     }
 
     private void sendFrame(FrameType type, byte[] payload) {
-        try {
-            connection.send(type, payload);
-        } catch (IOException e) {
-            throw new UncheckedIOException("the manager is gone", e);
-        }
+        link.sendForConsumer(type, payload);
     }
 
     @Override

@@ -4,13 +4,10 @@ import io.procpool.Consumer;
 import io.procpool.internal.ExitCode;
 import io.procpool.internal.config.SourceProviders;
 import io.procpool.internal.config.WorkerSettings;
-import io.procpool.internal.ipc.Deliveries;
 import io.procpool.internal.ipc.Frame;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.Handshake;
 import io.procpool.internal.ipc.IpcConnection;
-import io.procpool.internal.ipc.Outcomes;
-import io.procpool.internal.ipc.WorkerReports;
 import io.procpool.spi.Request;
 import io.procpool.spi.RequestSink;
 import io.procpool.spi.SourceConfigException;
@@ -19,7 +16,6 @@ import io.procpool.spi.SourceProvider;
 import io.procpool.spi.SourceSettings;
 import io.procpool.spi.WorkerSource;
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -37,11 +33,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: the main thread runs the lifecycle; the "ipc-reader" thread reads frames (an EOF
  * there means the manager died, and the worker halts at once so that no orphan remains); the
- * "heartbeat" thread reports counters every {@link #HEARTBEAT_MS} ms.
+ * "heartbeat" thread reports counters; both are its {@link ManagerLink}'s.
  */
 public final class WorkerRuntime {
-
-    static final long HEARTBEAT_MS = 200;
 
     private final Path ipcSocket;
     private final int slot;
@@ -66,6 +60,7 @@ public final class WorkerRuntime {
 
     private Logger log;
     private IpcConnection connection;
+    private ManagerLink link;
     private DeliveryRunner runner;
 
     WorkerRuntime(Path ipcSocket, int slot, long workerId) {
@@ -186,13 +181,14 @@ public final class WorkerRuntime {
         }
         Consumer consumer;
         try {
-            consumer = given != null ? given : loadConsumer(settings.consumer());
-        } catch (ConsumerLoadException e) {
+            consumer = given != null ? given : ConsumerLoader.load(settings.consumer());
+        } catch (ConsumerLoader.LoadException e) {
             log.error(e.getMessage(), e.getCause());
             return ExitCode.CONSUMER_LOAD_FAILED;
         }
+        link = new ManagerLink(connection, log, this::requestStop, this::managerGone);
         ConnectedWorkerContext ctx = new ConnectedWorkerContext(
-                slot, settings, connection, () -> stopping, LoggerFactory.getLogger(consumer.getClass()));
+                slot, settings, link, () -> stopping, LoggerFactory.getLogger(consumer.getClass()));
         runner = new DeliveryRunner(
                 consumer,
                 ctx,
@@ -200,9 +196,11 @@ public final class WorkerRuntime {
                 settings.maxRequests(),
                 settings.ackBatch(),
                 new MessageRetry(settings.retry(), log),
-                this::sendOutcomes,
-                this::askForRecycle);
-        Thread reader = helperThread("ipc-reader").start(this::readLoop);
+                link::sendOutcomes,
+                link::askForRecycle);
+        link.deliverTo(runner);
+        link.reportSourceStats(this::ownSourceStats);
+        Thread reader = helperThread("ipc-reader").start(link::readLoop);
         try {
             consumer.onStart(ctx);
         } catch (Exception | LinkageError e) {
@@ -221,7 +219,7 @@ public final class WorkerRuntime {
             log.error("source {} could not start in this worker: {}", settings.sourceType(), e.toString());
             return ExitCode.SOURCE_FAILED;
         }
-        helperThread("heartbeat").start(this::heartbeatLoop);
+        helperThread("heartbeat").start(link::heartbeatLoop);
         try {
             connection.send(FrameType.READY, new byte[0]);
         } catch (IOException e) {
@@ -335,25 +333,6 @@ public final class WorkerRuntime {
         stopRequested.countDown();
     }
 
-    private void readLoop() {
-        try {
-            while (true) {
-                Frame f = connection.readFrame();
-                switch (f.type()) {
-                    case DELIVER -> {
-                        Deliveries.Deliver deliver = Deliveries.Deliver.decode(f.payload());
-                        runner.offer(deliver.deliveries(), deliver.replies());
-                    }
-                    case DELIVER_RUNS -> runner.offer(Deliveries.DeliverRuns.decode(f.payload()));
-                    case STOP -> requestStop();
-                    default -> log.warn("ignoring unexpected frame {} from the manager", f.type());
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            managerGone();
-        }
-    }
-
     /**
      * The manager died (its end of the socket closed): halt now, without shutdown hooks or
      * onStop, because a worker without a manager is an orphan nobody supervises and its
@@ -370,80 +349,5 @@ public final class WorkerRuntime {
         }
         System.err.println("worker: lost the manager (IPC socket closed); exiting");
         Runtime.getRuntime().halt(ExitCode.MANAGER_GONE);
-    }
-
-    private void heartbeatLoop() {
-        while (true) {
-            try {
-                Thread.sleep(HEARTBEAT_MS);
-                runner.flushOutcomes();
-                connection.send(
-                        FrameType.HEARTBEAT,
-                        new WorkerReports.Heartbeat(
-                                        runner.processed(),
-                                        runner.failed(),
-                                        runner.inFlight(),
-                                        runner.busySinceEpochMs(),
-                                        ownSourceStats())
-                                .encode());
-            } catch (InterruptedException | IOException e) {
-                return;
-            }
-        }
-    }
-
-    private void sendOutcomes(java.util.List<Outcomes.Reply> replies, java.util.List<Outcomes.Outcome> outcomes) {
-        try {
-            if (!replies.isEmpty()) {
-                connection.send(FrameType.REPLIES, new Outcomes.Replies(replies).encode());
-            }
-            if (outcomes.isEmpty()) {
-                return;
-            }
-            connection.send(FrameType.ACK, new Outcomes.Ack(outcomes).encode());
-        } catch (IOException e) {
-            managerGone();
-        }
-    }
-
-    private void askForRecycle() {
-        try {
-            connection.send(FrameType.RECYCLE, new WorkerReports.Recycle("max_requests reached").encode());
-        } catch (IOException e) {
-            managerGone();
-        }
-    }
-
-    /** The consumer class could not be turned into an instance. */
-    static final class ConsumerLoadException extends Exception {
-        ConsumerLoadException(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
-    static Consumer loadConsumer(String className) throws ConsumerLoadException {
-        Class<?> type;
-        try {
-            type = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            throw new ConsumerLoadException(
-                    "consumer class " + className + " was not found on the worker's "
-                            + "classpath; check `consumer` and `classpath` in the configuration",
-                    e);
-        }
-        if (!Consumer.class.isAssignableFrom(type)) {
-            throw new ConsumerLoadException(
-                    "consumer class " + className + " does not implement io.procpool.Consumer", null);
-        }
-        try {
-            return (Consumer) type.getDeclaredConstructor().newInstance();
-        } catch (NoSuchMethodException e) {
-            throw new ConsumerLoadException(
-                    "consumer class " + className + " needs a public no-argument constructor", e);
-        } catch (InvocationTargetException e) {
-            throw new ConsumerLoadException("the constructor of consumer class " + className + " threw", e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new ConsumerLoadException("cannot construct consumer class " + className + ": " + e, e);
-        }
     }
 }
