@@ -1,6 +1,11 @@
 package io.procpool;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 
 /**
@@ -40,6 +45,47 @@ public interface WorkerContext {
      * @throws IllegalArgumentException when {@code queue} is not the queue the pool serves
      */
     void push(String queue, byte[] body);
+
+    /**
+     * Sends a task to the pool's task group (the first group whose source is {@code type: task}): one
+     * of its workers runs it in {@code onMessage}, and the future completes with the first reply its
+     * consumer gives ({@link Message#reply}), with an empty array when it returns without replying, or
+     * exceptionally with a {@link TaskFailedException} when it throws after its retries, when the
+     * group has no READY worker or is stopping (at once), or when the pool has no task group. A task
+     * whose task worker dies runs again on another (at least once; {@link Message#attempt()} counts),
+     * up to the group's {@code source.max_deliveries}. Never blocks: tasks sent together travel in
+     * one frame.
+     */
+    default CompletableFuture<byte[]> task(byte[] body) {
+        return task("", body);
+    }
+
+    /**
+     * {@link #task(byte[])} to the task group named {@code group}; {@code ""} is the pool's first
+     * task group.
+     */
+    CompletableFuture<byte[]> task(String group, byte[] body);
+
+    /**
+     * Sends a task to the pool's task group and waits at most {@code timeout} for its result. The
+     * wait ends at the timeout; the task itself is not called back and may still run.
+     *
+     * @throws TaskFailedException when the task failed (see {@link #task(byte[])})
+     * @throws TimeoutException when no result came within {@code timeout}
+     */
+    default byte[] taskWait(byte[] body, Duration timeout) throws InterruptedException, TimeoutException {
+        CompletableFuture<byte[]> result = task(body);
+        try {
+            return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof TaskFailedException failed
+                    ? failed
+                    : new TaskFailedException(String.valueOf(e.getCause()));
+        } catch (TimeoutException e) {
+            result.cancel(false); // a late result is dropped, not kept for a caller that stopped waiting
+            throw new TimeoutException("no task result within " + timeout);
+        }
+    }
 
     /** A logger whose lines the manager tags with {@code [worker-<slot>]}. */
     Logger logger();

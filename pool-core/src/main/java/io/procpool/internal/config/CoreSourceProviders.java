@@ -7,7 +7,7 @@ import io.procpool.spi.SourceSettings;
 
 /**
  * The sources pool-core brings, registered with {@link java.util.ServiceLoader} as the adapter modules
- * register theirs: the built-in queue ({@code queue}) and loop mode ({@code none}). Stateless; any thread.
+ * register theirs: the built-in queue ({@code queue}), task groups ({@code task}) and loop mode ({@code none}). Stateless; any thread.
  */
 public final class CoreSourceProviders {
 
@@ -23,6 +23,19 @@ public final class CoreSourceProviders {
         @Override
         public SourceDefinition define(SourceSettings settings) throws SourceConfigException {
             return QueueSettings.from(settings);
+        }
+    }
+
+    /** {@code source.type: task}: a task group, serving the tasks other workers send with {@code ctx.task}. */
+    public static final class Task implements SourceProvider {
+        @Override
+        public String type() {
+            return "task";
+        }
+
+        @Override
+        public SourceDefinition define(SourceSettings settings) throws SourceConfigException {
+            return TaskSettings.from(settings);
         }
     }
 

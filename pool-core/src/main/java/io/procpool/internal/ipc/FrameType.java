@@ -34,7 +34,11 @@ public enum FrameType {
      */
     DELIVER_RUNS(14),
     /** worker → manager: replies of deliveries that allow them (TCP), sent before the ACK of their delivery. */
-    REPLIES(15);
+    REPLIES(15),
+    /** worker → manager: tasks for a task group ({@code ctx.task}), each with the caller's call id. */
+    TASKS(16),
+    /** manager → worker: the results of its tasks, by call id (a task worker's reply, or why it failed). */
+    TASK_RESULTS(17);
 
     public final byte code;
 
@@ -42,7 +46,7 @@ public enum FrameType {
         this.code = (byte) code;
     }
 
-    private static final FrameType[] BY_CODE = new FrameType[16];
+    private static final FrameType[] BY_CODE = new FrameType[18];
 
     static {
         for (FrameType t : values()) {

@@ -1,15 +1,18 @@
 package io.procpool.internal.manager;
 
+import io.procpool.internal.ipc.Coalescer;
 import io.procpool.internal.ipc.Frame;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.Handshake;
 import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Outcomes;
+import io.procpool.internal.ipc.Tasks;
 import io.procpool.internal.ipc.WorkerFeed;
 import io.procpool.internal.ipc.WorkerReports;
 import io.procpool.internal.manager.SupervisorEvent.Connected;
 import io.procpool.internal.queue.BuiltInQueue;
 import io.procpool.internal.queue.PushRefusedException;
+import io.procpool.internal.task.TaskGroups;
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import java.util.List;
@@ -20,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * Accepts worker connections on {@code ipc.sock} and reads their frames, each connection for the
  * supervisor of the worker's group (known by the worker id in its HELLO). Acks and replies go
  * straight to that group's feed, worker-to-worker sends to its {@link Mailbox}, pushes to the
- * {@link BuiltInQueue} (the hot path never waits for a supervisor); lifecycle frames become
+ * {@link BuiltInQueue}, tasks to their {@link TaskGroups} (the hot path never waits for a supervisor); lifecycle frames become
  * supervisor events.
  *
  * <p>Threads: one "ipc-accept" thread, and one reader thread per worker connection.
@@ -34,10 +37,13 @@ final class IpcServer {
     /** The built-in queue, or null when no group reads it. */
     private final BuiltInQueue queue;
 
-    IpcServer(ServerSocketChannel server, WorkerIds ids, BuiltInQueue queue) {
+    private final TaskGroups tasks;
+
+    IpcServer(ServerSocketChannel server, WorkerIds ids, BuiltInQueue queue, TaskGroups tasks) {
         this.server = server;
         this.ids = ids;
         this.queue = queue;
+        this.tasks = tasks;
     }
 
     void start() {
@@ -63,8 +69,10 @@ final class IpcServer {
             Thread.currentThread().setName("ipc-reader-" + hello.workerId());
             owner.post(new Connected(hello, connection));
             WorkerFeed feed = owner.feed();
+            Caller caller = new Caller(
+                    "task:" + owner.config().groupName() + "-" + hello.slot(), TaskGroups.answersTo(connection));
             while (true) {
-                readOne(owner, feed, hello, connection.readFrame());
+                readOne(owner, feed, hello, caller, connection.readFrame());
             }
         } catch (IOException | RuntimeException e) {
             // EOF or a broken worker: its process exit is what the supervisor acts on.
@@ -72,7 +80,10 @@ final class IpcServer {
         }
     }
 
-    private void readOne(Supervisor supervisor, WorkerFeed feed, Handshake.Hello hello, Frame f) {
+    /** A connected worker as the sender of tasks: its name in the task's {@code Message.source()}, where its results go. */
+    private record Caller(String source, Coalescer<Tasks.Result> answers) {}
+
+    private void readOne(Supervisor supervisor, WorkerFeed feed, Handshake.Hello hello, Caller caller, Frame f) {
         long id = hello.workerId();
         switch (f.type()) {
             case ACK -> feed.settle(id, Outcomes.Ack.decode(f.payload()).outcomes());
@@ -114,6 +125,7 @@ final class IpcServer {
                     }
                 });
             }
+            case TASKS -> tasks.submit(Tasks.Calls.decode(f.payload()).calls(), caller.source(), caller.answers());
             default -> log.warn("worker {} sent an unexpected {} frame", id, f.type());
         }
     }

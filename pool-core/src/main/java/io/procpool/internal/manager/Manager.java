@@ -7,12 +7,15 @@ import io.procpool.internal.config.ConfigException;
 import io.procpool.internal.config.ConsumerClassCheck;
 import io.procpool.internal.config.PoolConfig;
 import io.procpool.internal.config.PoolLayout;
+import io.procpool.internal.config.TaskSettings;
 import io.procpool.internal.ipc.WorkerFeed;
 import io.procpool.internal.manager.RunDirectory.AlreadyRunningException;
 import io.procpool.internal.queue.BuiltInQueue;
 import io.procpool.internal.queue.IdRanges;
 import io.procpool.internal.queue.PushRefusedException;
 import io.procpool.internal.queue.QueueEngine;
+import io.procpool.internal.task.TaskGroups;
+import io.procpool.internal.task.TaskIntake;
 import io.procpool.spi.ManagerSource;
 import io.procpool.spi.SourceDefinition;
 import java.io.IOException;
@@ -114,16 +117,17 @@ public final class Manager {
                 new ProducerServer(producers, builtIn).start();
             }
             WorkerIds ids = new WorkerIds();
+            TaskGroups tasks = new TaskGroups();
             Map<String, Supervisor> groups = new LinkedHashMap<>();
             for (PoolConfig g : layout.groups()) {
                 Supervisor s = supervisor(g, builtIn, ids, groups.isEmpty() ? listeners : List.of());
-                if (!startSource(g, s, closer)) {
+                if (!startSource(g, s, closer, tasks)) {
                     return ExitCode.SOURCE_FAILED;
                 }
                 groups.put(g.groupName(), s);
             }
             GroupSupervisors all = new GroupSupervisors(groups);
-            new IpcServer(ipc, ids, builtIn).start();
+            new IpcServer(ipc, ids, builtIn, tasks).start();
             ControlServer controlServer = new ControlServer(control, all, builtIn, first.sourceType());
             controlServer.start();
             if (handleSignals) {
@@ -172,14 +176,21 @@ public final class Manager {
                 ids);
     }
 
-    /** Starts group {@code g}'s manager-run source, if it has one, feeding {@code s}; false when it cannot start. */
-    private boolean startSource(PoolConfig g, Supervisor s, List<AutoCloseable> closer) {
+    /**
+     * Starts group {@code g}'s manager-run source, if it has one, feeding {@code s}; a task group's joins
+     * {@code tasks}. False when it cannot start.
+     */
+    private boolean startSource(PoolConfig g, Supervisor s, List<AutoCloseable> closer, TaskGroups tasks) {
         ManagerSource source = managerSource(g);
         if (source == null) {
             return true;
         }
         closer.add(source);
         RequestRouter router = new RequestRouter(g, source::stopAccepting);
+        if (source instanceof TaskIntake intake) {
+            intake.runsWhen(router::hasWorker);
+            tasks.add(intake);
+        }
         closer.add(0, router::close);
         s.feedFrom(router, () -> {
             Map<String, Object> stats = new LinkedHashMap<>(source.stats());
@@ -216,10 +227,13 @@ public final class Manager {
         return g;
     }
 
-    /** The manager's instance of a manager-run source that hands requests to the router (TCP in process mode), or null. */
+    /** The manager's instance of a manager-run source that hands requests to the router (TCP in process mode, a task group), or null. */
     private static ManagerSource managerSource(PoolConfig config) {
         if (config.queue() != null || config.source().placement() != SourceDefinition.Placement.MANAGER) {
             return null; // the built-in queue feeds workers itself
+        }
+        if (config.source() instanceof TaskSettings settings) {
+            return new TaskIntake(config.groupName(), settings);
         }
         return config.source().managerSource();
     }

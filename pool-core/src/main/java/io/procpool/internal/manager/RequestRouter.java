@@ -7,6 +7,7 @@ import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Outcomes.Outcome;
 import io.procpool.internal.ipc.WorkerFeed;
+import io.procpool.internal.task.Redealable;
 import io.procpool.spi.Request;
 import io.procpool.spi.RequestSink;
 import java.io.IOException;
@@ -23,12 +24,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the requests of a manager-run source (TCP in process mode) on workers: each request goes
+ * Runs the requests of a manager-run source (TCP in process mode, a task group) on workers: each request goes
  * to the least loaded READY worker with credit ({@code source.prefetch} unfinished requests at
  * most), in DELIVER batches that allow replies; replies and outcomes come back over IPC and go
  * to the request. A request whose worker dies is failed (the source answers it with an error)
- * rather than run again: it may have had effects and sent replies already. A request a stopping
- * worker had not started goes to another worker.
+ * rather than run again: it may have had effects and sent replies already; a task ({@link Redealable})
+ * goes to another worker instead. A request a stopping worker had not started goes to another worker.
  *
  * <p>Threads: sources call {@link #submit} from their I/O threads; the "router" thread sends
  * batches; IPC readers call {@link #settle} and {@link #reply}; the supervisor attaches and
@@ -102,6 +103,17 @@ final class RequestRouter implements WorkerFeed, RequestSink {
     }
 
     @Override
+    public void submitAll(List<? extends Request> requests) {
+        lock.lock();
+        try {
+            waiting.addAll(requests);
+            changed.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public void attach(long workerId, int slot, IpcConnection connection) {
         lock.lock();
         try {
@@ -138,6 +150,28 @@ final class RequestRouter implements WorkerFeed, RequestSink {
             changed.signal();
         } finally {
             lock.unlock();
+        }
+        // A task runs again elsewhere (at least once); what else was in flight may have had effects.
+        List<Request> redealt = new ArrayList<>();
+        for (var it = failed.iterator(); it.hasNext(); ) {
+            if (it.next() instanceof Redealable task) {
+                it.remove();
+                if (task.workerDied(why)) {
+                    redealt.add(task);
+                } // else answered already, or failed by it for dying on too many deliveries
+            }
+        }
+        if (!redealt.isEmpty()) {
+            log.warn("{} task(s) in flight on worker {} go to another worker: it {}", redealt.size(), workerId, why);
+            lock.lock();
+            try {
+                for (int i = redealt.size() - 1; i >= 0; i--) {
+                    waiting.addFirst(redealt.get(i));
+                }
+                changed.signal();
+            } finally {
+                lock.unlock();
+            }
         }
         if (!failed.isEmpty()) {
             lost.addAndGet(failed.size());
@@ -194,13 +228,36 @@ final class RequestRouter implements WorkerFeed, RequestSink {
 
     @Override
     public void stopIntake() {
+        List<Request> tasks = new ArrayList<>();
         lock.lock();
         try {
             intakeStopped = true;
+            // No stopping worker takes them, and their callers wait: they are told now, not at the close.
+            for (var it = waiting.iterator(); it.hasNext(); ) {
+                Request r = it.next();
+                if (r instanceof Redealable) {
+                    it.remove();
+                    tasks.add(r);
+                }
+            }
         } finally {
             lock.unlock();
         }
         onStopIntake.run();
+        tasks.forEach(r -> r.failed("the task group stopped before a worker took this task"));
+    }
+
+    /**
+     * Whether a READY worker is attached: a request waits for it, or for the replacement of one that is
+     * being recycled or reloaded (paused), but not for a group with no worker up at all. Any thread.
+     */
+    boolean hasWorker() {
+        lock.lock();
+        try {
+            return !routed.isEmpty();
+        } finally {
+            lock.unlock();
+        }
     }
 
     void close() {
@@ -255,7 +312,7 @@ final class RequestRouter implements WorkerFeed, RequestSink {
                     Request r = waiting.pollFirst();
                     long tag = nextTag++;
                     o.inFlight.put(tag, r);
-                    batch.add(new Delivery(tag, null, 1, r.source(), r.headers(), r.body()));
+                    batch.add(new Delivery(tag, r.id(), r.attempt(), r.source(), r.headers(), r.body()));
                 }
             } finally {
                 lock.unlock();

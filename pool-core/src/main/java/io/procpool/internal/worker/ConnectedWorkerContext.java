@@ -5,6 +5,7 @@ import io.procpool.internal.config.WorkerSettings;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.WorkerReports;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 
@@ -69,6 +70,11 @@ final class ConnectedWorkerContext implements WorkerContext {
             throw new IllegalArgumentException("this pool serves queue \"" + served + "\", not \"" + queue + "\"");
         }
         sendFrame(FrameType.PUSH, new WorkerReports.Push(queue, body.clone()).encode());
+    }
+
+    @Override
+    public CompletableFuture<byte[]> task(String group, byte[] body) {
+        return link.tasks().call(group, body);
     }
 
     private void sendFrame(FrameType type, byte[] payload) {

@@ -5,6 +5,7 @@ import io.procpool.internal.ipc.Frame;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Outcomes;
+import io.procpool.internal.ipc.Tasks;
 import io.procpool.internal.ipc.WorkerReports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +16,8 @@ import org.slf4j.Logger;
 
 /**
  * A worker's end of its IPC connection once the handshake is done: reads the manager's frames and hands
- * deliveries to the {@link DeliveryRunner}, sends outcomes, replies, heartbeats and the recycle request.
+ * deliveries to the {@link DeliveryRunner} and task results to its {@link TaskCalls}, sends outcomes,
+ * replies, tasks, heartbeats and the recycle request.
  * Losing the connection is reported once to the worker's lifecycle, which decides what it means.
  *
  * <p>Threads: the "ipc-reader" thread runs {@link #readLoop}, the "heartbeat" thread {@link #heartbeatLoop};
@@ -32,6 +34,7 @@ final class ManagerLink {
     /** The connection failed or closed: the manager died, or the worker closed its own end. */
     private final Runnable onLost;
 
+    private final TaskCalls tasks;
     private volatile DeliveryRunner runner;
     private volatile Supplier<Map<String, String>> sourceStats = Map::of;
 
@@ -40,6 +43,12 @@ final class ManagerLink {
         this.log = log;
         this.onStop = onStop;
         this.onLost = onLost;
+        this.tasks = new TaskCalls(calls -> send(FrameType.TASKS, new Tasks.Calls(calls).encode()));
+    }
+
+    /** This worker's task calls ({@code ctx.task}), whose results come over this link. */
+    TaskCalls tasks() {
+        return tasks;
     }
 
     /** The runner that deliveries go to; before {@link #readLoop} starts. */
@@ -62,6 +71,8 @@ final class ManagerLink {
                         runner.offer(deliver.deliveries(), deliver.replies());
                     }
                     case DELIVER_RUNS -> runner.offer(Deliveries.DeliverRuns.decode(f.payload()));
+                    case TASK_RESULTS ->
+                        tasks.complete(Tasks.Results.decode(f.payload()).results());
                     case STOP -> onStop.run();
                     default -> log.warn("ignoring unexpected frame {} from the manager", f.type());
                 }

@@ -163,6 +163,30 @@ class PayloadCodecTest {
     }
 
     @Test
+    void taskCallsAndResultsRoundTrip() {
+        var calls = Tasks.Calls.decode(new Tasks.Calls(
+                                List.of(new Tasks.Call(7, "tasks", bytes(TEXT)), new Tasks.Call(8, "", new byte[0])))
+                        .encode())
+                .calls();
+        assertThat(calls).hasSize(2);
+        assertThat(calls.get(0).id()).isEqualTo(7);
+        assertThat(calls.get(0).group()).isEqualTo("tasks");
+        assertThat(new String(calls.get(0).body(), StandardCharsets.UTF_8)).isEqualTo(TEXT);
+        assertThat(calls.get(1).group()).isEmpty();
+        assertThat(calls.get(1).body()).isEmpty();
+
+        var results = Tasks.Results.decode(
+                        new Tasks.Results(List.of(Tasks.Result.replied(7, bytes("ok")), Tasks.Result.failed(8, TEXT)))
+                                .encode())
+                .results();
+        assertThat(results.get(0).ok()).isTrue();
+        assertThat(results.get(0).body()).isEqualTo(bytes("ok"));
+        assertThat(results.get(1).ok()).isFalse();
+        assertThat(results.get(1).id()).isEqualTo(8);
+        assertThat(results.get(1).error()).isEqualTo(TEXT);
+    }
+
+    @Test
     void everyCutPayloadIsAProtocolErrorNotAnotherException() {
         var deliver = new Deliver(List.of(new Delivery(1, "id", 1, "s", Map.of("k", "v"), bytes("body")))).encode();
         var heartbeat = new Heartbeat(1, 2, 3, 4, Map.of("k", "v")).encode();
@@ -172,6 +196,10 @@ class PayloadCodecTest {
         assertCutsFail(heartbeat, Heartbeat::decode);
         assertCutsFail(ack, Ack::decode);
         assertCutsFail(batch, PushBatch::decode);
+        assertCutsFail(new Tasks.Calls(List.of(new Tasks.Call(1, "g", bytes("b")))).encode(), Tasks.Calls::decode);
+        assertCutsFail(
+                new Tasks.Results(List.of(Tasks.Result.replied(1, bytes("b")), Tasks.Result.failed(2, "e"))).encode(),
+                Tasks.Results::decode);
     }
 
     private static void assertCutsFail(byte[] whole, Function<byte[], ?> decode) {
