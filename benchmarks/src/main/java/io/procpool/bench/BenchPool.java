@@ -53,6 +53,11 @@ final class BenchPool {
 
     /** Starts a pool with {@code yaml} (2 workers expected) and waits until both are READY. */
     static Process start(Path dir, String yaml) throws Exception {
+        return start(dir, yaml, 2);
+    }
+
+    /** Starts a pool with {@code yaml} and waits until {@code workers} are READY. */
+    static Process start(Path dir, String yaml, int workers) throws Exception {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("pool.yaml"), yaml);
         Process p = launch(dir);
@@ -60,7 +65,7 @@ final class BenchPool {
         while (System.nanoTime() < deadline) {
             try {
                 PoolStatus s = control(dir).status();
-                if (s.pool().workersReady() == 2) {
+                if (s.pool().workersReady() == workers) {
                     try {
                         checkJvmOptions(yaml, s.readyPids().get(0));
                     } catch (IOException | RuntimeException e) {

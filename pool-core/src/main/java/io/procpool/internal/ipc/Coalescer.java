@@ -26,14 +26,58 @@ public final class Coalescer<T> {
         this.send = send;
     }
 
+    /** The coalescers that items were added to inside {@link #batching} on this thread, or null outside it. */
+    private static final ThreadLocal<List<Coalescer<?>>> HELD = new ThreadLocal<>();
+
+    /**
+     * Runs {@code work} holding back what it adds to any coalescer on this thread, and sends it when the
+     * work is done: one frame per coalescer for what a whole incoming frame produced (the results of a
+     * REPLIES frame of 300 tasks from many callers go out as one frame per caller, not 300).
+     */
+    public static void batching(Runnable work) {
+        if (HELD.get() != null) {
+            work.run();
+            return;
+        }
+        List<Coalescer<?>> held = new ArrayList<>(4);
+        HELD.set(held);
+        try {
+            work.run();
+        } finally {
+            HELD.remove();
+            for (Coalescer<?> c : held) {
+                c.drain();
+            }
+        }
+    }
+
     public void add(T item) {
         queue.add(item);
-        drain();
+        if (!held()) {
+            drain();
+        }
     }
 
     public void addAll(List<T> items) {
         queue.addAll(items);
-        drain();
+        if (!held()) {
+            drain();
+        }
+    }
+
+    /** Inside {@link #batching} on this thread: remembers this coalescer to be sent at its end. */
+    private boolean held() {
+        List<Coalescer<?>> held = HELD.get();
+        if (held == null) {
+            return false;
+        }
+        for (Coalescer<?> c : held) {
+            if (c == this) {
+                return true;
+            }
+        }
+        held.add(this);
+        return true;
     }
 
     private void drain() {

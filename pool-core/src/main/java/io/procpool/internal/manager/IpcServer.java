@@ -86,11 +86,20 @@ final class IpcServer {
     private void readOne(Supervisor supervisor, WorkerFeed feed, Handshake.Hello hello, Caller caller, Frame f) {
         long id = hello.workerId();
         switch (f.type()) {
-            case ACK -> feed.settle(id, Outcomes.Ack.decode(f.payload()).outcomes());
+            // Tasks among them answer their callers: one TASK_RESULTS frame per caller for the whole frame.
+            case ACK -> {
+                List<Outcomes.Outcome> outcomes =
+                        Outcomes.Ack.decode(f.payload()).outcomes();
+                Coalescer.batching(() -> feed.settle(id, outcomes));
+            }
             case REPLIES -> {
-                for (Outcomes.Reply r : Outcomes.Replies.decode(f.payload()).replies()) {
-                    feed.reply(id, r.tag(), r.body());
-                }
+                List<Outcomes.Reply> replies =
+                        Outcomes.Replies.decode(f.payload()).replies();
+                Coalescer.batching(() -> {
+                    for (Outcomes.Reply r : replies) {
+                        feed.reply(id, r.tag(), r.body());
+                    }
+                });
             }
             case READY -> supervisor.post(new SupervisorEvent.Ready(id));
             case HEARTBEAT ->

@@ -10,6 +10,7 @@ import io.procpool.internal.ipc.Frame;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Outcomes.Outcome;
+import io.procpool.internal.task.Redealable;
 import io.procpool.spi.Request;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -75,6 +76,60 @@ class RequestRouterTest {
         @Override
         public void failed(String error) {
             events.add("failed " + error);
+        }
+    }
+
+    /** A task: it runs again when its worker dies, until it says it is finished. */
+    private static final class Redealt implements Redealable {
+        final Recorded recorded;
+        final List<String> deaths = new CopyOnWriteArrayList<>();
+        final int maxDeliveries;
+        int deliveries = 1;
+
+        Redealt(String body, int maxDeliveries) {
+            this.recorded = new Recorded(body);
+            this.maxDeliveries = maxDeliveries;
+        }
+
+        @Override
+        public byte[] body() {
+            return recorded.body();
+        }
+
+        @Override
+        public int attempt() {
+            return deliveries;
+        }
+
+        @Override
+        public String source() {
+            return "task";
+        }
+
+        @Override
+        public void reply(byte[] reply) {
+            recorded.reply(reply);
+        }
+
+        @Override
+        public void done() {
+            recorded.done();
+        }
+
+        @Override
+        public void failed(String error) {
+            recorded.failed(error);
+        }
+
+        @Override
+        public boolean workerDied(String why) {
+            deaths.add(why);
+            if (deliveries >= maxDeliveries) {
+                failed("died " + deliveries + " times");
+                return false;
+            }
+            deliveries++;
+            return true;
         }
     }
 
@@ -194,6 +249,51 @@ class RequestRouterTest {
         assertThat(running.events.get(0)).startsWith("failed worker was killed");
         assertThat(released.events).as("the released request is not failed").isEmpty();
         assertThat(router.stats()).containsEntry("failed_by_worker_death", 1L);
+    }
+
+    @Test
+    void aTaskWhoseWorkerDiedRunsOnAnotherAsItsNextDeliveryUntilItsLastOne() throws Exception {
+        IpcConnection dying = attach(1);
+        Redealt task = new Redealt("t", 2);
+        router.submit(task);
+        assertThat(receive(dying, 1).get(0).attempt()).isEqualTo(1);
+        IpcConnection next = attach(2);
+
+        router.detach(1, "was killed", false);
+        Delivery again = receive(next, 1).get(0);
+        assertThat(body(again)).isEqualTo("t");
+        assertThat(again.attempt()).as("the task's second delivery").isEqualTo(2);
+        assertThat(task.recorded.events).as("not failed: it runs again").isEmpty();
+        assertThat(router.stats()).containsEntry("failed_by_worker_death", 0L);
+
+        router.detach(2, "was killed", false);
+        awaitEvents(task.recorded, 1);
+        assertThat(task.recorded.events).containsExactly("failed died 2 times");
+        assertThat(task.deaths).containsExactly("was killed", "was killed");
+    }
+
+    @Test
+    void tasksWaitingWhenTheirGroupStopsFailAtOnceAndHasWorkerFollowsAttachedWorkers() throws Exception {
+        assertThat(router.hasWorker()).isFalse();
+        attach(1);
+        assertThat(router.hasWorker()).isTrue();
+        router.pause(1);
+        assertThat(router.hasWorker())
+                .as("a paused worker's replacement is coming: tasks wait for it")
+                .isTrue();
+        router.detach(1, "exited", false);
+        assertThat(router.hasWorker()).isFalse();
+
+        Redealt task = new Redealt("w", 3);
+        Recorded request = new Recorded("r");
+        router.submit(task);
+        router.submit(request);
+        router.stopIntake();
+        assertThat(task.recorded.events)
+                .containsExactly("failed the task group stopped before a worker took this task");
+        assertThat(request.events)
+                .as("a TCP request waits for the close, as before")
+                .isEmpty();
     }
 
     @Test
