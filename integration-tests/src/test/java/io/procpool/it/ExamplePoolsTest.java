@@ -80,17 +80,18 @@ class ExamplePoolsTest {
     }
 
     @Test
-    void shopRunsAnOrdersGroupAndAReporterInOneManager() throws Exception {
+    void shopRunsAnOrdersGroupItsTaskWorkersAndAReporterInOneManager() throws Exception {
         String yaml = Files.readString(DocumentedConfigsTest.ROOT.resolve("examples/shop/pool.yaml"))
                 .replace("app.interval_ms: 5000", "app.interval_ms: 100");
         try (PoolProcess pool = PoolProcess.start(dir, yaml)) {
-            var ready = pool.awaitReady(3, WAIT);
-            assertThat(ready.groups()).extracting(g -> g.name()).containsExactly("orders", "reporter");
+            var ready = pool.awaitReady(5, WAIT);
+            assertThat(ready.groups()).extracting(g -> g.name()).containsExactly("orders", "tasks", "reporter");
             PoolProcess.CliResult push = pool.cli("push", "--queue", "orders", "book");
             assertThat(push.output()).contains("pushed 1 message(s) to queue orders");
             awaitLog(pool, "order book handled in slot");
             assertThat(pool.log())
-                    .containsPattern("\\[orders-\\d\\] .*order book handled")
+                    .containsPattern("\\[orders-\\d\\] .*order book handled in slot \\d \\(pid \\d+\\): invoice "
+                            + "[0-9a-f]+ for book by task worker \\d")
                     .containsPattern("\\[reporter-0\\] .*report 2 from pid");
         }
     }
