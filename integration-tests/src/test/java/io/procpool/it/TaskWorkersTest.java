@@ -175,20 +175,74 @@ class TaskWorkersTest {
                 client.push("orders", bodies("fail-", 1));
                 client.push("orders", bodies("slow-", 1));
                 client.push("orders", bodies("fine-", 1));
+                client.push("orders", bodies("source-", 1));
                 client.push("elsewhere", bodies("lost-", 1));
             }
             pool.awaitStatus(
                     "every caller finished",
-                    s -> s.group("orders").orElseThrow().processed() == 3
+                    s -> s.group("orders").orElseThrow().processed() == 4
                             && s.group("elsewhere").orElseThrow().processed() == 1,
                     WAIT);
             assertThat(results("orders"))
                     .containsEntry("fine-0", "ok:done:fine-0")
                     .containsEntry("slow-0", "timeout")
+                    .containsEntry("source-0", "ok:done:task:orders-0:1")
                     .hasEntrySatisfying(
                             "fail-0", r -> assertThat(r).startsWith("failed:").contains("task fail-0 cannot be done"));
             assertThat(results("elsewhere").get("lost-0"))
                     .isEqualTo("failed:this pool has no task group nosuch (its task groups: tasks)");
+        }
+    }
+
+    @Test
+    void aTaskThatKillsItsTaskWorkerEveryTimeFailsAfterItsLastDeliveryAndThePoolGoesOn() throws Exception {
+        String yaml = """
+                max_wait_time: 5s
+                restart_backoff: 100ms
+                groups:
+                  orders:
+                    consumer: %s
+                    workers: 1
+                    concurrency: 4
+                    source: {type: queue, queue: orders}
+                    app: {record_dir: %s, task_timeout_ms: 60000}
+                  tasks:
+                    consumer: %s
+                    workers: 2
+                    source: {type: task, max_deliveries: 2}
+                """.formatted(
+                        TaskCallingConsumer.class.getName(), dir.resolve("orders"), TaskReplyConsumer.class.getName());
+        try (PoolProcess pool = PoolProcess.start(dir, yaml)) {
+            pool.awaitReady(3, WAIT);
+            try (QueueClient client = QueueClient.connect(pool.runDir())) {
+                client.push("orders", bodies("crash-", 1));
+                pool.awaitStatus(
+                        "the caller told", s -> s.group("orders").orElseThrow().processed() == 1, WAIT);
+                assertThat(results("orders").get("crash-0"))
+                        .isEqualTo("failed:its task worker died while running only this task, 2 times "
+                                + "(max_deliveries 2); the last time: exit code 42");
+                PoolStatus.Group tasks = pool.awaitStatus(
+                                "both task workers back",
+                                s -> s.group("tasks").orElseThrow().workersReady() == 2,
+                                WAIT)
+                        .group("tasks")
+                        .orElseThrow();
+                assertThat(tasks.restarts())
+                        .as("one death per delivery of the crashing task")
+                        .isEqualTo(2);
+                assertThat(((Number) tasks.sourceStats().get("tasks_failed")).longValue())
+                        .isEqualTo(1);
+
+                client.push("orders", bodies("fine-", 20));
+            }
+            pool.awaitStatus(
+                    "every caller finished",
+                    s -> s.group("orders").orElseThrow().processed() == 21,
+                    WAIT);
+            Map<String, String> results = results("orders");
+            for (int i = 0; i < 20; i++) {
+                assertThat(results).containsEntry("fine-" + i, "ok:done:fine-" + i);
+            }
         }
     }
 

@@ -11,8 +11,8 @@ import java.util.Set;
  * {@code prefetch}; {@code max_deliveries} is read at start. Immutable.
  *
  * @param prefetch tasks a task worker holds unfinished at most
- * @param maxDeliveries deliveries of one task whose task worker died each time, after which the caller's
- *     future fails instead of the task killing one more worker
+ * @param maxDeliveries task workers one task may take down, each while running it alone, after which
+ *     the caller's future fails instead of the task killing one more worker
  */
 public record TaskSettings(int prefetch, int maxDeliveries) implements SourceDefinition {
 

@@ -8,12 +8,12 @@ import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Outcomes.Outcome;
 import io.procpool.internal.ipc.WorkerFeed;
 import io.procpool.internal.task.Redealable;
+import io.procpool.internal.task.Redeals;
 import io.procpool.spi.Request;
 import io.procpool.spi.RequestSink;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +44,12 @@ final class RequestRouter implements WorkerFeed, RequestSink {
     /** One attached worker and the requests it has not finished. */
     private static final class RoutedWorker {
         final IpcConnection connection;
-        final Map<Long, Request> inFlight = new HashMap<>();
+        /** In the order they were sent. */
+        final Map<Long, Request> inFlight = new LinkedHashMap<>();
+
         boolean paused;
+        /** It runs a suspect task alone: it gets nothing else until that is settled. */
+        boolean holdsSuspect;
 
         RoutedWorker(IpcConnection connection) {
             this.connection = connection;
@@ -55,6 +59,12 @@ final class RequestRouter implements WorkerFeed, RequestSink {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Request> waiting = new ArrayDeque<>();
+    /**
+     * Tasks of a worker that died on its own while it held several: any of them may have killed it, so
+     * each runs alone on a worker holding nothing else, before anything else is dealt.
+     */
+    private final ArrayDeque<Request> suspects = new ArrayDeque<>();
+
     private final Map<Long, RoutedWorker> routed = new LinkedHashMap<>();
     /** {@code source.prefetch}: unfinished requests per worker at most; a reload may change it. */
     private volatile int prefetch;
@@ -140,6 +150,7 @@ final class RequestRouter implements WorkerFeed, RequestSink {
     @Override
     public void detach(long workerId, String why, boolean messageFault) {
         List<Request> failed;
+        boolean heldSuspect;
         lock.lock();
         try {
             RoutedWorker o = routed.remove(workerId);
@@ -147,26 +158,30 @@ final class RequestRouter implements WorkerFeed, RequestSink {
                 return;
             }
             failed = new ArrayList<>(o.inFlight.values());
+            heldSuspect = o.holdsSuspect;
             changed.signal();
         } finally {
             lock.unlock();
         }
         // A task runs again elsewhere (at least once); what else was in flight may have had effects.
-        List<Request> redealt = new ArrayList<>();
-        for (var it = failed.iterator(); it.hasNext(); ) {
-            if (it.next() instanceof Redealable task) {
-                it.remove();
-                if (task.workerDied(why)) {
-                    redealt.add(task);
-                } // else answered already, or failed by it for dying on too many deliveries
-            }
-        }
-        if (!redealt.isEmpty()) {
-            log.warn("{} task(s) in flight on worker {} go to another worker: it {}", redealt.size(), workerId, why);
+        Redeals redeals = Redeals.of(failed, why, messageFault, heldSuspect);
+        List<Request> again = redeals.again();
+        List<Request> suspected = redeals.suspects();
+        failed = redeals.others();
+        if (!again.isEmpty() || !suspected.isEmpty()) {
+            log.warn(
+                    "{} task(s) in flight on worker {} go to other workers{}: it {}",
+                    again.size() + suspected.size(),
+                    workerId,
+                    suspected.size() > 1 ? ", one at a time (any of them may have killed it)" : "",
+                    why);
             lock.lock();
             try {
-                for (int i = redealt.size() - 1; i >= 0; i--) {
-                    waiting.addFirst(redealt.get(i));
+                for (int i = again.size() - 1; i >= 0; i--) {
+                    waiting.addFirst(again.get(i));
+                }
+                for (int i = suspected.size() - 1; i >= 0; i--) {
+                    suspects.addFirst(suspected.get(i));
                 }
                 changed.signal();
             } finally {
@@ -200,9 +215,12 @@ final class RequestRouter implements WorkerFeed, RequestSink {
                     switch (outcome.result()) {
                         case ACKED -> calls.add(r::done);
                         case FAILED -> calls.add(() -> r.failed(outcome.error()));
-                        case RELEASED -> waiting.addFirst(r); // never started: another worker runs it
+                        case RELEASED -> (o.holdsSuspect ? suspects : waiting).addFirst(r); // never started
                     }
                 }
+            }
+            if (o.inFlight.isEmpty()) {
+                o.holdsSuspect = false;
             }
             changed.signal();
         } finally {
@@ -233,6 +251,8 @@ final class RequestRouter implements WorkerFeed, RequestSink {
         try {
             intakeStopped = true;
             // No stopping worker takes them, and their callers wait: they are told now, not at the close.
+            tasks.addAll(suspects);
+            suspects.clear();
             for (var it = waiting.iterator(); it.hasNext(); ) {
                 Request r = it.next();
                 if (r instanceof Redealable) {
@@ -265,7 +285,9 @@ final class RequestRouter implements WorkerFeed, RequestSink {
         lock.lock();
         try {
             closed = true;
-            left = new ArrayList<>(waiting);
+            left = new ArrayList<>(suspects);
+            left.addAll(waiting);
+            suspects.clear();
             waiting.clear();
             changed.signal();
         } finally {
@@ -283,7 +305,7 @@ final class RequestRouter implements WorkerFeed, RequestSink {
                 running += o.inFlight.size();
             }
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("waiting", waiting.size());
+            m.put("waiting", waiting.size() + suspects.size());
             m.put("in_flight", running);
             m.put("failed_by_worker_death", lost.get());
             return m;
@@ -297,13 +319,21 @@ final class RequestRouter implements WorkerFeed, RequestSink {
             Map<RoutedWorker, List<Delivery>> batches = new LinkedHashMap<>();
             lock.lock();
             try {
-                while (!closed && (intakeStopped || waiting.isEmpty() || leastLoaded() == null)) {
+                while (!closed && (intakeStopped || nothingToDeal())) {
                     changed.awaitUninterruptibly();
                 }
                 if (closed) {
                     return;
                 }
                 RoutedWorker o;
+                while (!suspects.isEmpty() && (o = idle()) != null) {
+                    Request r = suspects.pollFirst();
+                    long tag = nextTag++;
+                    o.inFlight.put(tag, r);
+                    o.holdsSuspect = true;
+                    batches.computeIfAbsent(o, k -> new ArrayList<>())
+                            .add(new Delivery(tag, r.id(), r.attempt(), r.source(), r.headers(), r.body()));
+                }
                 while (!waiting.isEmpty() && (o = leastLoaded()) != null) {
                     List<Delivery> batch = batches.computeIfAbsent(o, k -> new ArrayList<>());
                     if (batch.size() >= MAX_BATCH) {
@@ -327,11 +357,27 @@ final class RequestRouter implements WorkerFeed, RequestSink {
         }
     }
 
+    /** Whether nothing can be dealt now: no request for a worker with credit, no suspect for an idle one. Under the lock. */
+    private boolean nothingToDeal() {
+        return (waiting.isEmpty() || leastLoaded() == null) && (suspects.isEmpty() || idle() == null);
+    }
+
+    /** An attached, unpaused worker holding nothing, for a suspect; or null. Under the lock. */
+    private RoutedWorker idle() {
+        for (RoutedWorker o : routed.values()) {
+            if (!o.paused && o.inFlight.isEmpty()) {
+                return o;
+            }
+        }
+        return null;
+    }
+
     /** The attached, unpaused worker with the fewest unfinished requests under prefetch, or null. Under the lock. */
     private RoutedWorker leastLoaded() {
         RoutedWorker best = null;
         for (RoutedWorker o : routed.values()) {
             if (!o.paused
+                    && !o.holdsSuspect
                     && o.inFlight.size() < prefetch
                     && (best == null || o.inFlight.size() < best.inFlight.size())) {
                 best = o;

@@ -9,8 +9,9 @@ import io.procpool.spi.Request;
 public interface Redealable extends Request {
 
     /**
-     * Its worker died ({@code why}) while it ran: true to give it to another worker; false when it is
-     * finished (answered already, or failed here for dying on too many deliveries).
+     * Its worker died ({@code why}) while holding it: true to give it to another worker; false when it
+     * is finished (answered already, or failed here for killing too many workers). {@code surelyRan}:
+     * the worker died on its own while this was all it held, so this may have killed it, and it counts.
      */
-    boolean workerDied(String why);
+    boolean workerDied(String why, boolean surelyRan);
 }

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One call of {@code ctx.task} on its way through a task group: a request its task worker runs, whose
  * first reply (or end, or failure) is the caller's result. A task whose task worker dies runs again on
- * another, up to {@code max_deliveries} times. Touched by IPC readers and the router; the answer is sent
+ * another; one that kills {@code max_deliveries} workers that ran it alone fails. Touched by IPC readers and the router; the answer is sent
  * once, whoever gets there first.
  */
 final class Task implements Request, Redealable {
@@ -22,8 +22,10 @@ final class Task implements Request, Redealable {
     private final Coalescer<Tasks.Result> caller;
     private final TaskIntake intake;
     private final AtomicBoolean answered = new AtomicBoolean();
-    /** Deliveries so far; changed only when its worker died, by the supervisor thread. */
+    /** Deliveries so far, and the deaths of workers that ran it alone; changed by the supervisor thread. */
     private final AtomicInteger deliveries = new AtomicInteger(1);
+
+    private final AtomicInteger deaths = new AtomicInteger();
 
     Task(long callId, byte[] body, String source, Coalescer<Tasks.Result> caller, TaskIntake intake) {
         this.callId = callId;
@@ -67,14 +69,13 @@ final class Task implements Request, Redealable {
     }
 
     @Override
-    public boolean workerDied(String why) {
+    public boolean workerDied(String why, boolean surelyRan) {
         if (answered.get()) {
             return false; // its caller has its answer: running it again would only repeat its effects
         }
-        int n = deliveries.get();
-        if (n >= intake.maxDeliveries()) {
-            failed("the task worker running this task " + why + ", on each of its " + n + " deliveries (max_deliveries "
-                    + intake.maxDeliveries() + ")");
+        if (surelyRan && deaths.incrementAndGet() >= intake.maxDeliveries()) {
+            failed("its task worker died while running only this task, " + deaths.get() + " times (max_deliveries "
+                    + intake.maxDeliveries() + "); the last time: " + why);
             return false;
         }
         deliveries.incrementAndGet();

@@ -122,10 +122,11 @@ class RequestRouterTest {
         }
 
         @Override
-        public boolean workerDied(String why) {
-            deaths.add(why);
-            if (deliveries >= maxDeliveries) {
-                failed("died " + deliveries + " times");
+        public boolean workerDied(String why, boolean surelyRan) {
+            deaths.add(why + (surelyRan ? " (counted)" : ""));
+            if (surelyRan
+                    && deaths.stream().filter(d -> d.endsWith("(counted)")).count() >= maxDeliveries) {
+                failed("died " + deaths.size() + " times");
                 return false;
             }
             deliveries++;
@@ -252,9 +253,9 @@ class RequestRouterTest {
     }
 
     @Test
-    void aTaskWhoseWorkerDiedRunsOnAnotherAsItsNextDeliveryUntilItsLastOne() throws Exception {
+    void aTaskWhoseWorkerWasKilledRunsOnAnotherAsItsNextDeliveryCountingNothing() throws Exception {
         IpcConnection dying = attach(1);
-        Redealt task = new Redealt("t", 2);
+        Redealt task = new Redealt("t", 1);
         router.submit(task);
         assertThat(receive(dying, 1).get(0).attempt()).isEqualTo(1);
         IpcConnection next = attach(2);
@@ -264,12 +265,49 @@ class RequestRouterTest {
         assertThat(body(again)).isEqualTo("t");
         assertThat(again.attempt()).as("the task's second delivery").isEqualTo(2);
         assertThat(task.recorded.events).as("not failed: it runs again").isEmpty();
+        assertThat(task.deaths).as("a kill from outside is not its fault").containsExactly("was killed");
         assertThat(router.stats()).containsEntry("failed_by_worker_death", 0L);
+    }
 
-        router.detach(2, "was killed", false);
-        awaitEvents(task.recorded, 1);
-        assertThat(task.recorded.events).containsExactly("failed died 2 times");
-        assertThat(task.deaths).containsExactly("was killed", "was killed");
+    @Test
+    void tasksOfAWorkerThatCrashedHoldingSeveralRunAloneAndOnlyTheCulpritIsCounted() throws Exception {
+        IpcConnection first = attach(1);
+        Redealt culprit = new Redealt("culprit", 2);
+        Redealt innocent = new Redealt("innocent", 2);
+        router.submit(culprit);
+        router.submit(innocent);
+        assertThat(receive(first, 2)).extracting(RequestRouterTest::body).containsExactly("culprit", "innocent");
+        IpcConnection second = attach(2);
+        Recorded later = new Recorded("later");
+
+        router.detach(1, "exit code 42", true);
+        router.submit(later);
+        Delivery alone = receive(second, 1).get(0);
+        assertThat(body(alone)).as("suspects first, one at a time").isEqualTo("culprit");
+
+        IpcConnection third = attach(3);
+        Delivery next = receive(third, 1).get(0);
+        assertThat(body(next))
+                .as("the next suspect, alone on the next idle worker")
+                .isEqualTo("innocent");
+        router.settle(3, List.of(Outcome.acked(next.tag())));
+        assertThat(body(receive(third, 1).get(0))).isEqualTo("later");
+
+        router.detach(2, "exit code 42", true); // the culprit, alone: counted
+        assertThat(culprit.deaths).containsExactly("exit code 42", "exit code 42 (counted)");
+        assertThat(innocent.deaths)
+                .as("not blamed for a death it may not have caused")
+                .containsExactly("exit code 42");
+        awaitEvents(innocent.recorded, 1);
+        assertThat(innocent.recorded.events).containsExactly("done");
+        IpcConnection fourth = attach(4);
+        router.detach(3, "exited", false);
+        assertThat(body(receive(fourth, 1).get(0)))
+                .as("counted once of 2: runs again, alone")
+                .isEqualTo("culprit");
+        router.detach(4, "exit code 42", true);
+        awaitEvents(culprit.recorded, 1);
+        assertThat(culprit.recorded.events).containsExactly("failed died 3 times");
     }
 
     @Test

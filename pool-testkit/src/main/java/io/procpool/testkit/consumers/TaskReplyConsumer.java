@@ -8,7 +8,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A test task worker: replies {@code done:<body>} to each task; a body starting with {@code fail} throws,
- * one starting with {@code slow} takes 10 s, and {@code app.sleep_ms} makes every task take that long.
+ * one starting with {@code crash} halts its worker, one starting with {@code source} is answered with
+ * {@code done:<message.source()>:<attempt>}, one starting with {@code slow} takes 10 s, and
+ * {@code app.sleep_ms} makes every task take that long.
  */
 public class TaskReplyConsumer implements Consumer {
 
@@ -22,6 +24,13 @@ public class TaskReplyConsumer implements Consumer {
     @Override
     public void onMessage(Message message, WorkerContext ctx) {
         String body = message.bodyAsString();
+        if (body.startsWith("crash")) {
+            Runtime.getRuntime().halt(42); // a task that takes its task worker down with it
+        }
+        if (body.startsWith("source")) {
+            message.reply(("done:" + message.source() + ":" + message.attempt()).getBytes(StandardCharsets.UTF_8));
+            return;
+        }
         if (body.startsWith("fail")) {
             throw new IllegalStateException("task " + body + " cannot be done");
         }
