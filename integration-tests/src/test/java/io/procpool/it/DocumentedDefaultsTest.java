@@ -40,7 +40,9 @@ class DocumentedDefaultsTest {
             "## Redis sources",
             "redis",
             "## Kafka source",
-            "kafka");
+            "kafka",
+            "## Task workers",
+            "task");
 
     @TempDir
     Path dir;
@@ -89,6 +91,7 @@ class DocumentedDefaultsTest {
             }
             case "tcp" -> assertSourceDefault(row, "io.procpool.tcp.TcpSettings", Map.of("type", "tcp"));
             case "redis" -> assertSourceDefault(row, "io.procpool.redis.RedisSettings", Map.of("type", "redis"));
+            case "task" -> assertSourceDefault(row, "io.procpool.internal.config.TaskSettings", Map.of("type", "task"));
             default ->
                 assertSourceDefault(row, "io.procpool.kafka.KafkaSettings", Map.of("type", "kafka", "topics", "t"));
         }
@@ -112,7 +115,7 @@ class DocumentedDefaultsTest {
     @Test
     void everyTableIsFound() throws Exception {
         assertThat(documentedDefaults().map(Row::table).distinct())
-                .containsExactlyInAnyOrder("pool", "tcp", "redis", "kafka");
+                .containsExactlyInAnyOrder("pool", "tcp", "redis", "kafka", "task");
     }
 
     private PoolConfig load(String yaml) throws Exception {

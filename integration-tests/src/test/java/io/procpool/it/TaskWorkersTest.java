@@ -151,7 +151,7 @@ class TaskWorkersTest {
                     workers: 1
                     concurrency: 4
                     source: {type: queue, queue: orders}
-                    app: {record_dir: %s, task_timeout_ms: 500}
+                    app: {record_dir: %s, task_timeout_ms: 500, task_wait: true}
                   elsewhere:
                     consumer: %s
                     workers: 1
