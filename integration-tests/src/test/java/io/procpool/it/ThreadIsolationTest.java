@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.procpool.PoolStatus;
 import io.procpool.testkit.PoolProcess;
 import io.procpool.testkit.PoolProcess.CliResult;
+import io.procpool.testkit.consumers.FailingStartConsumer;
+import io.procpool.testkit.consumers.RecordingConsumer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
@@ -139,6 +142,43 @@ class ThreadIsolationTest {
             assertThat(pool.process().isAlive())
                     .as("the manager, whose thread it was")
                     .isTrue();
+        }
+    }
+
+    @Test
+    void aThreadWorkerWhoseOnStartThrowsRestartsWithBackoffAndOneThatHaltsTakesThePoolDown() throws Exception {
+        Path failing = Files.createDirectories(dir.resolve("failing"));
+        try (PoolProcess pool = PoolProcess.start(failing, """
+                consumer: %s
+                workers: 1
+                isolation: thread
+                restart_backoff: 100ms
+                """.formatted(FailingStartConsumer.class.getName()))) {
+            PoolStatus looping = pool.awaitStatus(
+                    "the worker thread started again, with backoff",
+                    s -> s.slot(0).map(w -> w.restarts() >= 2).orElse(false),
+                    WAIT);
+            assertThat(looping.pool().workersReady()).isZero();
+            assertThat(pool.process().isAlive())
+                    .as("a consumer that throws ends its thread, not the pool")
+                    .isTrue();
+            assertThat(pool.log()).contains("onStart threw").contains("quick failure(s) in a row, restarting in");
+        }
+
+        Path halting = Files.createDirectories(dir.resolve("halting"));
+        try (PoolProcess pool = PoolProcess.start(
+                halting, """
+                consumer: %s
+                workers: 2
+                isolation: thread
+                app: {record_dir: %s}
+                """.formatted(RecordingConsumer.class.getName(), halting.resolve("records")))) {
+            pool.awaitReady(2, WAIT);
+            pool.push(List.of("crash")); // RecordingConsumer calls Runtime.halt(42)
+            assertThat(pool.process().waitFor(30, TimeUnit.SECONDS))
+                    .as("the manager, whose thread halted the JVM")
+                    .isTrue();
+            assertThat(pool.process().exitValue()).isEqualTo(42);
         }
     }
 
