@@ -37,7 +37,13 @@ class CrashLoopTest {
                     .containsPattern("\\[worker-0\\] .*cannot connect to the payment service");
 
             PoolProcess.CliResult status = pool.cli("status");
-            assertThat(status.exitCode()).as(status.output()).isZero();
+            assertThat(status.exitCode())
+                    .as("no worker READY: exit code 14; " + status.output())
+                    .isEqualTo(14);
+            assertThat(pool.cli("status", "--json").exitCode()).isEqualTo(14);
+            assertThat(pool.cli("status", "--live").exitCode())
+                    .as("the manager answers: alive")
+                    .isZero();
             assertThat(status.output()).containsAnyOf("BACKOFF", "STARTING");
             assertThat(status.output()).contains("workers 0/1 ready");
 

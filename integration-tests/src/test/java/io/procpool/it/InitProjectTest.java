@@ -76,7 +76,7 @@ class InitProjectTest {
             AtomicReference<PoolStatus> last = new AtomicReference<>();
             assertThat(Polls.until("3 processed", Duration.ofSeconds(60), () -> {
                         CliResult s = pool(project, "status", "--json");
-                        if (s.exitCode() == 0) {
+                        if (Polls.statusAnswered(s.exitCode())) {
                             last.set(PoolStatus.fromJson(s.output()));
                         }
                         return last.get() != null && last.get().pool().processed() == 3;

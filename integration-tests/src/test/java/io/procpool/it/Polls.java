@@ -10,6 +10,11 @@ final class Polls {
 
     private Polls() {}
 
+    /** Whether {@code pool status} answered: 0 all workers READY, 13 some, 14 none (9: no pool runs). */
+    static boolean statusAnswered(int exitCode) {
+        return exitCode == 0 || exitCode == 13 || exitCode == 14;
+    }
+
     /**
      * Polls {@code condition} on this thread (so it may use the test's clients) every 50 ms until it holds
      * or {@code timeout} passes. Returns whether it held; the caller's assertion after it says what is

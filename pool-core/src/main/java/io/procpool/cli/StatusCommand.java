@@ -14,8 +14,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code pool status}: the pool and one line per worker, or the same as JSON. */
-@Command(name = "status", description = "Show the pool and its workers.")
+/**
+ * {@code pool status}: the pool and one line per worker, or the same as JSON; its exit code says whether
+ * every worker is READY (0), some are (13) or none is (14), or no pool runs (9). The CLI's thread.
+ */
+@Command(
+        name = "status",
+        description = "Show the pool and its workers. Exit code: 0 all workers READY, 13 some, 14 none, 9 no pool.")
 final class StatusCommand implements Callable<Integer> {
 
     @Mixin
@@ -24,11 +29,25 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON (for scripts and tests).")
     boolean json;
 
+    @Option(
+            names = "--live",
+            description = "Exit 0 whenever the manager answers, whatever its workers do (for a liveness probe).")
+    boolean live;
+
     @Override
     public Integer call() throws Exception {
         PoolStatus status = PoolControl.of(options.runDir()).status();
         System.out.print(json ? status.toJson() + System.lineSeparator() : render(status));
-        return ExitCode.OK;
+        return live ? ExitCode.OK : exitCode(status);
+    }
+
+    /** 0 with every worker READY, {@link ExitCode#DEGRADED} with some, {@link ExitCode#NO_WORKER_READY} with none. */
+    static int exitCode(PoolStatus status) {
+        int ready = status.pool().workersReady();
+        if (ready == 0) {
+            return ExitCode.NO_WORKER_READY;
+        }
+        return ready >= status.pool().workersTarget() ? ExitCode.OK : ExitCode.DEGRADED;
     }
 
     static String render(PoolStatus status) {

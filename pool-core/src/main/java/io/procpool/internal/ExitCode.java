@@ -31,6 +31,10 @@ public final class ExitCode {
     public static final int SOURCE_FAILED = 11;
     /** Manager: the supervisor failed (a bug); it stopped the pool gracefully and exits. */
     public static final int SUPERVISOR_FAILED = 12;
+    /** CLI, {@code pool status}: the pool runs with some of its workers READY, not all. */
+    public static final int DEGRADED = 13;
+    /** CLI, {@code pool status}: the pool runs with no worker READY. */
+    public static final int NO_WORKER_READY = 14;
     /** A worker the manager killed: a process's SIGKILL (128 + 9), and what a thread worker ends with then. */
     public static final int KILLED = 137;
 
