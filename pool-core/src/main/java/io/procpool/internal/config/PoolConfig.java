@@ -54,7 +54,8 @@ public record PoolConfig(
         RetrySettings retry,
         boolean threadIsolation,
         Map<String, String> flat,
-        String group) {
+        String group,
+        AdminSettings admin) {
 
     public static final int MAX_WORKERS = 1024;
     public static final int MAX_CONCURRENCY = 10_000;
@@ -101,7 +102,9 @@ public record PoolConfig(
             "retry.multiplier",
             "retry.max_backoff",
             "retry.jitter",
-            "retry.ignore");
+            "retry.ignore",
+            "http.listen",
+            "http.ready_min");
 
     /** Keys of earlier versions, refused with their new name rather than as unknown. */
     static final Map<String, String> RENAMED = Map.of("retry.max_attempts", "retry.max_tries");
@@ -209,7 +212,8 @@ public record PoolConfig(
                 RetrySettings.from(v),
                 threadIsolation(raw, v),
                 flatten(raw),
-                group);
+                group,
+                AdminSettings.from(v));
     }
 
     private static String sortedKeys() {

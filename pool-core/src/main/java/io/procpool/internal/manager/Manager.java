@@ -130,6 +130,17 @@ public final class Manager {
             new IpcServer(ipc, ids, builtIn, tasks).start();
             ControlServer controlServer = new ControlServer(control, all, builtIn, first.sourceType());
             controlServer.start();
+            if (first.admin().on()) {
+                AdminServer admin = new AdminServer(first.admin(), all);
+                closer.add(0, admin);
+                try {
+                    admin.start();
+                } catch (IOException e) {
+                    err.println("[manager] pool start: http.listen "
+                            + first.admin().shownListen() + " could not be bound: " + e.getMessage());
+                    return ExitCode.SOURCE_FAILED;
+                }
+            }
             if (handleSignals) {
                 for (String name : SIGNALS) {
                     Signals.handle(name, () -> all.signal(name));

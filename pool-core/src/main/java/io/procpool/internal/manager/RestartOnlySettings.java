@@ -9,7 +9,8 @@ import java.util.TreeSet;
 
 /**
  * The settings a reload cannot apply, because something that lives as long as the manager was
- * built from them: the run and data directories (the lock, the sockets, the queue database), the
+ * built from them: the run and data directories (the lock, the sockets, the queue database), the HTTP
+ * endpoint, the
  * source type, the built-in queue's name and durability (its store), and every setting of a source
  * the manager runs (TCP process mode: the listener) but its {@code prefetch}. Everything else a
  * reload applies: the supervisor reads it live, or each worker reads it when it starts, and the
@@ -27,6 +28,16 @@ final class RestartOnlySettings {
         List<String> changed = new ArrayList<>();
         compare(changed, "run_dir", running.runDir(), next.runDir());
         compare(changed, "data_dir", running.dataDir(), next.dataDir());
+        compare(
+                changed,
+                "http.listen",
+                running.admin().shownListen(),
+                next.admin().shownListen());
+        compare(
+                changed,
+                "http.ready_min",
+                running.admin().readyMin(),
+                next.admin().readyMin());
         compare(
                 changed,
                 "isolation",

@@ -44,6 +44,15 @@ class RestartOnlySettingsTest {
     }
 
     @Test
+    void theHttpEndpointNeedsARestart() {
+        assertThat(RestartOnlySettings.changed(config("http.listen", "9464"), config("http.listen", "9465")))
+                .containsExactly("http.listen: 127.0.0.1:9464 -> 127.0.0.1:9465");
+        assertThat(RestartOnlySettings.changed(
+                        config("http.listen", "9464"), config("http.listen", "9464", "http.ready_min", "1")))
+                .containsExactly("http.ready_min: 0 -> 1");
+    }
+
+    @Test
     void theDirectoriesTheSourceTypeAndTheQueuesStoreNeedARestart() {
         PoolConfig running = config();
         PoolConfig next = config("run_dir", "/tmp/other-run", "source.queue", "orders", "source.durability", "power");
