@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The manager's HTTP admin endpoint ({@code http.listen}), on the JDK's HTTP server: {@code /health/live}
  * (the supervisors answer: their loops turn), {@code /health/ready} (at least {@code http.ready_min}
- * workers READY, by default every one), {@code /status} (the pool's status as JSON). Each request runs on
+ * workers READY, by default every one), {@code /status} (the pool's status as JSON), {@code /metrics}
+ * ({@link PoolMetrics}, Prometheus's text format). Each request runs on
  * a virtual thread of its own and asks the supervisors for their status, waiting 2 s at most.
  */
 final class AdminServer implements AutoCloseable {
@@ -26,6 +27,7 @@ final class AdminServer implements AutoCloseable {
 
     private final AdminSettings settings;
     private final GroupSupervisors supervisors;
+    private final PoolMetrics metrics = new PoolMetrics();
     private HttpServer server;
 
     AdminServer(AdminSettings settings, GroupSupervisors supervisors) {
@@ -40,6 +42,8 @@ final class AdminServer implements AutoCloseable {
         server.createContext("/health/live", ex -> answer(ex, this::live));
         server.createContext("/health/ready", ex -> answer(ex, this::ready));
         server.createContext("/status", ex -> answer(ex, s -> new Reply(200, "application/json", s.toJson() + "\n")));
+        server.createContext(
+                "/metrics", ex -> answer(ex, s -> new Reply(200, "text/plain; version=0.0.4", metrics.scrape(s))));
         server.start();
         log.info(
                 "HTTP endpoint on http://{}:{}/ (/health/live, /health/ready, /status)",

@@ -1,0 +1,160 @@
+package io.procpool.internal.manager;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.procpool.PoolStatus;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The pool's metrics in Prometheus's text format, from Micrometer's Prometheus registry: each scrape
+ * reads the pool's status once and the meters read that snapshot, per group and per worker slot. The
+ * counters come from counts that never go down (a queue group's acks, the workers' processed counts
+ * with those of exited workers kept), so a dead or recycled worker lowers none. Meters of slots that
+ * are gone are removed. Called by the HTTP endpoint's request threads, one scrape at a time.
+ */
+final class PoolMetrics {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private volatile PoolStatus latest;
+    private final Set<String> groups = new HashSet<>();
+    private final Map<String, List<Meter>> slots = new HashMap<>();
+
+    /** The text of one scrape of {@code status}. */
+    synchronized String scrape(PoolStatus status) {
+        latest = status;
+        Set<String> seen = new HashSet<>();
+        for (PoolStatus.Group g : status.groups()) {
+            if (groups.add(g.name())) {
+                register(g);
+            }
+        }
+        for (PoolStatus.Worker w : status.workers()) {
+            String key = w.group() + "/" + w.slot();
+            seen.add(key);
+            slots.computeIfAbsent(key, k -> registerSlot(w.group(), w.slot()));
+        }
+        for (var it = slots.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!seen.contains(e.getKey())) {
+                e.getValue().forEach(registry::remove);
+                it.remove();
+            }
+        }
+        return registry.scrape();
+    }
+
+    private Optional<PoolStatus.Group> group(String name) {
+        PoolStatus s = latest;
+        return s == null ? Optional.empty() : s.group(name);
+    }
+
+    private double ofGroup(String name, java.util.function.ToDoubleFunction<PoolStatus.Group> value) {
+        return group(name).map(value::applyAsDouble).orElse(Double.NaN);
+    }
+
+    private void register(PoolStatus.Group g) {
+        String name = g.name();
+        Tags tags = Tags.of("group", name);
+        // A queue group's acks are counted by the queue itself, exactly once per message that left it.
+        FunctionCounter.builder(
+                        "procpool.messages.processed",
+                        this,
+                        m -> m.ofGroup(
+                                name,
+                                x -> x.queue().map(q -> (double) q.acked()).orElse((double) x.processed())))
+                .description("messages whose onMessage returned (a queue group: acked)")
+                .tags(tags)
+                .register(registry);
+        FunctionCounter.builder("procpool.messages.failed", this, m -> m.ofGroup(name, x -> x.failed()))
+                .description("deliveries whose onMessage threw after its retries")
+                .tags(tags)
+                .register(registry);
+        FunctionCounter.builder("procpool.worker.restarts", this, m -> m.ofGroup(name, x -> x.restarts()))
+                .description("workers started again after an exit they should not have made")
+                .tags(tags)
+                .register(registry);
+        Gauge.builder("procpool.workers.ready", this, m -> m.ofGroup(name, x -> x.workersReady()))
+                .description("workers READY")
+                .tags(tags)
+                .register(registry);
+        Gauge.builder("procpool.workers.target", this, m -> m.ofGroup(name, x -> x.workersTarget()))
+                .description("workers the group should run")
+                .tags(tags)
+                .register(registry);
+        if (g.queue().isPresent()) {
+            Tags queue = tags.and("queue", g.queue().get().name());
+            Gauge.builder(
+                            "procpool.queue.depth",
+                            this,
+                            m -> m.ofGroup(
+                                    name,
+                                    x -> x.queue().map(q -> (double) q.depth()).orElse(Double.NaN)))
+                    .description("messages waiting in the built-in queue (ready and delayed)")
+                    .tags(queue)
+                    .register(registry);
+            Gauge.builder(
+                            "procpool.queue.dead.letters",
+                            this,
+                            m -> m.ofGroup(
+                                    name,
+                                    x -> x.queue().map(q -> (double) q.dead()).orElse(Double.NaN)))
+                    .description("messages in the queue's dead letters")
+                    .tags(queue)
+                    .register(registry);
+            FunctionCounter.builder(
+                            "procpool.queue.pushed",
+                            this,
+                            m -> m.ofGroup(
+                                    name,
+                                    x -> x.queue().map(q -> (double) q.pushed()).orElse(0.0)))
+                    .description("messages pushed into the queue")
+                    .tags(queue)
+                    .register(registry);
+        }
+    }
+
+    private Optional<PoolStatus.Worker> worker(String group, int slot) {
+        PoolStatus s = latest;
+        return s == null
+                ? Optional.empty()
+                : s.workers().stream()
+                        .filter(w -> w.group().equals(group) && w.slot() == slot)
+                        .findFirst();
+    }
+
+    private List<Meter> registerSlot(String group, int slot) {
+        Tags tags = Tags.of("group", group, "slot", Integer.toString(slot));
+        List<Meter> meters = new ArrayList<>();
+        meters.add(Gauge.builder(
+                        "procpool.worker.in.flight",
+                        this,
+                        m -> m.worker(group, slot)
+                                .map(w -> (double) w.inFlight())
+                                .orElse(Double.NaN))
+                .description("messages the slot's worker holds unfinished")
+                .tags(tags)
+                .register(registry));
+        meters.add(Gauge.builder(
+                        "procpool.worker.rss",
+                        this,
+                        m -> m.worker(group, slot)
+                                .filter(w -> w.rssBytes() >= 0)
+                                .map(w -> (double) w.rssBytes())
+                                .orElse(Double.NaN))
+                .description("resident memory of the slot's worker process")
+                .baseUnit("bytes")
+                .tags(tags)
+                .register(registry));
+        return meters;
+    }
+}
