@@ -63,10 +63,17 @@ public final class TaskGroups {
     }
 
     private void refuse(List<Tasks.Call> calls, Coalescer<Tasks.Result> answers, String name) {
-        String why = groups.isEmpty()
-                ? "this pool has no task group (a group with source: {type: task})"
-                : "this pool has no task group " + name + " (its task groups: " + String.join(", ", groups.keySet())
-                        + ")";
+        refuseAll(
+                calls,
+                groups.isEmpty()
+                        ? "this pool has no task group (a group with source: {type: task})"
+                        : "this pool has no task group " + name + " (its task groups: "
+                                + String.join(", ", groups.keySet()) + ")",
+                answers);
+    }
+
+    /** Answers every call with the same failure: the reason none of them can run. */
+    static void refuseAll(List<Tasks.Call> calls, String why, Coalescer<Tasks.Result> answers) {
         List<Tasks.Result> results = new ArrayList<>(calls.size());
         for (Tasks.Call c : calls) {
             results.add(Tasks.Result.failed(c.id(), why));

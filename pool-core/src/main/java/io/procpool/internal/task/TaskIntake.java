@@ -58,11 +58,7 @@ public final class TaskIntake implements ManagerSource {
                 : hasWorker.getAsBoolean() ? null : "task group " + group + " has no READY worker to run this task";
         if (refusal != null) {
             refused.addAndGet(calls.size());
-            List<Tasks.Result> results = new ArrayList<>(calls.size());
-            for (Tasks.Call c : calls) {
-                results.add(Tasks.Result.failed(c.id(), refusal));
-            }
-            answers.addAll(results);
+            TaskGroups.refuseAll(calls, refusal, answers);
             return;
         }
         submitted.addAndGet(calls.size());

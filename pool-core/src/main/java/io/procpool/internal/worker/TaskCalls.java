@@ -62,9 +62,4 @@ final class TaskCalls {
             }
         });
     }
-
-    /** Tasks sent and not yet answered, for tests and status. */
-    int waiting() {
-        return pending.size();
-    }
 }
