@@ -12,8 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code pool status} exit codes a script or a probe can use: 0 with every worker READY, 13 with some, 9
- * when no pool runs; {@code --live} exits 0 whenever the manager answers. (14, no worker READY, is
- * {@code CrashLoopTest}'s.)
+ * when no pool runs; {@code --live} exits 0 whenever the manager answers; {@code --watch --count N}
+ * prints N frames. (14, no worker READY, is {@code CrashLoopTest}'s.)
  */
 @Timeout(120)
 class StatusExitCodesTest {
@@ -36,6 +36,15 @@ class StatusExitCodesTest {
             assertThat(pool.cli("status", "--live").exitCode()).isZero();
             pool.awaitReady(2, WAIT);
             assertThat(pool.cli("status", "--json").exitCode()).isZero();
+            CliResult watched = pool.cli("status", "--watch", "--count", "2");
+            assertThat(watched.exitCode()).as(watched.output()).isZero();
+            assertThat(watched.output())
+                    .as("two frames, each after a line with the time")
+                    .containsPattern("(?s)--- \\d\\d:\\d\\d:\\d\\d ---.*workers 2/2 ready.*--- \\d\\d:\\d\\d:\\d\\d ---"
+                            + ".*workers 2/2 ready");
+            assertThat(pool.cli("status", "--count", "2").exitCode())
+                    .as("--count without --watch is a usage error")
+                    .isEqualTo(2);
             assertThat(pool.cli("stop").exitCode()).isZero();
         }
         CliResult none = PoolProcess.run(

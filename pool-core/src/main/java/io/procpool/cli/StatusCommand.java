@@ -12,7 +12,10 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code pool status}: the pool and one line per worker, or the same as JSON; its exit code says whether
@@ -26,6 +29,9 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     PoolOptions options;
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--json", description = "Print JSON (for scripts and tests).")
     boolean json;
 
@@ -34,11 +40,44 @@ final class StatusCommand implements Callable<Integer> {
             description = "Exit 0 whenever the manager answers, whatever its workers do (for a liveness probe).")
     boolean live;
 
+    @Option(
+            names = "--watch",
+            description = "Print the status again every second, each frame after a line with the time, until "
+                    + "Ctrl-C (or --count frames).")
+    boolean watch;
+
+    @Option(
+            names = "--count",
+            paramLabel = "N",
+            description = "With --watch: print N frames, then exit with the last one's code.")
+    Integer count;
+
     @Override
     public Integer call() throws Exception {
-        PoolStatus status = PoolControl.of(options.runDir()).status();
-        System.out.print(json ? status.toJson() + System.lineSeparator() : render(status));
-        return live ? ExitCode.OK : exitCode(status);
+        if (count != null && (!watch || count < 1)) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    count < 1 ? "--count must be at least 1, but was " + count : "--count needs --watch");
+        }
+        PoolControl control = PoolControl.of(options.runDir());
+        int frames = watch ? (count == null ? Integer.MAX_VALUE : count) : 1;
+        int code = ExitCode.OK;
+        for (int frame = 0; frame < frames; frame++) {
+            if (frame > 0) {
+                Thread.sleep(1_000);
+            }
+            PoolStatus status = control.status();
+            if (watch && !json) {
+                System.out.printf(
+                        "--- %s ---%n",
+                        java.time.LocalTime.now(java.time.ZoneId.systemDefault())
+                                .withNano(0));
+            }
+            System.out.print(json ? status.toJson() + System.lineSeparator() : render(status));
+            System.out.flush();
+            code = live ? ExitCode.OK : exitCode(status);
+        }
+        return code;
     }
 
     /** 0 with every worker READY, {@link ExitCode#DEGRADED} with some, {@link ExitCode#NO_WORKER_READY} with none. */
