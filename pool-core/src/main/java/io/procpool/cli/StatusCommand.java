@@ -32,6 +32,10 @@ final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Seconds always: {@code LocalTime.toString()} leaves out a zero second ({@code 17:27}). */
+    private static final java.time.format.DateTimeFormatter FRAME_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss", java.util.Locale.ROOT);
+
     @Option(names = "--json", description = "Print JSON (for scripts and tests).")
     boolean json;
 
@@ -69,15 +73,18 @@ final class StatusCommand implements Callable<Integer> {
             PoolStatus status = control.status();
             if (watch && !json) {
                 System.out.printf(
-                        "--- %s ---%n",
-                        java.time.LocalTime.now(java.time.ZoneId.systemDefault())
-                                .withNano(0));
+                        "--- %s ---%n", frameTime(java.time.ZonedDateTime.now(java.time.ZoneId.systemDefault())));
             }
             System.out.print(json ? status.toJson() + System.lineSeparator() : render(status));
             System.out.flush();
             code = live ? ExitCode.OK : exitCode(status);
         }
         return code;
+    }
+
+    /** The time a {@code --watch} frame is headed with. */
+    static String frameTime(java.time.ZonedDateTime now) {
+        return FRAME_TIME.format(now);
     }
 
     /** 0 with every worker READY, {@link ExitCode#DEGRADED} with some, {@link ExitCode#NO_WORKER_READY} with none. */
