@@ -117,6 +117,8 @@ class Pid1Test {
     void asPid1ThePoolReapsOrphansAndPassesSignalsOn() throws Exception {
         assumeTrue(namespacesWork(), "no PID namespaces here (unshare --pid needs root)");
         home = DistributionTest.unpack(dir.resolve("opt"));
+        // Each orphan sleeps 5 s: longer than the status polls (a JVM each) before the test looks for it,
+        // so that it is still alive to be seen being handed to PID 1 (with 1 s a CI run saw none).
         config = Files.writeString(
                 dir.resolve("pool.yaml"),
                 "consumer: " + OrphanMakingConsumer.class.getName() + "\n"
@@ -125,7 +127,7 @@ class Pid1Test {
                         + "workers: 2\n"
                         + "aot_cache: off\n"
                         + "max_wait_time: 10s\n"
-                        + "app.orphan_sleep: 1\n");
+                        + "app.orphan_sleep: 5\n");
         ProcessBuilder pb = new ProcessBuilder(asPid1("start", "-c", config.toString()))
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
