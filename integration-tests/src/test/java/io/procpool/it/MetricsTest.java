@@ -89,6 +89,13 @@ class MetricsTest {
             assertThat(sum(last, "procpool_messages_processed_total"))
                     .as("not one more")
                     .isEqualTo((double) n);
+            assertThat(sum(last, "procpool_message_handling_seconds_count"))
+                    .as("the handling-time histogram counts each processed message once, the killed worker's too")
+                    .isEqualTo((double) n);
+            assertThat(last).contains("procpool_message_handling_seconds_bucket{group=\"default\",le=\"+Inf\"} 10000");
+            assertThat(sum(last, "procpool_message_handling_seconds_sum"))
+                    .as("each message sleeps 500 µs in onMessage")
+                    .isGreaterThanOrEqualTo(n * 0.0005);
             assertThat(sum(last, "procpool_worker_restarts_total")).isEqualTo(1.0);
             assertThat(sum(last, "procpool_workers_ready")).isEqualTo(2.0);
             assertThat(last)

@@ -96,10 +96,28 @@ public final class Outcomes {
         }
     }
 
-    /** ACK: a batch of outcomes. */
-    public record Ack(List<Outcome> outcomes) {
+    /**
+     * ACK: a batch of outcomes, and how long the acked deliveries among them took to handle (the
+     * manager counts those times only for acks it settles, so the histogram matches the acks).
+     */
+    public record Ack(List<Outcome> outcomes, HandlingTimes times) {
+        public Ack(List<Outcome> outcomes) {
+            this(outcomes, new HandlingTimes());
+        }
+
+        /** Deliveries this frame acks. */
+        public long acked() {
+            long n = 0;
+            for (Outcome o : outcomes) {
+                if (o.result() == Result.ACKED) {
+                    n += o.count();
+                }
+            }
+            return n;
+        }
+
         public byte[] encode() {
-            int size = 4;
+            int size = 4 + times.size();
             for (Outcome o : outcomes) {
                 size += 13 + (o.result() == Result.FAILED ? Wire.size(Wire.utf8(o.error())) : 0);
             }
@@ -113,6 +131,7 @@ public final class Outcomes {
                     Wire.putString(out, Wire.utf8(o.error()));
                 }
             }
+            times.encode(out);
             return out.array();
         }
 
@@ -132,7 +151,7 @@ public final class Outcomes {
                     }
                     list.add(new Outcome(tag, count, r, r == Result.FAILED ? Wire.getString(in) : null));
                 }
-                return new Ack(list);
+                return new Ack(list, HandlingTimes.decode(in));
             });
         }
     }

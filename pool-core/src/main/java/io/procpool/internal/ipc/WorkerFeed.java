@@ -26,7 +26,9 @@ public interface WorkerFeed {
         public void detach(long workerId, String why, boolean messageFault) {}
 
         @Override
-        public void settle(long workerId, List<Outcome> outcomes) {}
+        public long settle(long workerId, List<Outcome> outcomes) {
+            return 0;
+        }
 
         @Override
         public void stopIntake() {}
@@ -41,8 +43,8 @@ public interface WorkerFeed {
     /** The worker is gone; {@code messageFault} when its death may be its message's fault. Supervisor thread. */
     void detach(long workerId, String why, boolean messageFault);
 
-    /** Outcomes from the worker's ACK frame. IPC reader thread. */
-    void settle(long workerId, List<Outcome> outcomes);
+    /** Outcomes from the worker's ACK frame; returns how many acked deliveries it settled. IPC reader thread. */
+    long settle(long workerId, List<Outcome> outcomes);
 
     /** A reply the worker's consumer sent for delivery {@code tag}. IPC reader thread. */
     default void reply(long workerId, long tag, byte[] body) {}

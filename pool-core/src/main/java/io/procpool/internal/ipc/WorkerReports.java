@@ -15,18 +15,30 @@ public final class WorkerReports {
     /**
      * HEARTBEAT: the worker's counters, since when its oldest in-flight message has run (epoch
      * millis, 0 when idle) so the manager can enforce {@code message_timeout}, and the counters of
-     * a source the worker runs itself (Redis, TCP base mode; empty otherwise).
+     * a source the worker runs itself (Redis, TCP base mode; empty otherwise), and the handling times
+     * of the messages it processed that no ACK reports (those of a source it runs itself), as a
+     * running total since it started.
      */
     public record Heartbeat(
-            long processed, long failed, int inFlight, long busySinceEpochMs, Map<String, String> source) {
+            long processed,
+            long failed,
+            int inFlight,
+            long busySinceEpochMs,
+            Map<String, String> source,
+            HandlingTimes ownTimes) {
+        public Heartbeat(long processed, long failed, int inFlight, long busySinceEpochMs, Map<String, String> source) {
+            this(processed, failed, inFlight, busySinceEpochMs, source, new HandlingTimes());
+        }
+
         public Heartbeat(long processed, long failed, int inFlight, long busySinceEpochMs) {
             this(processed, failed, inFlight, busySinceEpochMs, Map.of());
         }
 
         public byte[] encode() {
-            ByteBuffer out = ByteBuffer.allocate(28 + Wire.mapSize(source));
+            ByteBuffer out = ByteBuffer.allocate(28 + Wire.mapSize(source) + ownTimes.size());
             out.putLong(processed).putLong(failed).putInt(inFlight).putLong(busySinceEpochMs);
             Wire.putMap(out, source);
+            ownTimes.encode(out);
             return out.array();
         }
 
@@ -34,7 +46,13 @@ public final class WorkerReports {
             return Wire.read(
                     b,
                     "HEARTBEAT",
-                    in -> new Heartbeat(in.getLong(), in.getLong(), in.getInt(), in.getLong(), Wire.getMap(in)));
+                    in -> new Heartbeat(
+                            in.getLong(),
+                            in.getLong(),
+                            in.getInt(),
+                            in.getLong(),
+                            Wire.getMap(in),
+                            HandlingTimes.decode(in)));
         }
     }
 

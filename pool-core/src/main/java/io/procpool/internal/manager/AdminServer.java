@@ -27,12 +27,13 @@ final class AdminServer implements AutoCloseable {
 
     private final AdminSettings settings;
     private final GroupSupervisors supervisors;
-    private final PoolMetrics metrics = new PoolMetrics();
+    private final PoolMetrics metrics;
     private HttpServer server;
 
-    AdminServer(AdminSettings settings, GroupSupervisors supervisors) {
+    AdminServer(AdminSettings settings, GroupSupervisors supervisors, HandlingHistograms handlingTimes) {
         this.settings = settings;
         this.supervisors = supervisors;
+        this.metrics = new PoolMetrics(handlingTimes::of);
     }
 
     /** Binds {@code http.listen}; throws when it cannot (the address is taken), and the pool does not start. */

@@ -3,6 +3,7 @@ package io.procpool.internal.manager;
 import io.procpool.internal.ipc.Coalescer;
 import io.procpool.internal.ipc.Frame;
 import io.procpool.internal.ipc.FrameType;
+import io.procpool.internal.ipc.HandlingTimes;
 import io.procpool.internal.ipc.Handshake;
 import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Outcomes;
@@ -38,12 +39,15 @@ final class IpcServer {
     private final BuiltInQueue queue;
 
     private final TaskGroups tasks;
+    private final HandlingHistograms times;
 
-    IpcServer(ServerSocketChannel server, WorkerIds ids, BuiltInQueue queue, TaskGroups tasks) {
+    IpcServer(
+            ServerSocketChannel server, WorkerIds ids, BuiltInQueue queue, TaskGroups tasks, HandlingHistograms times) {
         this.server = server;
         this.ids = ids;
         this.queue = queue;
         this.tasks = tasks;
+        this.times = times;
     }
 
     void start() {
@@ -70,7 +74,10 @@ final class IpcServer {
             owner.post(new Connected(hello, connection));
             WorkerFeed feed = owner.feed();
             Caller caller = new Caller(
-                    "task:" + owner.config().groupName() + "-" + hello.slot(), TaskGroups.answersTo(connection));
+                    owner.config().groupName(),
+                    "task:" + owner.config().groupName() + "-" + hello.slot(),
+                    TaskGroups.answersTo(connection),
+                    new HandlingTimes[] {new HandlingTimes()});
             while (true) {
                 readOne(owner, feed, hello, caller, connection.readFrame());
             }
@@ -80,17 +87,25 @@ final class IpcServer {
         }
     }
 
-    /** A connected worker as the sender of tasks: its name in the task's {@code Message.source()}, where its results go. */
-    private record Caller(String source, Coalescer<Tasks.Result> answers) {}
+    /**
+     * A connected worker: its group, as the sender of tasks its name in the task's {@code
+     * Message.source()} and where its results go, and the running total of its own source's handling
+     * times its last heartbeat carried (this connection's reader thread only).
+     */
+    private record Caller(String group, String source, Coalescer<Tasks.Result> answers, HandlingTimes[] ownTimes) {}
 
     private void readOne(Supervisor supervisor, WorkerFeed feed, Handshake.Hello hello, Caller caller, Frame f) {
         long id = hello.workerId();
         switch (f.type()) {
             // Tasks among them answer their callers: one TASK_RESULTS frame per caller for the whole frame.
             case ACK -> {
-                List<Outcomes.Outcome> outcomes =
-                        Outcomes.Ack.decode(f.payload()).outcomes();
-                Coalescer.batching(() -> feed.settle(id, outcomes));
+                Outcomes.Ack ack = Outcomes.Ack.decode(f.payload());
+                long[] settled = {0};
+                Coalescer.batching(() -> settled[0] = feed.settle(id, ack.outcomes()));
+                // Acks of a worker already detached are not counted as processed: nor are their times.
+                if (settled[0] == ack.acked()) {
+                    times.add(caller.group(), ack.times());
+                }
             }
             case REPLIES -> {
                 List<Outcomes.Reply> replies =
@@ -102,8 +117,12 @@ final class IpcServer {
                 });
             }
             case READY -> supervisor.post(new SupervisorEvent.Ready(id));
-            case HEARTBEAT ->
-                supervisor.post(new SupervisorEvent.Heartbeat(id, WorkerReports.Heartbeat.decode(f.payload())));
+            case HEARTBEAT -> {
+                WorkerReports.Heartbeat h = WorkerReports.Heartbeat.decode(f.payload());
+                times.add(caller.group(), h.ownTimes().since(caller.ownTimes()[0]));
+                caller.ownTimes()[0] = h.ownTimes();
+                supervisor.post(new SupervisorEvent.Heartbeat(id, h));
+            }
             case RECYCLE ->
                 supervisor.post(new SupervisorEvent.RecycleAsked(
                         id, WorkerReports.Recycle.decode(f.payload()).reason()));

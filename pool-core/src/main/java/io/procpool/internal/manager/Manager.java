@@ -127,11 +127,12 @@ public final class Manager {
                 groups.put(g.groupName(), s);
             }
             GroupSupervisors all = new GroupSupervisors(groups);
-            new IpcServer(ipc, ids, builtIn, tasks).start();
+            HandlingHistograms handlingTimes = new HandlingHistograms();
+            new IpcServer(ipc, ids, builtIn, tasks, handlingTimes).start();
             ControlServer controlServer = new ControlServer(control, all, builtIn, first.sourceType());
             controlServer.start();
             if (first.admin().on()) {
-                AdminServer admin = new AdminServer(first.admin(), all);
+                AdminServer admin = new AdminServer(first.admin(), all, handlingTimes);
                 closer.add(0, admin);
                 try {
                     admin.start();

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.procpool.PoolStatus;
+import io.procpool.internal.ipc.HandlingTimes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The pool's metrics in Prometheus's text format, from Micrometer's Prometheus registry: each scrape
@@ -26,6 +28,13 @@ final class PoolMetrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private volatile PoolStatus latest;
+
+    PoolMetrics(Function<String, HandlingTimes> handlingTimes) {
+        // Micrometer's timers take one time at a time; the workers' times arrive merged into buckets,
+        // so the histogram is a collector of the registry's own, reading the merged counts per scrape.
+        registry.getPrometheusRegistry().register(new HandlingCollector(this, handlingTimes));
+    }
+
     private final Set<String> groups = new HashSet<>();
     private final Map<String, List<Meter>> slots = new HashMap<>();
 
@@ -51,6 +60,14 @@ final class PoolMetrics {
             }
         }
         return registry.scrape();
+    }
+
+    /** The groups of the latest scrape's status, for the histogram's collector. */
+    List<String> groupNames() {
+        PoolStatus s = latest;
+        return s == null
+                ? List.of()
+                : s.groups().stream().map(PoolStatus.Group::name).toList();
     }
 
     private Optional<PoolStatus.Group> group(String name) {

@@ -198,13 +198,14 @@ final class RequestRouter implements WorkerFeed, RequestSink {
     }
 
     @Override
-    public void settle(long workerId, List<Outcome> outcomes) {
+    public long settle(long workerId, List<Outcome> outcomes) {
         List<Runnable> calls = new ArrayList<>();
+        long acked = 0;
         lock.lock();
         try {
             RoutedWorker o = routed.get(workerId);
             if (o == null) {
-                return;
+                return 0;
             }
             for (Outcome outcome : outcomes) {
                 for (long tag = outcome.tag(); tag < outcome.tag() + outcome.count(); tag++) {
@@ -213,7 +214,10 @@ final class RequestRouter implements WorkerFeed, RequestSink {
                         continue;
                     }
                     switch (outcome.result()) {
-                        case ACKED -> calls.add(r::done);
+                        case ACKED -> {
+                            acked++;
+                            calls.add(r::done);
+                        }
                         case FAILED -> calls.add(() -> r.failed(outcome.error()));
                         case RELEASED -> (o.holdsSuspect ? suspects : waiting).addFirst(r); // never started
                     }
@@ -227,6 +231,7 @@ final class RequestRouter implements WorkerFeed, RequestSink {
             lock.unlock();
         }
         calls.forEach(Runnable::run);
+        return acked;
     }
 
     @Override

@@ -154,16 +154,20 @@ public final class QueueEngine {
         }
     }
 
-    /** Settles outcomes from one worker's ACK frame; outcomes for unknown tags are ignored. */
-    public void settle(long workerId, List<Outcome> outcomes) {
+    /**
+     * Settles outcomes from one worker's ACK frame; outcomes for unknown tags (a worker already
+     * detached) are ignored. Returns how many acked messages it settled.
+     */
+    public long settle(long workerId, List<Outcome> outcomes) {
         boolean persistent = store.persistent();
         IdRanges done = persistent ? new IdRanges() : null;
         List<MessageRun> back = new ArrayList<>(0);
+        long acked = 0;
         lock.lock();
         try {
             Outlet o = q.outlets.get(workerId);
             if (o == null) {
-                return;
+                return 0;
             }
             long now = clock.millis();
             QueueLimits l = limits;
@@ -185,6 +189,7 @@ public final class QueueEngine {
                     switch (outcome.result()) {
                         case ACKED -> {
                             counters.acked += to - from;
+                            acked += to - from;
                             if (persistent) {
                                 done.add(run.firstId() + from, to - from);
                             }
@@ -215,6 +220,7 @@ public final class QueueEngine {
         if (persistent && !done.isEmpty()) {
             store.delete(done);
         }
+        return acked;
     }
 
     /** What can be sent now, recorded as sent: delayed messages whose time has come included. Any thread. */

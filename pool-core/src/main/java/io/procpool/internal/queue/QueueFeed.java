@@ -77,8 +77,8 @@ public final class QueueFeed implements WorkerFeed {
     }
 
     @Override
-    public void settle(long workerId, List<Outcome> outcomes) {
-        engine.settle(workerId, outcomes);
+    public long settle(long workerId, List<Outcome> outcomes) {
+        return engine.settle(workerId, outcomes);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.procpool.Consumer;
 import io.procpool.Message;
 import io.procpool.WorkerContext;
 import io.procpool.internal.ipc.Deliveries.Delivery;
+import io.procpool.internal.ipc.HandlingTimes;
 import io.procpool.internal.ipc.Outcomes.Outcome;
 import io.procpool.spi.Request;
 import java.util.ArrayList;
@@ -66,6 +67,9 @@ final class DeliveryRunner {
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong localIds = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    /** Handling times of processed deliveries no ACK reports (this worker's own source), since it started; guarded by itself. */
+    private final HandlingTimes ownTimes = new HandlingTimes();
+
     private final AtomicBoolean recycleAsked = new AtomicBoolean();
     /** Deliveries received and not yet finished (queued or running). */
     private final AtomicInteger outstanding = new AtomicInteger();
@@ -186,6 +190,8 @@ final class DeliveryRunner {
                             replyTo.accept(body);
                         });
         int[] tries = {0};
+        long startNanos = System.nanoTime();
+        long tookNanos = 0;
         try {
             retry.run(() -> {
                 if (tries[0]++ > 0) {
@@ -203,6 +209,7 @@ final class DeliveryRunner {
                     throw replied[0] ? new MessageRetry.AfterReply(e) : e;
                 }
             });
+            tookNanos = System.nanoTime() - startNanos;
             processed.incrementAndGet();
         } catch (MessageRetry.AfterReply e) {
             failed.incrementAndGet();
@@ -233,6 +240,11 @@ final class DeliveryRunner {
         } finally {
             markStarted(key, 0);
         }
+        if (error == null && (local != null || d.tag() == NO_ACK)) {
+            synchronized (ownTimes) {
+                ownTimes.record(tookNanos);
+            }
+        }
         if (local != null) {
             if (error == null) {
                 local.done();
@@ -241,7 +253,7 @@ final class DeliveryRunner {
             }
         } else if (d.tag() != NO_ACK) {
             if (error == null) {
-                outcomes.ack(d.tag());
+                outcomes.ack(d.tag(), tookNanos);
             } else {
                 outcomes.outcome(Outcome.failed(d.tag(), error));
             }
@@ -315,6 +327,13 @@ final class DeliveryRunner {
         closed = true;
         if (intake != null) {
             intake.interrupt();
+        }
+    }
+
+    /** A copy of the running total of handling times no ACK reports. */
+    HandlingTimes ownTimes() {
+        synchronized (ownTimes) {
+            return ownTimes.copy();
         }
     }
 

@@ -3,6 +3,7 @@ package io.procpool.internal.worker;
 import io.procpool.internal.ipc.Deliveries;
 import io.procpool.internal.ipc.Frame;
 import io.procpool.internal.ipc.FrameType;
+import io.procpool.internal.ipc.HandlingTimes;
 import io.procpool.internal.ipc.IpcConnection;
 import io.procpool.internal.ipc.Outcomes;
 import io.procpool.internal.ipc.Tasks;
@@ -95,7 +96,8 @@ final class ManagerLink {
                                         r.failed(),
                                         r.inFlight(),
                                         r.busySinceEpochMs(),
-                                        sourceStats.get())
+                                        sourceStats.get(),
+                                        r.ownTimes())
                                 .encode());
             } catch (InterruptedException | IOException e) {
                 return;
@@ -104,13 +106,13 @@ final class ManagerLink {
     }
 
     /** The runner's batched results: replies first, since a delivery's ack ends its replies. */
-    void sendOutcomes(List<Outcomes.Reply> replies, List<Outcomes.Outcome> outcomes) {
+    void sendOutcomes(List<Outcomes.Reply> replies, List<Outcomes.Outcome> outcomes, HandlingTimes times) {
         try {
             if (!replies.isEmpty()) {
                 connection.send(FrameType.REPLIES, new Outcomes.Replies(replies).encode());
             }
             if (!outcomes.isEmpty()) {
-                connection.send(FrameType.ACK, new Outcomes.Ack(outcomes).encode());
+                connection.send(FrameType.ACK, new Outcomes.Ack(outcomes, times).encode());
             }
         } catch (IOException e) {
             onLost.run();

@@ -1,5 +1,6 @@
 package io.procpool.internal.worker;
 
+import io.procpool.internal.ipc.HandlingTimes;
 import io.procpool.internal.ipc.Outcomes.Outcome;
 import io.procpool.internal.ipc.Outcomes.Reply;
 import io.procpool.internal.ipc.Outcomes.Result;
@@ -20,7 +21,7 @@ final class OutcomeBatcher {
 
     /** Sends a batch of outcomes to the manager, after the replies that came before them. */
     interface Sink {
-        void send(List<Reply> replies, List<Outcome> outcomes);
+        void send(List<Reply> replies, List<Outcome> outcomes, HandlingTimes times);
     }
 
     private final int ackBatch;
@@ -39,6 +40,8 @@ final class OutcomeBatcher {
     private long ackFrom;
 
     private int ackCount;
+    /** How long the acked deliveries of the batch took; guarded by {@code pending}. */
+    private HandlingTimes times = new HandlingTimes();
 
     OutcomeBatcher(int ackBatch, Sink sink, IntSupplier unstarted) {
         this.ackBatch = ackBatch;
@@ -46,10 +49,11 @@ final class OutcomeBatcher {
         this.unstarted = unstarted;
     }
 
-    /** Records an ack; consecutive acks grow one range instead of one outcome each. */
-    void ack(long tag) {
+    /** Records an ack of a delivery handled in {@code nanos}; consecutive acks grow one range instead of one outcome each. */
+    void ack(long tag, long nanos) {
         boolean flushNow;
         synchronized (pending) {
+            times.record(nanos);
             if (ackCount > 0 && tag == ackFrom + ackCount) {
                 ackCount++;
             } else {
@@ -107,6 +111,7 @@ final class OutcomeBatcher {
         synchronized (flushLock) {
             List<Outcome> batch;
             List<Reply> replies;
+            HandlingTimes batchTimes;
             synchronized (pending) {
                 closeAckRange();
                 if (pending.isEmpty() && pendingReplies.isEmpty()) {
@@ -117,8 +122,10 @@ final class OutcomeBatcher {
                 pending.clear();
                 pendingReplies.clear();
                 pendingCount = 0;
+                batchTimes = times;
+                times = new HandlingTimes();
             }
-            sink.send(replies, batch);
+            sink.send(replies, batch, batchTimes);
         }
     }
 }

@@ -92,6 +92,17 @@ class PayloadCodecTest {
         List<Outcome> outcomes =
                 List.of(new Outcome(1, 50, Result.ACKED, null), Outcome.failed(51, TEXT), Outcome.released(52));
         assertThat(Ack.decode(new Ack(outcomes).encode()).outcomes()).isEqualTo(outcomes);
+        HandlingTimes times = new HandlingTimes();
+        for (long nanos : new long[] {500_000, 2_000_000, 2_000_000, 90_000_000_000L}) {
+            times.record(nanos);
+        }
+        Ack withTimes = Ack.decode(new Ack(outcomes, times).encode());
+        assertThat(withTimes.times()).isEqualTo(times);
+        assertThat(withTimes.times().count()).isEqualTo(4);
+        assertThat(withTimes.times().counts()[HandlingTimes.bounds().length])
+                .as("90 s is above the last bound")
+                .isEqualTo(1);
+        assertThat(withTimes.acked()).isEqualTo(50);
 
         Replies replies = Replies.decode(new Replies(List.of(new Reply(5, bytes(TEXT)))).encode());
         assertThat(replies.replies()).singleElement().satisfies(r -> {
@@ -127,7 +138,9 @@ class PayloadCodecTest {
 
     @Test
     void workerReportsRoundTrip() {
-        var heartbeat = new Heartbeat(10, 2, 3, 1_700_000_000_000L, Map.of("lag", TEXT));
+        HandlingTimes own = new HandlingTimes();
+        own.record(7_000_000);
+        var heartbeat = new Heartbeat(10, 2, 3, 1_700_000_000_000L, Map.of("lag", TEXT), own);
         assertThat(Heartbeat.decode(heartbeat.encode())).isEqualTo(heartbeat);
         assertThat(Recycle.decode(new Recycle(TEXT).encode())).isEqualTo(new Recycle(TEXT));
 
