@@ -136,6 +136,8 @@ public record PoolStatus(Pool pool, List<Group> groups, List<Worker> workers) {
      * @param processed messages this process finished
      * @param failed messages whose handling failed in this process
      * @param inFlight messages inside {@code onMessage} now
+     * @param busyFor how long the oldest of those has been running (zero when idle), as of the last
+     *     heartbeat
      * @param restarts how often this slot's worker was started again
      * @param rssBytes the process's resident memory, or -1 when unknown
      * @param maxRequests after how many messages this process is recycled (0: never)
@@ -154,6 +156,7 @@ public record PoolStatus(Pool pool, List<Group> groups, List<Worker> workers) {
             long processed,
             long failed,
             int inFlight,
+            Duration busyFor,
             long restarts,
             long rssBytes,
             long maxRequests,

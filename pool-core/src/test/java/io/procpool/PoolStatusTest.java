@@ -31,6 +31,7 @@ class PoolStatusTest {
             120,
             2,
             1,
+            Duration.ofMillis(1500),
             1,
             70L << 20,
             1000,
@@ -47,6 +48,7 @@ class PoolStatusTest {
             0,
             0,
             0,
+            Duration.ZERO,
             0,
             -1,
             0,
@@ -63,6 +65,7 @@ class PoolStatusTest {
             0,
             0,
             0,
+            Duration.ZERO,
             4,
             -1,
             0,
@@ -113,6 +116,7 @@ class PoolStatusTest {
         assertThat(pool.has("queue")).isFalse();
         JsonNode first = json.path("workers").get(0);
         assertThat(first.path("ready_ms").asLong()).isEqualTo(310);
+        assertThat(first.path("busy_ms").asLong()).isEqualTo(1500);
         assertThat(first.path("source").path("lag").asText()).isEqualTo("orders-0=3");
         JsonNode waiting = json.path("workers").get(2);
         assertThat(waiting.path("state").asText()).isEqualTo("BACKOFF");

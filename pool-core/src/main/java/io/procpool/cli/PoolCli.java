@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             ReloadCommand.class,
             ScaleCommand.class,
             StatusCommand.class,
+            TopCommand.class,
             PushCommand.class,
             QueueCommand.class,
             InitCommand.class,

@@ -213,7 +213,7 @@ final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    private static String duration(Duration d) {
+    static String duration(Duration d) {
         long ms = d.toMillis();
         long s = ms / 1000;
         if (s < 60) {

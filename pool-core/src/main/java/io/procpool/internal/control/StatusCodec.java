@@ -168,6 +168,7 @@ public final class StatusCodec {
         m.put("processed", w.processed());
         m.put("failed", w.failed());
         m.put("in_flight", w.inFlight());
+        m.put("busy_ms", w.busyFor().toMillis());
         m.put("rss_bytes", w.rssBytes());
         m.put("max_requests", w.maxRequests());
         if (!w.source().isEmpty()) {
@@ -251,6 +252,7 @@ public final class StatusCodec {
                     0,
                     0,
                     0,
+                    Duration.ZERO,
                     number(w, "restarts"),
                     -1,
                     0,
@@ -274,6 +276,7 @@ public final class StatusCodec {
                 number(w, "processed"),
                 number(w, "failed"),
                 (int) number(w, "in_flight"),
+                w.get("busy_ms") == null ? Duration.ZERO : millis(w, "busy_ms"),
                 number(w, "restarts"),
                 number(w, "rss_bytes"),
                 number(w, "max_requests"),
