@@ -106,6 +106,7 @@ public record PoolStatus(Pool pool, List<Group> groups, List<Worker> workers) {
      * @param queue the group's built-in queue, when it reads one
      * @param sourceAvailable for a source the workers read themselves: false while some worker cannot reach it
      * @param sourceStats what a source run by the manager reports for the group (see {@link Pool#sourceStats()})
+     * @param autoscale for a group with {@code workers: {min, max}}, its bounds and decisions
      */
     public record Group(
             String name,
@@ -118,11 +119,24 @@ public record PoolStatus(Pool pool, List<Group> groups, List<Worker> workers) {
             long restarts,
             Optional<QueueStats> queue,
             Optional<Boolean> sourceAvailable,
-            Map<String, Object> sourceStats) {
+            Map<String, Object> sourceStats,
+            Optional<Autoscale> autoscale) {
         public Group {
             sourceStats = Collections.unmodifiableMap(new LinkedHashMap<>(sourceStats));
         }
     }
+
+    /**
+     * An autoscaled group's bounds and what it decided.
+     *
+     * @param min the fewest workers it runs
+     * @param max the most workers it runs
+     * @param backlog the backlog it last read (the queue's depth, tasks waiting, or Kafka lag), or -1 unknown
+     * @param ups how often it grew
+     * @param downs how often it shrank
+     * @param lastDecision its last change of the count, with the reason ({@code none yet} before one)
+     */
+    public record Autoscale(int min, int max, long backlog, long ups, long downs, String lastDecision) {}
 
     /**
      * One slot: its worker process, or, in {@link WorkerState#BACKOFF}, the wait before the next one.

@@ -81,8 +81,11 @@ class DocumentedDefaultsTest {
     void theDocumentedDefaultIsTheDefault(Row row) throws Exception {
         switch (row.table()) {
             case "pool" -> {
-                PoolConfig unset = load("consumer: com.acme.C\n");
-                PoolConfig set = load("consumer: com.acme.C\n" + row.key() + ": " + yamlValue(row.value()) + "\n");
+                // an autoscaling key applies only beside workers.min and workers.max
+                String base = "consumer: com.acme.C\n"
+                        + (row.key().startsWith("workers.") ? "workers.min: 1\nworkers.max: 4\n" : "");
+                PoolConfig unset = load(base);
+                PoolConfig set = load(base + row.key() + ": " + yamlValue(row.value()) + "\n");
                 if (row.key().startsWith("source.") && !row.key().equals("source.type")) {
                     assertSame(row, unset.queue(), set.queue());
                 } else {

@@ -38,6 +38,9 @@ class RefusedSettingsTest {
             kafka group.id                  | source: {type: kafka, topics: [t], consumer.group.id: other}        | source.consumer.group.id | source.group
             kafka value deserializer        | source: {type: kafka, topics: [t], consumer.value.deserializer: x}  | source.consumer.value.deserializer | bytes
             kafka max.poll.records          | source: {type: kafka, topics: [t], consumer.max.poll.records: 5}    | source.consumer.max.poll.records | source.prefetch
+            autoscaling a redis source      | workers: {min: 1, max: 4}\\nsource: {type: redis}                   | workers.min | cannot apply to source redis
+            autoscaling a tcp source        | workers: {min: 1, max: 4}\\nsource: {type: tcp}                     | workers.min | cannot apply to source tcp
+            autoscaling a kafka share group | workers: {min: 1, max: 4}\\nsource: {type: kafka, mode: share, topics: [t]} | workers.min | Kafka share group
             kafka share acknowledgement     | source: {type: kafka, mode: share, topics: [t], consumer.share.acknowledgement.mode: implicit} | source.consumer.share.acknowledgement.mode | explicitly
             """)
     void aKeyThatCannotApplyIsRefusedNamingItAndWhy(String kind, String line, String key, String why) throws Exception {

@@ -67,6 +67,14 @@ final class TopView {
                 status.inFlight()));
         for (Group g : status.groups()) {
             lines.add("backlog " + g.name() + ": " + backlog(g));
+            g.autoscale()
+                    .ifPresent(a -> lines.add(String.format(
+                            Locale.ROOT,
+                            "autoscale %s: %d-%d workers, last %s",
+                            g.name(),
+                            a.min(),
+                            a.max(),
+                            a.lastDecision())));
         }
         lines.add("");
         lines.add(HEADER);

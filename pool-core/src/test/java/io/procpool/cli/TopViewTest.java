@@ -68,7 +68,8 @@ class TopViewTest {
                 2,
                 Optional.of(QUEUE),
                 Optional.empty(),
-                Map.of());
+                Map.of(),
+                Optional.empty());
         return new PoolStatus(pool, List.of(group), List.of(workers));
     }
 

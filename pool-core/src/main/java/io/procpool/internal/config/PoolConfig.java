@@ -27,6 +27,9 @@ import java.util.TreeSet;
  * @param configFile the file the configuration was read from, or null
  * @param flat every key as given, for the worker's {@code ctx.config()}
  * @param group the group's name under {@code groups:}, or null for the one implicit group
+ * @param admin the HTTP admin endpoint's settings
+ * @param autoscale {@code workers: {min, max}}, or null when {@code workers} is a number ({@code workers} is
+ *     then min, the count it starts with)
  */
 public record PoolConfig(
         Path baseDir,
@@ -55,7 +58,8 @@ public record PoolConfig(
         boolean threadIsolation,
         Map<String, String> flat,
         String group,
-        AdminSettings admin) {
+        AdminSettings admin,
+        AutoscaleSettings autoscale) {
 
     public static final int MAX_WORKERS = 1024;
     public static final int MAX_CONCURRENCY = 10_000;
@@ -104,7 +108,12 @@ public record PoolConfig(
             "retry.jitter",
             "retry.ignore",
             "http.listen",
-            "http.ready_min");
+            "http.ready_min",
+            "workers.min",
+            "workers.max",
+            "workers.backlog_per_worker",
+            "workers.cooldown",
+            "workers.idle_after");
 
     /** Keys of earlier versions, refused with their new name rather than as unknown. */
     static final Map<String, String> RENAMED = Map.of("retry.max_attempts", "retry.max_tries");
@@ -184,12 +193,15 @@ public record PoolConfig(
             classpath.add(baseDir.resolve(entry).normalize());
         }
         long jitter = v.longIn("max_requests_jitter", 0, 0, Long.MAX_VALUE);
+        AutoscaleSettings autoscale = AutoscaleSettings.from(v, sourceType);
         return new PoolConfig(
                 baseDir,
                 configFile,
                 consumer.trim(),
                 List.copyOf(classpath),
-                v.intIn("workers", Runtime.getRuntime().availableProcessors(), 1, MAX_WORKERS),
+                autoscale != null
+                        ? autoscale.min()
+                        : v.intIn("workers", Runtime.getRuntime().availableProcessors(), 1, MAX_WORKERS),
                 v.intIn("concurrency", 1, 1, MAX_CONCURRENCY),
                 baseDir.resolve(v.string("run_dir", "run")).normalize(),
                 baseDir.resolve(v.string("data_dir", "data")).normalize(),
@@ -213,7 +225,8 @@ public record PoolConfig(
                 threadIsolation(raw, v),
                 flatten(raw),
                 group,
-                AdminSettings.from(v));
+                AdminSettings.from(v),
+                autoscale);
     }
 
     private static String sortedKeys() {

@@ -112,6 +112,16 @@ public final class StatusCodec {
         if (!g.sourceStats().isEmpty()) {
             m.put(g.source(), new TreeMap<>(g.sourceStats()));
         }
+        g.autoscale().ifPresent(a -> {
+            Map<String, Object> scale = new LinkedHashMap<>();
+            scale.put("min", a.min());
+            scale.put("max", a.max());
+            scale.put("backlog", a.backlog());
+            scale.put("ups", a.ups());
+            scale.put("downs", a.downs());
+            scale.put("last_decision", a.lastDecision());
+            m.put("autoscale", scale);
+        });
         return m;
     }
 
@@ -128,7 +138,18 @@ public final class StatusCodec {
                 number(g, "restarts"),
                 Optional.ofNullable(g.get("queue") instanceof Map<?, ?> q ? queue(cast(q)) : null),
                 Optional.ofNullable((Boolean) g.get("source_available")),
-                !POOL_KEYS.contains(source) && g.get(source) instanceof Map<?, ?> s ? cast(s) : Map.of());
+                !POOL_KEYS.contains(source) && g.get(source) instanceof Map<?, ?> s ? cast(s) : Map.of(),
+                Optional.ofNullable(g.get("autoscale") instanceof Map<?, ?> a ? autoscale(cast(a)) : null));
+    }
+
+    private static PoolStatus.Autoscale autoscale(Map<String, Object> a) {
+        return new PoolStatus.Autoscale(
+                (int) number(a, "min"),
+                (int) number(a, "max"),
+                number(a, "backlog"),
+                number(a, "ups"),
+                number(a, "downs"),
+                text(a, "last_decision"));
     }
 
     /** The queue's counters, as {@code pool.queue} and the {@code queue_stats} command show them. */

@@ -108,6 +108,21 @@ final class PoolMetrics {
                 .description("workers the group should run")
                 .tags(tags)
                 .register(registry);
+        if (g.autoscale().isPresent()) {
+            for (String direction : List.of("up", "down")) {
+                FunctionCounter.builder(
+                                "procpool.autoscale.decisions",
+                                this,
+                                m -> m.ofGroup(
+                                        name,
+                                        x -> x.autoscale()
+                                                .map(a -> (double) (direction.equals("up") ? a.ups() : a.downs()))
+                                                .orElse(0.0)))
+                        .description("changes of the worker count the autoscaler made")
+                        .tags(tags.and("direction", direction))
+                        .register(registry);
+            }
+        }
         if (g.queue().isPresent()) {
             Tags queue = tags.and("queue", g.queue().get().name());
             Gauge.builder(

@@ -112,7 +112,8 @@ final class StatusReport {
                 pool.restarts(),
                 pool.queue(),
                 pool.sourceAvailable(),
-                pool.sourceStats());
+                pool.sourceStats(),
+                s.autoscaler().status(s.config().autoscale()));
         return new PoolStatus(pool, List.of(g), rows);
     }
 

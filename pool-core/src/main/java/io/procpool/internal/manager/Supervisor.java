@@ -52,6 +52,8 @@ public final class Supervisor implements WorkerLifecycle.PoolState {
     private final Watchdog watchdog = new Watchdog();
     private final LoopGuard guard = new LoopGuard();
     private final Mailbox mailbox = new Mailbox();
+    private final Autoscaler autoscaler = new Autoscaler();
+    private final SupervisorControl control = new SupervisorControl(this);
     /** The built-in queue, or null when the pool's source is another. */
     private final QueueEngine queue;
     /** What feeds READY workers: the queue's feed, the router of a manager-run source, or nothing. */
@@ -174,6 +176,7 @@ public final class Supervisor implements WorkerLifecycle.PoolState {
             queue.sampleRates(now);
         }
         advanceReload();
+        autoscaler.step(now, this).ifPresent(this::scale);
         workers.manageWorkers();
     }
 
@@ -190,83 +193,24 @@ public final class Supervisor implements WorkerLifecycle.PoolState {
 
     private void handle(SupervisorEvent event) {
         switch (event) {
-            case SignalReceived s -> handleSignal(s.name());
+            case SignalReceived s -> control.signal(s.name());
             case Connected c -> starts.welcome(c, config);
             case Ready r -> workers.markReady(r.workerId());
-            case Heartbeat h -> {
-                WorkerHandle w = table.worker(h.workerId());
-                if (w != null) {
-                    w.record(h.heartbeat());
-                }
-            }
+            case Heartbeat h -> table.record(h.workerId(), h.heartbeat());
             case RecycleAsked r -> workers.recycle(table.worker(r.workerId()), r.reason());
             case Exited e -> {
                 workers.reapWorker(e.workerId(), e.exitCode());
                 workers.manageWorkers(); // a slot with no backoff is refilled now, not at the next tick
             }
-            case Command c -> c.reply().complete(execute(c.command()));
+            case Command c -> c.reply().complete(control.execute(c.command()));
             case SupervisorEvent.StatusWanted w -> w.reply().complete(StatusReport.of(this));
-        }
-    }
-
-    private void handleSignal(String name) {
-        log.info("received SIG{}", name);
-        switch (name) {
-            case "TERM" -> stop(config.maxWaitTime());
-            case "INT" -> {
-                if (stopping) {
-                    log.warn(
-                            "second interrupt: stopping now, killing {} worker(s)",
-                            table.workers().size());
-                    table.workers().values().forEach(WorkerHandle::kill);
-                } else {
-                    log.info(
-                            "stopping gracefully within {} (press Ctrl-C again to force)",
-                            Units.format(config.maxWaitTime()));
-                    stop(config.maxWaitTime());
-                }
-            }
-            case "USR1" -> reload();
-            case "HUP" -> reloadConfig();
-            case "TTIN" -> scale(target + 1);
-            case "TTOU" -> scale(target - 1);
-            default -> log.warn("ignoring signal {}", name);
-        }
-    }
-
-    private Map<String, Object> execute(ControlCommand command) {
-        try {
-            return switch (command) {
-                case ControlCommand.Status s -> ControlCommand.status(StatusReport.of(this));
-                case ControlCommand.Stop s -> {
-                    stop(s.timeout() == null ? config.maxWaitTime() : s.timeout());
-                    yield ControlCommand.ok("stopping");
-                }
-                case ControlCommand.Reload r
-                when r.rereadConfig() -> {
-                    String error = reloadConfig();
-                    yield error == null
-                            ? ControlCommand.ok("reloading with the reread configuration")
-                            : ControlCommand.failure(error);
-                }
-                case ControlCommand.Reload r -> {
-                    reload();
-                    yield ControlCommand.ok("reloading");
-                }
-                case ControlCommand.Scale s -> {
-                    scale(s.workers());
-                    yield ControlCommand.ok("scaling to " + s.workers());
-                }
-            };
-        } catch (RuntimeException e) {
-            return ControlCommand.failure(command + " failed: " + e);
         }
     }
 
     // --- reloading, scaling, stopping ------------------------------------------------------
 
     /** Rolling reload: one slot at a time, each new worker READY before the old one stops. */
-    private void reload() {
+    void reload() {
         if (!stopping) {
             reload.start(target);
         }
@@ -279,7 +223,7 @@ public final class Supervisor implements WorkerLifecycle.PoolState {
     }
 
     /** HUP: rereads the configuration and applies it with a rolling reload. Returns an error or null. */
-    private String reloadConfig() {
+    String reloadConfig() {
         ConfigReread reread = ConfigReread.of(config, configReloader);
         if (reread.refusal() != null) {
             log.error("{}; the running configuration stays", reread.refusal());
@@ -289,16 +233,18 @@ public final class Supervisor implements WorkerLifecycle.PoolState {
         backoff = new RestartBackoff(config.restartBackoff(), config.restartMaxBackoff());
         feed.reconfigure(config);
         log.info("configuration reloaded from {}", config.configFile());
-        scale(config.workers());
+        scale(config.autoscale() == null ? config.workers() : target); // autoscaled: kept within the new bounds
         reload();
         return null;
     }
 
-    private void scale(int count) {
+    void scale(int count) {
         if (stopping) {
             return;
         }
-        int n = Math.max(1, Math.min(PoolConfig.MAX_WORKERS, count));
+        int n = config.autoscale() == null
+                ? Math.max(1, Math.min(PoolConfig.MAX_WORKERS, count))
+                : Math.max(config.autoscale().min(), Math.min(config.autoscale().max(), count));
         if (n != count) {
             log.warn("cannot scale {}to {} worker(s); staying at {}", WorkerStarts.groupOf(config), count, n);
         }
@@ -310,7 +256,7 @@ public final class Supervisor implements WorkerLifecycle.PoolState {
     }
 
     /** Graceful stop: no more dispatching, every worker is asked to stop, stragglers killed at the deadline. */
-    private void stop(Duration timeout) {
+    void stop(Duration timeout) {
         long deadline = clock.millis() + timeout.toMillis();
         if (stopping) {
             stopDeadlineMs = Math.min(stopDeadlineMs, deadline);
@@ -393,5 +339,9 @@ public final class Supervisor implements WorkerLifecycle.PoolState {
     /** Worker-to-worker messages: IPC readers hand it SEND frames; the supervisor opens and closes slots. */
     Mailbox mailbox() {
         return mailbox;
+    }
+
+    Autoscaler autoscaler() {
+        return autoscaler;
     }
 }

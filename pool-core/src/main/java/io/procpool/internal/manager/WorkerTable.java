@@ -39,6 +39,14 @@ final class WorkerTable {
         return slots.computeIfAbsent(index, Slot::new);
     }
 
+    /** A heartbeat's counters for worker {@code id}, when it is still in the table. */
+    void record(long id, io.procpool.internal.ipc.WorkerReports.Heartbeat heartbeat) {
+        WorkerHandle w = workers.get(id);
+        if (w != null) {
+            w.record(heartbeat);
+        }
+    }
+
     WorkerHandle worker(long id) {
         return workers.get(id);
     }
