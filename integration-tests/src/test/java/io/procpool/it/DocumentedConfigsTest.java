@@ -28,6 +28,8 @@ class DocumentedConfigsTest {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     /** The first line of a documented Prometheus configuration, the one YAML block that is not a pool's. */
     static final String PROMETHEUS = "# prometheus.yml";
+    /** The first line of a documented Kubernetes container's probes. */
+    static final String KUBERNETES = "# kubernetes:";
 
     private static final Pattern YAML_BLOCK = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL);
 
@@ -90,6 +92,14 @@ class DocumentedConfigsTest {
                             new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
                     .readTree(yaml);
             assertThat(tree.at("/scrape_configs/0/metrics_path").asText()).isEqualTo("/metrics");
+            return;
+        }
+        if (yaml.startsWith(KUBERNETES)) { // a container's probes, at the paths the HTTP endpoint serves
+            var tree = new com.fasterxml.jackson.databind.ObjectMapper(
+                            new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                    .readTree(yaml);
+            assertThat(tree.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/health/live");
+            assertThat(tree.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/health/ready");
             return;
         }
         Path file = dir.resolve("pool.yaml");

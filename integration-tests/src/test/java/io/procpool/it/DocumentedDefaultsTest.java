@@ -81,9 +81,10 @@ class DocumentedDefaultsTest {
     void theDocumentedDefaultIsTheDefault(Row row) throws Exception {
         switch (row.table()) {
             case "pool" -> {
-                // an autoscaling key applies only beside workers.min and workers.max
+                // an autoscaling key applies only beside workers.min and workers.max, a rotation key beside log_file
                 String base = "consumer: com.acme.C\n"
-                        + (row.key().startsWith("workers.") ? "workers.min: 1\nworkers.max: 4\n" : "");
+                        + (row.key().startsWith("workers.") ? "workers.min: 1\nworkers.max: 4\n" : "")
+                        + (row.key().matches("log_max_size|log_keep") ? "log_file: pool.log\n" : "");
                 PoolConfig unset = load(base);
                 PoolConfig set = load(base + row.key() + ": " + yamlValue(row.value()) + "\n");
                 if (row.key().startsWith("source.") && !row.key().equals("source.type")) {

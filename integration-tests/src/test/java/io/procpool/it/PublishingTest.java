@@ -25,8 +25,8 @@ import org.w3c.dom.NodeList;
 class PublishingTest {
 
     private static final Path ROOT = DocumentedConfigsTest.ROOT;
-    private static final List<String> PUBLISHED =
-            List.of("pool-core", "pool-tcp", "pool-redis", "pool-kafka", "pool-testkit", "pool-testkit-kafka");
+    private static final List<String> PUBLISHED = List.of(
+            "pool-core", "pool-logging", "pool-tcp", "pool-redis", "pool-kafka", "pool-testkit", "pool-testkit-kafka");
 
     private static Document pom(Path file) throws Exception {
         return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());

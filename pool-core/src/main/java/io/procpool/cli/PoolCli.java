@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             ScaleCommand.class,
             StatusCommand.class,
             TopCommand.class,
+            LogsCommand.class,
             PushCommand.class,
             QueueCommand.class,
             InitCommand.class,

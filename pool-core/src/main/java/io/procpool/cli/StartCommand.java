@@ -3,6 +3,8 @@ package io.procpool.cli;
 import io.procpool.PoolControl;
 import io.procpool.internal.ExitCode;
 import io.procpool.internal.LineTaggingStream;
+import io.procpool.internal.LogFile;
+import io.procpool.internal.LogSetup;
 import io.procpool.internal.PrivateFiles;
 import io.procpool.internal.config.ConfigLoader;
 import io.procpool.internal.config.PoolConfig;
@@ -62,10 +64,16 @@ final class StartCommand implements Callable<Integer> {
         if (daemon) {
             return startDetached(layout);
         }
+        PoolConfig first = layout.first();
+        LogSetup.use(first.log(), first.baseDir());
         PrintStream out = System.out;
         PrintStream err = System.err;
-        System.setOut(LineTaggingStream.printStream(out, "[manager] "));
-        System.setErr(LineTaggingStream.printStream(err, "[manager] "));
+        if (first.log().file() != null) {
+            out = LogFile.open(first.log()); // the manager's lines and its workers', both streams, one file
+            err = out;
+        }
+        System.setOut(LineTaggingStream.printStream(out, "[manager] ", false));
+        System.setErr(LineTaggingStream.printStream(err, "[manager] ", true));
         Manager manager = new Manager(
                 layout,
                 () -> ConfigLoader.loadLayout(configFile, System.getenv(), flags),
@@ -106,7 +114,13 @@ final class StartCommand implements Callable<Integer> {
         PoolConfig config = layout.first();
         int workers = layout.groups().stream().mapToInt(PoolConfig::workers).sum();
         PrivateFiles.directory(config.runDir());
-        Path logFile = PrivateFiles.file(config.runDir().resolve("pool.log"));
+        // With log_file the pool writes (and rotates) that file itself; what its JVM prints before it
+        // opened it goes to run_dir/pool.out. Without, everything goes to run_dir/pool.log as it is.
+        Path logFile = config.log().file() != null
+                ? config.log().file()
+                : PrivateFiles.file(config.runDir().resolve("pool.log"));
+        Path childOutput =
+                config.log().file() != null ? PrivateFiles.file(config.runDir().resolve("pool.out")) : logFile;
         List<String> cmd = new ArrayList<>();
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
             cmd.add("/usr/bin/setsid"); // own session: the terminal's signals and hang-up no longer reach it
@@ -120,7 +134,7 @@ final class StartCommand implements Callable<Integer> {
         cmd.addAll(foregroundArgs());
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(childOutput.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Process child = pb.start();
         long startup = layout.groups().stream()

@@ -29,9 +29,27 @@ public final class LogSetup {
         });
     }
 
+    /**
+     * The pool's log takes the form {@code log} says: this JVM's backend (procpool's) writes text or
+     * JSON, naming the pool by the directory of its configuration, and so will every worker it starts.
+     */
+    public static void use(io.procpool.internal.config.LogSettings log, java.nio.file.Path baseDir) {
+        java.nio.file.Path name = baseDir.toAbsolutePath().normalize().getFileName();
+        String pool = name == null ? "/" : name.toString();
+        System.setProperty("procpool.log.format", log.json() ? "json" : "text");
+        System.setProperty("procpool.log.pool", pool);
+        LogLines.use(new LogLines(log.json(), pool));
+    }
+
     /** The same settings as JVM flags, for a worker's command line. */
     public static List<String> asJvmFlags() {
         List<String> flags = new ArrayList<>();
+        for (String key : List.of("procpool.log.format", "procpool.log.pool", "procpool.log.level")) {
+            String value = System.getProperty(key);
+            if (value != null) {
+                flags.add("-D" + key + "=" + value);
+            }
+        }
         SIMPLE_LOGGER.forEach((k, v) -> flags.add("-D" + k + "=" + System.getProperty(k, v)));
         String level = System.getProperty("org.slf4j.simpleLogger.defaultLogLevel");
         if (level != null) {

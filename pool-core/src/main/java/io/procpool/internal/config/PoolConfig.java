@@ -28,6 +28,7 @@ import java.util.TreeSet;
  * @param flat every key as given, for the worker's {@code ctx.config()}
  * @param group the group's name under {@code groups:}, or null for the one implicit group
  * @param admin the HTTP admin endpoint's settings
+ * @param log where the pool's log goes, and as text or JSON
  * @param autoscale {@code workers: {min, max}}, or null when {@code workers} is a number ({@code workers} is
  *     then min, the count it starts with)
  */
@@ -59,7 +60,8 @@ public record PoolConfig(
         Map<String, String> flat,
         String group,
         AdminSettings admin,
-        AutoscaleSettings autoscale) {
+        AutoscaleSettings autoscale,
+        LogSettings log) {
 
     public static final int MAX_WORKERS = 1024;
     public static final int MAX_CONCURRENCY = 10_000;
@@ -113,7 +115,11 @@ public record PoolConfig(
             "workers.max",
             "workers.backlog_per_worker",
             "workers.cooldown",
-            "workers.idle_after");
+            "workers.idle_after",
+            "log_format",
+            "log_file",
+            "log_max_size",
+            "log_keep");
 
     /** Keys of earlier versions, refused with their new name rather than as unknown. */
     static final Map<String, String> RENAMED = Map.of("retry.max_attempts", "retry.max_tries");
@@ -226,7 +232,8 @@ public record PoolConfig(
                 flatten(raw),
                 group,
                 AdminSettings.from(v),
-                autoscale);
+                autoscale,
+                LogSettings.from(v, baseDir));
     }
 
     private static String sortedKeys() {

@@ -21,8 +21,16 @@ import java.util.regex.Pattern;
 public record PoolLayout(List<PoolConfig> groups) {
 
     /** Keys of the manager as a whole: one run directory, one data directory, one stop deadline. */
-    static final Set<String> MANAGER_KEYS =
-            Set.of("run_dir", "data_dir", "max_wait_time", "http.listen", "http.ready_min");
+    static final Set<String> MANAGER_KEYS = Set.of(
+            "run_dir",
+            "data_dir",
+            "max_wait_time",
+            "http.listen",
+            "http.ready_min",
+            "log_format",
+            "log_file",
+            "log_max_size",
+            "log_keep");
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
     private static final String PREFIX = "groups.";

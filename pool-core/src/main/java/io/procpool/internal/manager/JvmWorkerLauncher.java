@@ -1,5 +1,6 @@
 package io.procpool.internal.manager;
 
+import io.procpool.internal.LogLines;
 import io.procpool.internal.LogSetup;
 import io.procpool.internal.config.PoolConfig;
 import io.procpool.internal.config.SourceProviders;
@@ -54,6 +55,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         cmd.addAll(aotFlags);
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.addAll(LogSetup.asJvmFlags());
+        cmd.add("-Dprocpool.log.group=" + config.groupName());
         cmd.add("-Dprocpool.slot=" + slot);
         cmd.add("-cp");
         cmd.add(String.join(":", classpath(config)));
@@ -86,8 +88,9 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         pb.directory(config.baseDir().toFile());
         Process process = pb.start();
         String tag = config.workerTag(slot);
-        copyLines(process.getInputStream(), out, tag, "out-" + slot);
-        copyLines(process.getErrorStream(), err, tag, "err-" + slot);
+        LogLines.Writer writer = new LogLines.Writer(config.groupName(), slot, process.pid());
+        copyLines(process.getInputStream(), out, tag, writer, false);
+        copyLines(process.getErrorStream(), err, tag, writer, true);
         ProcessWorker worker = new ProcessWorker(process);
         if (AotCache.isTraining(aotFlags)) {
             aotCache.trainingStarted(worker);
@@ -117,12 +120,14 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         return aotCache == null ? List.of() : aotCache.flagsForNextWorker();
     }
 
-    private static void copyLines(InputStream from, PrintStream to, String tag, String name) {
+    private static void copyLines(
+            InputStream from, PrintStream to, String tag, LogLines.Writer writer, boolean stderr) {
+        String name = (stderr ? "err-" : "out-") + writer.slot();
         Thread.ofPlatform().name("worker-" + name).daemon().start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(from, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
-                    to.println(tag + line);
+                    to.println(LogLines.current().line(tag, writer, stderr, line));
                 }
             } catch (IOException e) {
                 // the worker's pipe closed: it has exited

@@ -40,6 +40,14 @@ final class RestartOnlySettings {
                 next.admin().readyMin());
         compare(
                 changed,
+                "log_format",
+                running.log().json() ? "json" : "text",
+                next.log().json() ? "json" : "text");
+        compare(changed, "log_file", running.log().file(), next.log().file());
+        compare(changed, "log_max_size", running.log().maxBytes(), next.log().maxBytes());
+        compare(changed, "log_keep", running.log().keep(), next.log().keep());
+        compare(
+                changed,
                 "isolation",
                 running.threadIsolation() ? "thread" : "process",
                 next.threadIsolation() ? "thread" : "process");

@@ -37,7 +37,7 @@ final class ThreadWorkerLauncher implements WorkerLauncher {
                 .name(tag.substring(1, tag.length() - 2))
                 .daemon()
                 .unstarted(() -> {
-                    LineTaggingStream.tagThisThread(tag);
+                    LineTaggingStream.tagThisThread(tag, config.groupName(), slot);
                     int code = ExitCode.FAILED;
                     try {
                         code = runtime.run();
