@@ -107,6 +107,9 @@ public record PoolStatus(Pool pool, List<Group> groups, List<Worker> workers) {
      * @param sourceAvailable for a source the workers read themselves: false while some worker cannot reach it
      * @param sourceStats what a source run by the manager reports for the group (see {@link Pool#sourceStats()})
      * @param autoscale for a group with {@code workers: {min, max}}, its bounds and decisions
+     * @param restartCauses the group's restarts by why the worker ended ({@code sigkill}, {@code crash},
+     *     {@code message_timeout}, {@code startup_timeout}, {@code killed}, {@code start_failed}, {@code
+     *     sigterm}, {@code exited}); they add up to {@code restarts}
      */
     public record Group(
             String name,
@@ -120,9 +123,11 @@ public record PoolStatus(Pool pool, List<Group> groups, List<Worker> workers) {
             Optional<QueueStats> queue,
             Optional<Boolean> sourceAvailable,
             Map<String, Object> sourceStats,
-            Optional<Autoscale> autoscale) {
+            Optional<Autoscale> autoscale,
+            Map<String, Long> restartCauses) {
         public Group {
             sourceStats = Collections.unmodifiableMap(new LinkedHashMap<>(sourceStats));
+            restartCauses = Collections.unmodifiableMap(new LinkedHashMap<>(restartCauses));
         }
     }
 
@@ -206,6 +211,9 @@ public record PoolStatus(Pool pool, List<Group> groups, List<Worker> workers) {
      * @param pushedPerSecond pushes per second over the last 10 s
      * @param ackedPerSecond settlements per second over the last 10 s
      * @param maxLength the most messages the queue holds before a push is refused (0: no limit)
+     * @param redelivered deliveries that failed and were delivered again, since the manager started
+     * @param deadLettered messages moved to the dead letters since the manager started (purging them lowers
+     *     {@code dead}, not this)
      */
     public record QueueStats(
             String name,
@@ -218,7 +226,9 @@ public record PoolStatus(Pool pool, List<Group> groups, List<Worker> workers) {
             long acked,
             long pushedPerSecond,
             long ackedPerSecond,
-            long maxLength) {}
+            long maxLength,
+            long redelivered,
+            long deadLettered) {}
 
     /** The READY workers. */
     public long readyCount() {

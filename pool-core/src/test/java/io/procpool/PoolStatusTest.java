@@ -94,7 +94,7 @@ class PoolStatusTest {
 
     @Test
     void theJsonReadsBackToTheSameStatus() {
-        QueueStats queue = new QueueStats("orders", "power", 9, 2, 3, 1, 100, 90, 12, 11, 5000);
+        QueueStats queue = new QueueStats("orders", "power", 9, 2, 3, 1, 100, 90, 12, 11, 5000, 4, 1);
         for (PoolStatus sent : List.of(
                 status("queue", Optional.of(queue), Map.of()),
                 status("tcp", Optional.empty(), Map.of("connections", 4, "closed_for", Map.of("zero_length", 1))))) {

@@ -60,7 +60,8 @@ class MetricsTest {
         try (PoolProcess pool = PoolProcess.start(
                 dir, Pools.recording(dir, 2, "http.listen: " + port, "app.sleep_us: 500", "source.prefetch: 16"))) {
             pool.awaitReady(2, WAIT);
-            long victim = pool.status().readyPids().get(0);
+            // slot 1's worker: scaling to 1 later removes that slot, and its restart must stay counted
+            long victim = pool.status().slot(1).orElseThrow().pid();
             pool.push(IntStream.range(0, n).mapToObj(i -> "m" + i).toList());
 
             List<Double> seen = new ArrayList<>();
@@ -97,6 +98,12 @@ class MetricsTest {
                     .as("each message sleeps 500 µs in onMessage")
                     .isGreaterThanOrEqualTo(n * 0.0005);
             assertThat(sum(last, "procpool_worker_restarts_total")).isEqualTo(1.0);
+            assertThat(last)
+                    .contains("procpool_worker_restarts_total{cause=\"sigkill\",group=\"default\"} 1.0")
+                    .containsPattern("procpool_ipc_frames_received_total\\{type=\"ack\"} [1-9]")
+                    .containsPattern("procpool_ipc_frames_received_total\\{type=\"hello\"} 3.0")
+                    .contains("procpool_queue_redelivered_total{group=\"default\",queue=\"default\"} 0.0")
+                    .contains("procpool_queue_dead_lettered_total{group=\"default\",queue=\"default\"} 0.0");
             assertThat(sum(last, "procpool_workers_ready")).isEqualTo(2.0);
             assertThat(last)
                     .contains("procpool_messages_processed_total{group=\"default\"}")
@@ -112,6 +119,9 @@ class MetricsTest {
                     .as("the slot scaled away leaves the scrape")
                     .contains("slot=\"0\"")
                     .doesNotContain("slot=\"1\"");
+            assertThat(sum(scrape(port), "procpool_worker_restarts_total"))
+                    .as("the restart of the slot scaled away still counts: a counter never goes down")
+                    .isEqualTo(1.0);
         }
     }
 }

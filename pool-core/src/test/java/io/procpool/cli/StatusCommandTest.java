@@ -87,7 +87,7 @@ class StatusCommandTest {
 
     @Test
     void theBuiltInQueueHasNoSourceSection() {
-        QueueStats queue = new QueueStats("default", "process", 5, 1, 2, 0, 10, 3, 4, 2, 0);
+        QueueStats queue = new QueueStats("default", "process", 5, 1, 2, 0, 10, 3, 4, 2, 0, 0, 0);
         String text = StatusCommand.render(new PoolStatus(
                 pool("queue", 0, 0, Optional.of(queue), Optional.empty()), List.of(), List.of(worker(Map.of()))));
         assertThat(text)

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** A frame of {@code pool top}: rates from the frame before, the age of a busy worker's message, the backlog. */
 class TopViewTest {
 
-    private static final QueueStats QUEUE = new QueueStats("jobs", "power", 300, 5, 12, 2, 1000, 700, 0, 0, 0);
+    private static final QueueStats QUEUE = new QueueStats("jobs", "power", 300, 5, 12, 2, 1000, 700, 0, 0, 0, 0, 2);
 
     private static Worker worker(int slot, long pid, long processed, int inFlight, Duration busy) {
         return new Worker(
@@ -69,7 +69,8 @@ class TopViewTest {
                 Optional.of(QUEUE),
                 Optional.empty(),
                 Map.of(),
-                Optional.empty());
+                Optional.empty(),
+                Map.of());
         return new PoolStatus(pool, List.of(group), List.of(workers));
     }
 

@@ -112,6 +112,9 @@ public final class StatusCodec {
         if (!g.sourceStats().isEmpty()) {
             m.put(g.source(), new TreeMap<>(g.sourceStats()));
         }
+        if (!g.restartCauses().isEmpty()) {
+            m.put("restart_causes", new TreeMap<>(g.restartCauses()));
+        }
         g.autoscale().ifPresent(a -> {
             Map<String, Object> scale = new LinkedHashMap<>();
             scale.put("min", a.min());
@@ -139,7 +142,14 @@ public final class StatusCodec {
                 Optional.ofNullable(g.get("queue") instanceof Map<?, ?> q ? queue(cast(q)) : null),
                 Optional.ofNullable((Boolean) g.get("source_available")),
                 !POOL_KEYS.contains(source) && g.get(source) instanceof Map<?, ?> s ? cast(s) : Map.of(),
-                Optional.ofNullable(g.get("autoscale") instanceof Map<?, ?> a ? autoscale(cast(a)) : null));
+                Optional.ofNullable(g.get("autoscale") instanceof Map<?, ?> a ? autoscale(cast(a)) : null),
+                g.get("restart_causes") instanceof Map<?, ?> causes ? counts(cast(causes)) : Map.of());
+    }
+
+    private static Map<String, Long> counts(Map<String, Object> m) {
+        Map<String, Long> out = new TreeMap<>();
+        m.forEach((k, v) -> out.put(k, ((Number) v).longValue()));
+        return out;
     }
 
     private static PoolStatus.Autoscale autoscale(Map<String, Object> a) {
@@ -166,6 +176,8 @@ public final class StatusCodec {
         m.put("pushed_per_s", q.pushedPerSecond());
         m.put("acked_per_s", q.ackedPerSecond());
         m.put("max_length", q.maxLength());
+        m.put("redelivered", q.redelivered());
+        m.put("dead_lettered", q.deadLettered());
         return m;
     }
 
@@ -250,7 +262,9 @@ public final class StatusCodec {
                 number(q, "acked"),
                 number(q, "pushed_per_s"),
                 number(q, "acked_per_s"),
-                number(q, "max_length"));
+                number(q, "max_length"),
+                q.get("redelivered") == null ? 0 : number(q, "redelivered"),
+                q.get("dead_lettered") == null ? 0 : number(q, "dead_lettered"));
     }
 
     private static Worker worker(Map<String, Object> w) {

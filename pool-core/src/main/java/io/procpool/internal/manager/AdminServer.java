@@ -30,10 +30,14 @@ final class AdminServer implements AutoCloseable {
     private final PoolMetrics metrics;
     private HttpServer server;
 
-    AdminServer(AdminSettings settings, GroupSupervisors supervisors, HandlingHistograms handlingTimes) {
+    AdminServer(
+            AdminSettings settings,
+            GroupSupervisors supervisors,
+            HandlingHistograms handlingTimes,
+            IpcFrameCounts frames) {
         this.settings = settings;
         this.supervisors = supervisors;
-        this.metrics = new PoolMetrics(handlingTimes::of);
+        this.metrics = new PoolMetrics(handlingTimes::of, frames);
     }
 
     /** Binds {@code http.listen}; throws when it cannot (the address is taken), and the pool does not start. */

@@ -40,9 +40,16 @@ final class IpcServer {
 
     private final TaskGroups tasks;
     private final HandlingHistograms times;
+    private final IpcFrameCounts frames;
 
     IpcServer(
-            ServerSocketChannel server, WorkerIds ids, BuiltInQueue queue, TaskGroups tasks, HandlingHistograms times) {
+            ServerSocketChannel server,
+            WorkerIds ids,
+            BuiltInQueue queue,
+            TaskGroups tasks,
+            HandlingHistograms times,
+            IpcFrameCounts frames) {
+        this.frames = frames;
         this.server = server;
         this.ids = ids;
         this.queue = queue;
@@ -58,6 +65,7 @@ final class IpcServer {
         Handshake.Hello hello = null;
         try {
             Frame first = connection.readFrame();
+            frames.received(first.type());
             if (first.type() != FrameType.HELLO) {
                 log.warn("closing an IPC connection that began with {} instead of HELLO", first.type());
                 connection.close();
@@ -96,6 +104,7 @@ final class IpcServer {
 
     private void readOne(Supervisor supervisor, WorkerFeed feed, Handshake.Hello hello, Caller caller, Frame f) {
         long id = hello.workerId();
+        frames.received(f.type());
         switch (f.type()) {
             // Tasks among them answer their callers: one TASK_RESULTS frame per caller for the whole frame.
             case ACK -> {

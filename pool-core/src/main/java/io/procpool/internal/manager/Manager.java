@@ -128,11 +128,12 @@ public final class Manager {
             }
             GroupSupervisors all = new GroupSupervisors(groups);
             HandlingHistograms handlingTimes = new HandlingHistograms();
-            new IpcServer(ipc, ids, builtIn, tasks, handlingTimes).start();
+            IpcFrameCounts frames = new IpcFrameCounts();
+            new IpcServer(ipc, ids, builtIn, tasks, handlingTimes, frames).start();
             ControlServer controlServer = new ControlServer(control, all, builtIn, first.sourceType());
             controlServer.start();
             if (first.admin().on()) {
-                AdminServer admin = new AdminServer(first.admin(), all, handlingTimes);
+                AdminServer admin = new AdminServer(first.admin(), all, handlingTimes, frames);
                 closer.add(0, admin);
                 try {
                     admin.start();

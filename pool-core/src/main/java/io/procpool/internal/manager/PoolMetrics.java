@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.procpool.PoolStatus;
+import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.HandlingTimes;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,14 +30,35 @@ final class PoolMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private volatile PoolStatus latest;
 
-    PoolMetrics(Function<String, HandlingTimes> handlingTimes) {
+    /** The frames a worker sends the manager, counted by {@code procpool_ipc_frames_received_total}. */
+    private static final List<FrameType> WORKER_FRAMES = List.of(
+            FrameType.HELLO,
+            FrameType.READY,
+            FrameType.ACK,
+            FrameType.REPLIES,
+            FrameType.HEARTBEAT,
+            FrameType.SEND,
+            FrameType.RECYCLE,
+            FrameType.PUSH,
+            FrameType.TASKS);
+
+    PoolMetrics(Function<String, HandlingTimes> handlingTimes, IpcFrameCounts frames) {
         // Micrometer's timers take one time at a time; the workers' times arrive merged into buckets,
         // so the histogram is a collector of the registry's own, reading the merged counts per scrape.
         registry.getPrometheusRegistry().register(new HandlingCollector(this, handlingTimes));
+        for (FrameType t : WORKER_FRAMES) {
+            FunctionCounter.builder("procpool.ipc.frames.received", frames, f -> f.count(t))
+                    .description("frames the manager read from its workers (each a batch)")
+                    .tags("type", t.name().toLowerCase(java.util.Locale.ROOT))
+                    .register(registry);
+        }
     }
 
     private final Set<String> groups = new HashSet<>();
-    private final Map<String, List<Meter>> slots = new HashMap<>();
+    /** Meters that come and go with what they measure: a slot's, a Kafka partition's lag. */
+    private final Map<String, List<Meter>> changing = new HashMap<>();
+    /** Restart counters by group and cause: made when a cause first shows, and kept. */
+    private final Set<String> causes = new HashSet<>();
 
     /** The text of one scrape of {@code status}. */
     synchronized String scrape(PoolStatus status) {
@@ -46,13 +68,23 @@ final class PoolMetrics {
             if (groups.add(g.name())) {
                 register(g);
             }
+            for (String cause : g.restartCauses().keySet()) {
+                if (causes.add(g.name() + "/" + cause)) {
+                    registerCause(g.name(), cause);
+                }
+            }
         }
         for (PoolStatus.Worker w : status.workers()) {
-            String key = w.group() + "/" + w.slot();
+            String key = "slot:" + w.group() + "/" + w.slot();
             seen.add(key);
-            slots.computeIfAbsent(key, k -> registerSlot(w.group(), w.slot()));
+            changing.computeIfAbsent(key, k -> registerSlot(w.group(), w.slot()));
+            for (String partition : KafkaLag.of(w).keySet()) {
+                String lag = "lag:" + w.group() + "/" + partition;
+                seen.add(lag);
+                changing.computeIfAbsent(lag, k -> List.of(registerLag(w.group(), partition)));
+            }
         }
-        for (var it = slots.entrySet().iterator(); it.hasNext(); ) {
+        for (var it = changing.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             if (!seen.contains(e.getKey())) {
                 e.getValue().forEach(registry::remove);
@@ -60,6 +92,36 @@ final class PoolMetrics {
             }
         }
         return registry.scrape();
+    }
+
+    private void registerCause(String group, String cause) {
+        FunctionCounter.builder(
+                        "procpool.worker.restarts",
+                        this,
+                        m -> m.ofGroup(group, x -> x.restartCauses().getOrDefault(cause, 0L)))
+                .description("workers started again after an exit they should not have made, by its cause")
+                .tags(Tags.of("group", group, "cause", cause))
+                .register(registry);
+    }
+
+    /** A Kafka partition's lag as the worker it is assigned to reports it. */
+    private Meter registerLag(String group, String partition) {
+        return Gauge.builder("procpool.kafka.lag", this, m -> {
+                    PoolStatus s = m.latest;
+                    if (s == null) {
+                        return Double.NaN;
+                    }
+                    for (PoolStatus.Worker w : s.workers()) {
+                        Long lag = w.group().equals(group) ? KafkaLag.of(w).get(partition) : null;
+                        if (lag != null) {
+                            return lag;
+                        }
+                    }
+                    return Double.NaN;
+                })
+                .description("records of the partition not yet finished by its consumer group")
+                .tags(Tags.of("group", group, "partition", partition))
+                .register(registry);
     }
 
     /** The groups of the latest scrape's status, for the histogram's collector. */
@@ -94,10 +156,6 @@ final class PoolMetrics {
                 .register(registry);
         FunctionCounter.builder("procpool.messages.failed", this, m -> m.ofGroup(name, x -> x.failed()))
                 .description("deliveries whose onMessage threw after its retries")
-                .tags(tags)
-                .register(registry);
-        FunctionCounter.builder("procpool.worker.restarts", this, m -> m.ofGroup(name, x -> x.restarts()))
-                .description("workers started again after an exit they should not have made")
                 .tags(tags)
                 .register(registry);
         Gauge.builder("procpool.workers.ready", this, m -> m.ofGroup(name, x -> x.workersReady()))
@@ -150,6 +208,28 @@ final class PoolMetrics {
                                     name,
                                     x -> x.queue().map(q -> (double) q.pushed()).orElse(0.0)))
                     .description("messages pushed into the queue")
+                    .tags(queue)
+                    .register(registry);
+            FunctionCounter.builder(
+                            "procpool.queue.redelivered",
+                            this,
+                            m -> m.ofGroup(
+                                    name,
+                                    x -> x.queue()
+                                            .map(q -> (double) q.redelivered())
+                                            .orElse(0.0)))
+                    .description("deliveries that failed and were delivered again (retried)")
+                    .tags(queue)
+                    .register(registry);
+            FunctionCounter.builder(
+                            "procpool.queue.dead.lettered",
+                            this,
+                            m -> m.ofGroup(
+                                    name,
+                                    x -> x.queue()
+                                            .map(q -> (double) q.deadLettered())
+                                            .orElse(0.0)))
+                    .description("messages moved to the dead letters after their last delivery failed")
                     .tags(queue)
                     .register(registry);
         }

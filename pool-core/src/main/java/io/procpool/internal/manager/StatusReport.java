@@ -113,7 +113,8 @@ final class StatusReport {
                 pool.queue(),
                 pool.sourceAvailable(),
                 pool.sourceStats(),
-                s.autoscaler().status(s.config().autoscale()));
+                s.autoscaler().status(s.config().autoscale()),
+                table.restartCauses());
         return new PoolStatus(pool, List.of(g), rows);
     }
 

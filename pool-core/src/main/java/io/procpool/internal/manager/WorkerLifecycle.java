@@ -119,6 +119,23 @@ final class WorkerLifecycle {
         }
     }
 
+    /** Why a worker that should have kept running ended, as the label of its restart. */
+    static String restartCause(WorkerHandle w, int exitCode) {
+        if (w.killedForMessageTimeout) {
+            return "message_timeout";
+        }
+        if (w.killed) {
+            return w.state == WorkerHandle.State.STARTING ? "startup_timeout" : "killed";
+        }
+        return switch (exitCode) {
+            case ExitCode.KILLED -> "sigkill";
+            case 143 -> "sigterm";
+            case ExitCode.CONSUMER_LOAD_FAILED, ExitCode.CONSUMER_START_FAILED -> "start_failed";
+            case ExitCode.OK -> "exited";
+            default -> "crash";
+        };
+    }
+
     /** A worker exited: account for it, and restart its slot unless it was retired. */
     void reapWorker(long workerId, int exitCode) {
         WorkerHandle w = table.remove(workerId);
@@ -148,6 +165,7 @@ final class WorkerLifecycle {
         }
         slot.restarts++;
         slot.lastExit = how;
+        table.countRestart(restartCause(w, exitCode));
         boolean quick = uptimeMs < state.config().minUptime().toMillis()
                 || w.state == WorkerHandle.State.STARTING
                 || exitCode == ExitCode.CONSUMER_LOAD_FAILED

@@ -17,6 +17,7 @@ final class WorkerTable {
 
     private final Map<Integer, Slot> slots = new TreeMap<>();
     private final Map<Long, WorkerHandle> workers = new LinkedHashMap<>();
+    private final Map<String, Long> restartCauses = new java.util.TreeMap<>();
     private final WorkerIds ids;
     private final Supervisor owner;
     private long exitedProcessed;
@@ -108,7 +109,18 @@ final class WorkerTable {
         workers.clear();
     }
 
+    /** Restarts since the manager started, those of slots scaled away included: it never goes down. */
     int restarts() {
-        return slots.values().stream().mapToInt(s -> s.restarts).sum();
+        return (int) restartCauses.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** A slot's worker is started again after an exit of {@code cause}. */
+    void countRestart(String cause) {
+        restartCauses.merge(cause, 1L, Long::sum);
+    }
+
+    /** Restarts by cause since the manager started. */
+    java.util.Map<String, Long> restartCauses() {
+        return new java.util.TreeMap<>(restartCauses);
     }
 }

@@ -15,6 +15,10 @@ final class QueueCounters {
     long pushed;
     long acked;
     long deadLettered;
+    /** Since the manager started, whatever was purged: counters for metrics, never lowered. */
+    long deadLetteredTotal;
+
+    long redelivered;
     /** Dead letters the store held at start (and after a requeue, none). */
     long deadAtStart;
     /** (time ms, pushed, acked) once a second over the last 10 s. */

@@ -390,7 +390,9 @@ public final class QueueEngine {
                     counters.acked,
                     counters.pushedPerSecond(),
                     counters.ackedPerSecond(),
-                    s.maxLength());
+                    s.maxLength(),
+                    counters.redelivered,
+                    counters.deadLetteredTotal);
         } finally {
             lock.unlock();
         }

@@ -101,6 +101,7 @@ final class Redelivery {
         long deliverAt = nowMs
                 + limits.settings().redeliveryDelayAfter(failed.failures()).toMillis();
         q.addDelayed(m.failed(deliverAt));
+        counters.redelivered++;
         store.recordFailure(m.firstId(), failed.failures(), error, deliverAt);
     }
 
@@ -115,6 +116,7 @@ final class Redelivery {
 
     private void deadLetter(MessageRun m, String error, QueueLimits limits) {
         counters.deadLettered++;
+        counters.deadLetteredTotal++;
         String queue = limits.settings().queue();
         store.moveToDead(queue, new StoredMessage(m.firstId(), m.body(0), m.failures(), 0, error));
         log.warn(
