@@ -5,15 +5,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One log line format for the manager and its workers (slf4j-simple's settings): time, level,
- * message. The tag ({@code [manager]}, {@code [worker-3]}) is added by the manager, which owns
- * the terminal. Called once at start, before the first logger is created.
+ * One log format for the manager and its workers: the system properties procpool's backend
+ * ({@code pool-logging}) reads, {@code procpool.log.format}, {@code procpool.log.pool} and {@code
+ * procpool.log.level}, set for the manager by {@link #use} and passed to each worker by {@link
+ * #asJvmFlags}; and, for a pool whose classpath brings slf4j-simple, its settings (date, time, level,
+ * message). The tag ({@code [manager]}, {@code [worker-3]}) or the JSON wrapping of other lines is the
+ * manager's ({@link LogLines}), which owns the terminal. Called at start, before the first log line.
  */
 public final class LogSetup {
 
     private static final Map<String, String> SIMPLE_LOGGER = Map.of(
             "org.slf4j.simpleLogger.showDateTime", "true",
-            "org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS",
+            "org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd HH:mm:ss.SSS",
             "org.slf4j.simpleLogger.showThreadName", "false",
             "org.slf4j.simpleLogger.showLogName", "false",
             "org.slf4j.simpleLogger.showShortLogName", "false");

@@ -51,7 +51,7 @@ final class AdminServer implements AutoCloseable {
                 "/metrics", ex -> answer(ex, s -> new Reply(200, "text/plain; version=0.0.4", metrics.scrape(s))));
         server.start();
         log.info(
-                "HTTP endpoint on http://{}:{}/ (/health/live, /health/ready, /status)",
+                "HTTP endpoint on http://{}:{}/ (/health/live, /health/ready, /status, /metrics)",
                 server.getAddress().getHostString(),
                 server.getAddress().getPort());
     }
