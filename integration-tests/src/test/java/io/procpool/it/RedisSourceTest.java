@@ -46,6 +46,31 @@ class RedisSourceTest extends RedisPoolTest {
     }
 
     @Test
+    void listHandlingTimesRideTheWorkersHeartbeatsAndCountEachProcessedMessage() throws Exception {
+        int port = FrameClient.freePort();
+        pool("timed", 2, "http.listen: " + port, "app.sleep_ms: 2");
+        int n = 300;
+        for (int i = 0; i < n; i++) {
+            r.lpush(key, "t" + i);
+        }
+        var http = java.net.http.HttpClient.newHttpClient();
+        var get = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .build();
+        String[] last = {""};
+        boolean counted =
+                Polls.until("every message in the histogram and the processed counter", Duration.ofMinutes(1), () -> {
+                    last[0] = http.send(get, java.net.http.HttpResponse.BodyHandlers.ofString())
+                            .body();
+                    return MetricsTest.sum(last[0], "procpool_message_handling_seconds_count") == n
+                            && MetricsTest.sum(last[0], "procpool_messages_processed_total") == n;
+                });
+        assertThat(counted).as(last[0]).isTrue();
+        assertThat(MetricsTest.sum(last[0], "procpool_message_handling_seconds_sum"))
+                .as("each took at least 2 ms")
+                .isGreaterThanOrEqualTo(n * 0.002);
+    }
+
+    @Test
     void listMessagesWithEqualBodiesKeepTheirOwnFailureCounts() throws Exception {
         pool("equal", 1, "retry.max_tries: 1", "source.max_deliveries: 3");
         // The first of the two fails once ("flaky"), the second succeeds at once: the success of one
