@@ -142,6 +142,52 @@ class TaskWorkersTest {
     }
 
     @Test
+    void onAStopTheTaskGroupStopsLastSoTheMessagesFinishingMeanwhileGetTheirTasksAnswered() throws Exception {
+        // One task worker that takes 1 s a task, four callers waiting on it: three of their tasks wait
+        // behind the first when SIGTERM comes, and the callers take up to 4 s to finish.
+        String yaml = """
+                max_wait_time: 20s
+                groups:
+                  orders:
+                    consumer: %s
+                    workers: 1
+                    concurrency: 4
+                    source: {type: queue, queue: orders}
+                    app: {record_dir: %s, task_wait: true}
+                  tasks:
+                    consumer: %s
+                    workers: 1
+                    source: {type: task}
+                    app: {sleep_ms: 1000}
+                """.formatted(
+                        TaskCallingConsumer.class.getName(), dir.resolve("orders"), TaskReplyConsumer.class.getName());
+        try (PoolProcess pool = PoolProcess.start(dir, yaml)) {
+            pool.awaitReady(2, WAIT);
+            try (QueueClient client = QueueClient.connect(pool.runDir())) {
+                client.push("orders", bodies("late-", 4));
+            }
+            pool.awaitStatus(
+                    "the four callers waiting on their tasks",
+                    s -> s.group("orders").orElseThrow().queue().orElseThrow().inFlight() == 4
+                            && s.workers().stream()
+                                            .filter(w -> w.group().equals("orders"))
+                                            .mapToInt(PoolStatus.Worker::inFlight)
+                                            .sum()
+                                    == 4,
+                    WAIT);
+            pool.signal("TERM");
+            assertThat(pool.awaitExit(Duration.ofSeconds(40))).isZero();
+        }
+        assertThat(results("orders"))
+                .as("every task answered though the pool was stopping")
+                .containsOnly(
+                        Map.entry("late-0", "ok:done:late-0"),
+                        Map.entry("late-1", "ok:done:late-1"),
+                        Map.entry("late-2", "ok:done:late-2"),
+                        Map.entry("late-3", "ok:done:late-3"));
+    }
+
+    @Test
     void aTaskThatFailsTimesOutOrHasNoGroupFailsItsCallerWithTheReason() throws Exception {
         String yaml = """
                 max_wait_time: 5s

@@ -15,15 +15,33 @@ import org.slf4j.LoggerFactory;
  * The supervisors of one manager's groups, one per group, each on a thread of its own (the first on
  * the manager's main thread): runs them until the pool stops, and fans signals and control commands
  * out to them. A pool stops as a whole: when one group's supervisor ends, every other is told to stop.
- * Signals act on every group but TTIN and TTOU, which scale the first. Any thread may post to it.
+ * Task groups stop last: a stop (TERM, INT, {@code pool stop}, or a group that ended) reaches them once
+ * every other group has stopped, so that the messages those groups finish while they stop still get
+ * their tasks answered. Signals act on every group but TTIN and TTOU, which scale the first. Any
+ * thread may post to it.
  */
 final class GroupSupervisors {
 
     /** By group name, the first group first. */
     private final Map<String, Supervisor> groups;
+    /** The groups whose consumers may call tasks: every group that is not a task group. */
+    private final List<Supervisor> callers = new ArrayList<>();
+
+    private final List<Supervisor> taskGroups = new ArrayList<>();
+    /** Callers whose supervisor has not ended yet. */
+    private final java.util.concurrent.atomic.AtomicInteger callersRunning =
+            new java.util.concurrent.atomic.AtomicInteger();
+    /** Supervisors whose loop has ended: they answer nothing more. */
+    private final java.util.Set<Supervisor> ended = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** What task groups are told once every caller has stopped; the first stop asked for. Guarded by this. */
+    private SupervisorEvent deferredStop;
 
     GroupSupervisors(Map<String, Supervisor> groups) {
         this.groups = new LinkedHashMap<>(groups);
+        for (Supervisor s : this.groups.values()) {
+            (s.config().sourceType().equals("task") ? taskGroups : callers).add(s);
+        }
+        callersRunning.set(callers.size());
     }
 
     /** Runs every group's supervisor until the pool has stopped; returns the manager's exit code. */
@@ -58,6 +76,10 @@ final class GroupSupervisors {
             LoggerFactory.getLogger(GroupSupervisors.class).error("a group's supervisor failed", e);
             return ExitCode.SUPERVISOR_FAILED;
         } finally {
+            ended.add(s);
+            if (callers.contains(s) && callersRunning.decrementAndGet() == 0) {
+                releaseDeferredStop();
+            }
             if (groups.size() > 1) {
                 stopAll();
             }
@@ -65,18 +87,49 @@ final class GroupSupervisors {
     }
 
     private void stopAll() {
-        for (Supervisor s : groups.values()) {
+        for (Supervisor s : callers) {
             s.post(new Command(new ControlCommand.Stop(null), new CompletableFuture<>()));
+        }
+        stopTaskGroups(new Command(new ControlCommand.Stop(null), new CompletableFuture<>()));
+    }
+
+    /** Tells the task groups {@code stop} now if no caller runs, else once the last one has stopped. */
+    private synchronized void stopTaskGroups(SupervisorEvent stop) {
+        if (callersRunning.get() == 0) {
+            taskGroups.forEach(s -> s.post(stop));
+        } else if (deferredStop == null) {
+            deferredStop = stop;
         }
     }
 
-    /** A signal: TTIN and TTOU scale the first group, the others go to every group. */
+    private synchronized void releaseDeferredStop() {
+        if (deferredStop != null) {
+            SupervisorEvent stop = deferredStop;
+            taskGroups.forEach(s -> s.post(stop));
+        }
+    }
+
+    /**
+     * A signal: TTIN and TTOU scale the first group, the others go to every group; TERM and INT reach
+     * the task groups after the other groups stopped, unless INT comes again (a forced stop, for all).
+     */
     void signal(String name) {
         if (name.equals("TTIN") || name.equals("TTOU")) {
             first().post(new SignalReceived(name));
             return;
         }
-        groups.values().forEach(s -> s.post(new SignalReceived(name)));
+        if (!name.equals("TERM") && !name.equals("INT")) {
+            groups.values().forEach(s -> s.post(new SignalReceived(name)));
+            return;
+        }
+        callers.forEach(s -> s.post(new SignalReceived(name)));
+        synchronized (this) {
+            if (name.equals("INT") && deferredStop != null) {
+                taskGroups.forEach(s -> s.post(new SignalReceived(name))); // the second Ctrl-C: now
+                return;
+            }
+        }
+        stopTaskGroups(new SignalReceived(name));
     }
 
     Supervisor first() {
@@ -93,14 +146,22 @@ final class GroupSupervisors {
                         "this pool has groups " + names() + ": say which to scale (pool scale GROUP N)"));
             case ControlCommand.Scale s -> toGroup(s.group(), command);
             case ControlCommand.Reload r when r.group() != null -> toGroup(r.group(), command);
-            default -> toAll(command);
+            case ControlCommand.Stop s
+            when !taskGroups.isEmpty() && !callers.isEmpty() -> {
+                stopTaskGroups(new Command(command, new CompletableFuture<>()));
+                yield toGroups(callers, command);
+            }
+            default -> toGroups(List.copyOf(groups.values()), command);
         };
     }
 
     /** Every group's status, merged into the pool's. */
     CompletableFuture<PoolStatus> status() {
         List<CompletableFuture<PoolStatus>> parts = new ArrayList<>();
-        for (Supervisor s : groups.values()) {
+        // A group that has stopped while others finish (its loop ended) would never answer.
+        List<Supervisor> running =
+                groups.values().stream().filter(s -> !ended.contains(s)).toList();
+        for (Supervisor s : running.isEmpty() ? List.copyOf(groups.values()) : running) {
             CompletableFuture<PoolStatus> part = new CompletableFuture<>();
             s.post(new SupervisorEvent.StatusWanted(part));
             parts.add(part);
@@ -121,14 +182,14 @@ final class GroupSupervisors {
         return reply;
     }
 
-    /** The command to every group; the answer is the first group's, or every failure, each naming its group. */
-    private CompletableFuture<Map<String, Object>> toAll(ControlCommand command) {
+    /** The command to {@code to}; the answer is the first one's, or every failure, each naming its group. */
+    private CompletableFuture<Map<String, Object>> toGroups(List<Supervisor> to, ControlCommand command) {
         Map<String, CompletableFuture<Map<String, Object>>> replies = new LinkedHashMap<>();
-        groups.forEach((name, s) -> {
+        for (Supervisor s : to) {
             CompletableFuture<Map<String, Object>> reply = new CompletableFuture<>();
             s.post(new Command(command, reply));
-            replies.put(name, reply);
-        });
+            replies.put(s.config().groupName(), reply);
+        }
         return CompletableFuture.allOf(replies.values().toArray(CompletableFuture[]::new))
                 .thenApply(done -> {
                     List<String> errors = new ArrayList<>();
