@@ -142,6 +142,18 @@ final class StatusCommand implements Callable<Integer> {
                         g.restarts()));
             }
         }
+        for (PoolStatus.Group g : status.groups()) {
+            g.autoscale()
+                    .ifPresent(a -> b.append(String.format(
+                            "autoscale%s: %s-%s workers, backlog %s, %s up, %s down; last: %s%n",
+                            grouped ? " " + g.name() : "",
+                            a.min(),
+                            a.max(),
+                            a.backlog() < 0 ? "unknown" : a.backlog(),
+                            a.ups(),
+                            a.downs(),
+                            a.lastDecision())));
+        }
         String slotColumn = grouped ? "%-14s" : "%-5s";
         pool.sourceAvailable()
                 .ifPresent(available -> b.append(String.format(
