@@ -39,8 +39,20 @@ final class AotCache {
      */
     static final int MAX_TRAININGS = 3;
 
+    /**
+     * One cache per file for the whole manager: groups with the same classpath and options share it, and
+     * must not train it twice at once (a second trainer would rewrite a file that running workers map).
+     */
+    private static final java.util.concurrent.ConcurrentMap<Path, AotCache> SHARED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** How long training flags handed out wait for {@link #trainingStarted} before another may train. */
+    private static final long CLAIM_MS = 30_000;
+
     private final Path file;
     private LaunchedWorker trainer;
+    /** When training flags were last handed out and the trainer not yet recorded, or 0. */
+    private long claimedAtMs;
+
     private int trainings;
     /** The cache file was made 0600 (once, after its trainer wrote it). */
     private boolean restricted;
@@ -71,7 +83,7 @@ final class AotCache {
                 }
             }
             String hash = HexFormat.of().formatHex(sha.digest()).substring(0, 16);
-            return new AotCache(dir.resolve("worker-" + hash + ".aot"));
+            return SHARED.computeIfAbsent(dir.resolve("worker-" + hash + ".aot").toAbsolutePath(), AotCache::new);
         } catch (IOException | NoSuchAlgorithmException e) {
             return null;
         }
@@ -105,8 +117,11 @@ final class AotCache {
         return jars;
     }
 
-    /** JVM flags for the next worker: use the cache, train it (one worker at a time), or nothing. */
-    List<String> flagsForNextWorker() {
+    /**
+     * JVM flags for the next worker: use the cache, train it (one worker at a time, whichever group
+     * asks), or nothing. Any group's supervisor thread.
+     */
+    synchronized List<String> flagsForNextWorker() {
         if (Files.exists(file)) {
             if (!restricted) {
                 try {
@@ -119,7 +134,10 @@ final class AotCache {
             // -Xshare must not be set with an AOT cache: the JVM refuses to start.
             return List.of("-XX:AOTCache=" + file, "-Xlog:aot=off", "-Xlog:cds=off");
         }
-        if ((trainer != null && trainer.isAlive()) || trainings >= MAX_TRAININGS) {
+        long now = System.currentTimeMillis();
+        if ((trainer != null && trainer.isAlive())
+                || (claimedAtMs != 0 && now - claimedAtMs < CLAIM_MS)
+                || trainings >= MAX_TRAININGS) {
             return List.of();
         }
         try {
@@ -128,12 +146,14 @@ final class AotCache {
         } catch (IOException e) {
             return List.of();
         }
+        claimedAtMs = now;
         return List.of("-XX:AOTCacheOutput=" + file, "-Xlog:aot=off", "-Xlog:cds=off");
     }
 
     /** Records the worker started with the training flags. */
-    void trainingStarted(LaunchedWorker worker) {
+    synchronized void trainingStarted(LaunchedWorker worker) {
         trainer = worker;
+        claimedAtMs = 0;
         if (++trainings == MAX_TRAININGS) {
             log.info(
                     "this is the last try at training the AOT cache in this run: {} trainers ended without writing it",
