@@ -72,14 +72,29 @@ final class AdminServer implements AutoCloseable {
 
     private Reply ready(PoolStatus status) {
         int ready = status.pool().workersReady();
-        int needed =
-                settings.readyMin() > 0 ? settings.readyMin() : status.pool().workersTarget();
+        int needed = needed(status, settings.readyMin());
         boolean ok = ready >= needed && ready > 0;
         return new Reply(
                 ok ? 200 : 503,
                 "text/plain",
                 (ok ? "ready: " : "not ready: ") + ready + " of "
                         + status.pool().workersTarget() + " workers READY, " + needed + " needed\n");
+    }
+
+    /**
+     * READY workers {@code /health/ready} needs: {@code http.ready_min}, else every worker of each fixed
+     * group and the {@code min} of each autoscaled one (a group growing under load is not unready while
+     * its new workers start).
+     */
+    static int needed(PoolStatus status, int readyMin) {
+        if (readyMin > 0) {
+            return readyMin;
+        }
+        int needed = 0;
+        for (PoolStatus.Group g : status.groups()) {
+            needed += g.autoscale().map(PoolStatus.Autoscale::min).orElse(g.workersTarget());
+        }
+        return needed;
     }
 
     private void answer(HttpExchange exchange, Page page) throws IOException {
