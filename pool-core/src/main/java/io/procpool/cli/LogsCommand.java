@@ -44,6 +44,9 @@ final class LogsCommand implements Callable<Integer> {
     @Option(names = "--group", paramLabel = "G", description = "Only the lines of group G's workers.")
     String group;
 
+    /** The tag of the lines asked for in a text log; made at the first line. */
+    private Pattern tag;
+
     @Override
     public Integer call() throws Exception {
         Path file = logFile();
@@ -148,11 +151,12 @@ final class LogsCommand implements Callable<Integer> {
                 return false;
             }
         }
-        // text: [worker-2] in a pool without groups, [orders-2] in group orders
-        String g = group == null ? "[^\\]\\s]+" : Pattern.quote(group.equals("default") ? "worker" : group);
-        String s = slot == null ? "\\d+" : Integer.toString(slot);
-        return Pattern.compile("^\\[(?!manager])" + g + "-" + s + "] ")
-                .matcher(line)
-                .find();
+        if (tag == null) {
+            // text: [worker-2] in a pool without groups, [orders-2] in group orders
+            String g = group == null ? "[^\\]\\s]+" : Pattern.quote(group.equals("default") ? "worker" : group);
+            String s = slot == null ? "\\d+" : Integer.toString(slot);
+            tag = Pattern.compile("^\\[(?!manager])" + g + "-" + s + "] ");
+        }
+        return tag.matcher(line).find();
     }
 }

@@ -10,20 +10,34 @@ import org.slf4j.helpers.MessageFormatter;
 /**
  * One named logger: events at or above the level {@code procpool.log.level} sets ({@code info} unless
  * set; {@code procpool.log.level.<name prefix>} for a logger and those under it) become lines written by
- * {@link LogLine}. The levels are read on each event, so a manager that learns its settings after its
- * first loggers exist still applies them. Any thread.
+ * {@link LogLine}. The level is read once, when the logger is first asked (the levels are set on the
+ * JVM's command line, so they do not change after), which keeps a disabled {@code debug} call on a
+ * consumer's hot path cheap; the line's form is read per line, as the manager sets it after its first
+ * loggers exist. Any thread.
  */
 final class ProcpoolLogger extends LegacyAbstractLogger {
 
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** This logger's threshold, once it was first needed; a race only computes it twice. */
+    private transient volatile Level threshold;
+
     ProcpoolLogger(String name) {
         this.name = name;
     }
 
-    /** The threshold for this logger: the most specific {@code procpool.log.level.<prefix>}, else the default. */
     private Level threshold() {
+        Level t = threshold;
+        if (t == null) {
+            t = readThreshold();
+            threshold = t;
+        }
+        return t;
+    }
+
+    /** The most specific {@code procpool.log.level.<prefix>} for this logger's name, else the default. */
+    private Level readThreshold() {
         String n = name;
         while (!n.isEmpty()) {
             String level = System.getProperty("procpool.log.level." + n);

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.procpool.PoolStatus;
+import io.procpool.PoolStatus.QueueStats;
 import io.procpool.internal.ipc.FrameType;
 import io.procpool.internal.ipc.HandlingTimes;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * The pool's metrics in Prometheus's text format, from Micrometer's Prometheus registry: each scrape
@@ -183,56 +185,44 @@ final class PoolMetrics {
         }
         if (g.queue().isPresent()) {
             Tags queue = tags.and("queue", g.queue().get().name());
-            Gauge.builder(
-                            "procpool.queue.depth",
-                            this,
-                            m -> m.ofGroup(
-                                    name,
-                                    x -> x.queue().map(q -> (double) q.depth()).orElse(Double.NaN)))
+            Gauge.builder("procpool.queue.depth", this, m -> m.ofQueue(name, QueueStats::depth, Double.NaN))
                     .description("messages waiting in the built-in queue (ready and delayed)")
                     .tags(queue)
                     .register(registry);
-            Gauge.builder(
-                            "procpool.queue.dead.letters",
-                            this,
-                            m -> m.ofGroup(
-                                    name,
-                                    x -> x.queue().map(q -> (double) q.dead()).orElse(Double.NaN)))
+            Gauge.builder("procpool.queue.dead.letters", this, m -> m.ofQueue(name, QueueStats::dead, Double.NaN))
                     .description("messages in the queue's dead letters")
                     .tags(queue)
                     .register(registry);
-            FunctionCounter.builder(
-                            "procpool.queue.pushed",
-                            this,
-                            m -> m.ofGroup(
-                                    name,
-                                    x -> x.queue().map(q -> (double) q.pushed()).orElse(0.0)))
-                    .description("messages pushed into the queue")
-                    .tags(queue)
-                    .register(registry);
-            FunctionCounter.builder(
-                            "procpool.queue.redelivered",
-                            this,
-                            m -> m.ofGroup(
-                                    name,
-                                    x -> x.queue()
-                                            .map(q -> (double) q.redelivered())
-                                            .orElse(0.0)))
-                    .description("deliveries that failed and were delivered again (retried)")
-                    .tags(queue)
-                    .register(registry);
-            FunctionCounter.builder(
-                            "procpool.queue.dead.lettered",
-                            this,
-                            m -> m.ofGroup(
-                                    name,
-                                    x -> x.queue()
-                                            .map(q -> (double) q.deadLettered())
-                                            .orElse(0.0)))
-                    .description("messages moved to the dead letters after their last delivery failed")
-                    .tags(queue)
-                    .register(registry);
+            queueCounter("procpool.queue.pushed", "messages pushed into the queue", name, queue, QueueStats::pushed);
+            queueCounter(
+                    "procpool.queue.redelivered",
+                    "deliveries that failed and were delivered again (retried)",
+                    name,
+                    queue,
+                    QueueStats::redelivered);
+            queueCounter(
+                    "procpool.queue.dead.lettered",
+                    "messages moved to the dead letters after their last delivery failed",
+                    name,
+                    queue,
+                    QueueStats::deadLettered);
         }
+    }
+
+    private void queueCounter(
+            String metric, String description, String group, Tags tags, ToLongFunction<QueueStats> value) {
+        FunctionCounter.builder(metric, this, m -> m.ofQueue(group, value, 0.0))
+                .description(description)
+                .tags(tags)
+                .register(registry);
+    }
+
+    /** A number of {@code group}'s queue in the latest status, or {@code none} while there is none. */
+    private double ofQueue(String group, ToLongFunction<QueueStats> value, double none) {
+        return group(group)
+                .flatMap(PoolStatus.Group::queue)
+                .map(q -> (double) value.applyAsLong(q))
+                .orElse(none);
     }
 
     private Optional<PoolStatus.Worker> worker(String group, int slot) {
