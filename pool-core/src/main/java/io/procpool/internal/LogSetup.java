@@ -47,10 +47,10 @@ public final class LogSetup {
     /** The same settings as JVM flags, for a worker's command line. */
     public static List<String> asJvmFlags() {
         List<String> flags = new ArrayList<>();
-        for (String key : List.of("procpool.log.format", "procpool.log.pool", "procpool.log.level")) {
-            String value = System.getProperty(key);
-            if (value != null) {
-                flags.add("-D" + key + "=" + value);
+        // the form, the pool's name and every level (procpool.log.level and procpool.log.level.<prefix>)
+        for (String key : new java.util.TreeSet<>(System.getProperties().stringPropertyNames())) {
+            if (key.startsWith("procpool.log.") && !key.equals("procpool.log.group")) {
+                flags.add("-D" + key + "=" + System.getProperty(key));
             }
         }
         SIMPLE_LOGGER.forEach((k, v) -> flags.add("-D" + k + "=" + System.getProperty(k, v)));
