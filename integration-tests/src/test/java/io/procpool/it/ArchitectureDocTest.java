@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -53,12 +52,8 @@ class ArchitectureDocTest {
     /** Every Java source file of the repository by simple class name. */
     private static Map<String, Path> sources() throws IOException {
         Map<String, Path> byName = new HashMap<>();
-        try (Stream<Path> files = Files.walk(DocumentedConfigsTest.ROOT)) {
-            files.filter(p -> p.toString().endsWith(".java")
-                            && p.toString().contains("/src/")
-                            && !p.toString().contains("/target/"))
-                    .forEach(p -> byName.putIfAbsent(p.getFileName().toString().replace(".java", ""), p));
-        }
+        SourceTree.files(p -> p.toString().endsWith(".java") && p.toString().contains("/src/"))
+                .forEach(p -> byName.putIfAbsent(p.getFileName().toString().replace(".java", ""), p));
         return byName;
     }
 }

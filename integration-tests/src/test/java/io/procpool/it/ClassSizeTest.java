@@ -22,15 +22,13 @@ class ClassSizeTest {
     void noMainSourceFileIsOverFourHundredLines() throws IOException {
         Path root = DocumentedConfigsTest.ROOT;
         List<String> over = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path f : files.filter(ClassSizeTest::isMainSource).toList()) {
-                long lines;
-                try (Stream<String> l = Files.lines(f)) {
-                    lines = l.count();
-                }
-                if (lines > MAX_LINES) {
-                    over.add(root.relativize(f) + " (" + lines + " lines)");
-                }
+        for (Path f : mainSources()) {
+            long lines;
+            try (Stream<String> l = Files.lines(f)) {
+                lines = l.count();
+            }
+            if (lines > MAX_LINES) {
+                over.add(root.relativize(f) + " (" + lines + " lines)");
             }
         }
         assertThat(over).as("main source files over %d lines", MAX_LINES).isEmpty();
@@ -39,9 +37,11 @@ class ClassSizeTest {
     @Test
     void theWalkFindsTheMainSources() throws IOException {
         // Guards the test above against a walk that finds nothing (a moved root, a changed layout).
-        try (Stream<Path> files = Files.walk(DocumentedConfigsTest.ROOT)) {
-            assertThat(files.filter(ClassSizeTest::isMainSource).count()).isGreaterThan(100);
-        }
+        assertThat(mainSources()).hasSizeGreaterThan(100);
+    }
+
+    private static List<Path> mainSources() throws IOException {
+        return SourceTree.files(ClassSizeTest::isMainSource);
     }
 
     private static boolean isMainSource(Path f) {
